@@ -1,0 +1,27 @@
+"""Scenario files: the schema, and loading with clear errors."""
+from .base import LocalizedText, Text, text_in
+from .distributions import distribution_mean
+from .loading import apply_overrides, deep_merge, load_scenario, load_scenario_text, parse_override_value
+from .root import Scenario
+
+
+def scenario_json_schema() -> dict:
+    """The JSON Schema of scenario files, for editors and for ``run_sim.py schema``."""
+    schema = Scenario.model_json_schema()
+    schema["title"] = "Service Recovery Lab scenario"
+    return schema
+
+
+__all__ = [
+    "LocalizedText",
+    "Scenario",
+    "Text",
+    "apply_overrides",
+    "deep_merge",
+    "distribution_mean",
+    "load_scenario",
+    "load_scenario_text",
+    "parse_override_value",
+    "scenario_json_schema",
+    "text_in",
+]

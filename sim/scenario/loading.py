@@ -1,0 +1,119 @@
+"""Load a scenario file: read YAML safely, follow ``extends:``, apply ``--set`` overrides, validate."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import ScenarioError
+from .error_messages import describe_validation_error
+from .root import Scenario
+from .yaml_source import YamlDocument, parse_yaml, read_text
+
+EXTENDS_KEY = "extends"
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else in ``override`` replaces what ``base`` had."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def parse_override_value(text: str) -> Any:
+    """Read the value of ``--set key=value`` as YAML, so numbers, booleans and lists keep their type."""
+    try:
+        return yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError:
+        return text
+
+
+def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Set each dotted key path (``staff.agent.count``) to its value; unknown parents are an error."""
+    data = copy.deepcopy(data)
+    problems = []
+    for dotted, value in overrides.items():
+        parts = dotted.split(".")
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            here = ".".join(parts[: depth + 1])
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                options = ", ".join(map(str, node)) if isinstance(node, dict) else f"0..{len(node) - 1}" if isinstance(node, list) else "none"
+                problems.append(f"--set {dotted}: '{here}' does not exist in the scenario (options at that level: {options})")
+                break
+        else:
+            last = parts[-1]
+            if isinstance(node, dict):
+                node[last] = value
+            elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
+                node[int(last)] = value
+            else:
+                problems.append(f"--set {dotted}: '{'.'.join(parts[:-1])}' holds a single value, not keys")
+    if problems:
+        raise ScenarioError(source, problems)
+    return data
+
+
+def _read_document(path: Path) -> YamlDocument:
+    doc, problems = parse_yaml(read_text(path), str(path))
+    if doc is None or problems:
+        raise ScenarioError(str(path), problems)
+    return doc
+
+
+def _resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], YamlDocument]:
+    """The file's data merged over the chain of files it ``extends:`` (relative to the file)."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in (*seen, resolved))
+        raise ScenarioError(str(path), [f"extends: the files extend each other in a loop ({chain}); break the loop"])
+    doc = _read_document(path)
+    data = dict(doc.data)
+    parent = data.pop(EXTENDS_KEY, None)
+    if parent is None:
+        return data, doc
+    if not isinstance(parent, str):
+        raise ScenarioError(str(path), [f"extends: expected the name of another scenario file, got {parent!r}"])
+    base, _ = _resolve_extends(path.parent / parent, (*seen, resolved))
+    return deep_merge(base, data), doc
+
+
+def validate_data(data: dict[str, Any], doc: YamlDocument) -> Scenario:
+    """Validate merged scenario data against the schema, naming every problem at once."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(doc.source, describe_validation_error(exc, Scenario, doc)) from None
+    except (RecursionError, ValueError, TypeError) as exc:  # structures too deep or odd for the validator
+        raise ScenarioError(doc.source, [f"the file's structure cannot be checked ({exc.__class__.__name__}); simplify it"]) from None
+    return scenario
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read, merge, override and validate one scenario file; raise :class:`ScenarioError` on any problem."""
+    path = Path(path)
+    data, doc = _resolve_extends(path)
+    if overrides:
+        data = apply_overrides(data, overrides, str(path))
+    scenario = validate_data(data, doc)
+    scenario._source = path
+    return scenario
+
+
+def load_scenario_text(text: str, source: str = "<text>") -> Scenario:
+    """Validate a scenario given as YAML text (no ``extends:``); used by tests and the editor tools."""
+    doc, problems = parse_yaml(text, source)
+    if doc is None or problems:
+        raise ScenarioError(source, problems)
+    return validate_data(dict(doc.data), doc)

@@ -1,0 +1,139 @@
+"""Schema of the operation itself: opening hours, customer segments and their arrivals, staff and shifts."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import Minutes, Money, NonNegative, StrictModel, Text
+from .distributions import Distribution
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class Operation(StrictModel):
+    """When the operation is open and how its results are measured."""
+
+    opens_at: str = Field("09:00", description="clock time (HH:MM) of minute 0, shown in the game and plots")
+    duration_min: Annotated[float, Field(gt=0, description="minutes open per day")] = 480.0
+    days: Annotated[int, Field(ge=1, le=366)] = 1
+    warmup_min: Minutes = Field(0.0, description="minutes at the start excluded from the KPIs")
+    service_level_threshold_min: Minutes = Field(
+        5.0, description="a customer counts toward the service level when served within this wait"
+    )
+
+    @field_validator("opens_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError(f"'{value}' is not a clock time; write it as HH:MM, for example 18:00")
+        return value
+
+    @property
+    def horizon_min(self) -> float:
+        """Total simulated minutes over all days."""
+        return self.duration_min * self.days
+
+    @property
+    def opens_at_min(self) -> int:
+        """Minute of the day at which minute 0 of the model falls."""
+        hours, minutes = self.opens_at.split(":")
+        return int(hours) * 60 + int(minutes)
+
+    @property
+    def hours_per_day(self) -> int:
+        return math.ceil(self.duration_min / 60 - 1e-9)
+
+    @model_validator(mode="after")
+    def _warmup_inside(self) -> "Operation":
+        if self.warmup_min >= self.horizon_min:
+            raise ValueError(
+                f"warmup_min ({self.warmup_min:g}) must be shorter than the run "
+                f"({self.horizon_min:g} min = days x duration_min)"
+            )
+        return self
+
+
+class Service(StrictModel):
+    """Who serves a segment and how long it takes."""
+
+    role: str = Field(description="the staff role (a key of `staff`) that serves this segment")
+    time: Distribution
+
+
+class Segment(StrictModel):
+    """A group of customers with their own arrivals, priority, patience and value."""
+
+    label: Text | None = None
+    arrivals_per_hour: Union[NonNegative, list[NonNegative]] = Field(
+        description="customers per hour: one number, or one number per opening hour (an hourly profile)"
+    )
+    priority: int = Field(0, description="higher numbers are served first (for example VIP = 1, regular = 0)")
+    service: Service
+    patience_min: Distribution | None = Field(
+        None, description="how long a customer waits before giving up (reneging); omit for unlimited patience"
+    )
+    balk_queue_length: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="an arriving customer leaves at once if this many or more are queueing"
+    )
+    value: Money = Field(0.0, description="revenue from one visit")
+
+    def hourly_rates(self, hours: int) -> list[float]:
+        """Arrival rate (per hour) for each opening hour of a day."""
+        if isinstance(self.arrivals_per_hour, list):
+            return list(self.arrivals_per_hour)
+        return [float(self.arrivals_per_hour)] * hours
+
+
+class Shift(StrictModel):
+    """A block of the day with its own staff count (minutes from opening, each day)."""
+
+    start_min: Minutes
+    end_min: Minutes
+    count: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Shift":
+        if self.end_min <= self.start_min:
+            raise ValueError(f"end_min ({self.end_min:g}) must be after start_min ({self.start_min:g})")
+        return self
+
+
+class StaffRole(StrictModel):
+    """A pool of interchangeable staff: how many are on duty, when, what they cost and how skilled they are."""
+
+    label: Text | None = None
+    count: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        description="staff on duty whenever no shift below says otherwise"
+    )
+    shifts: list[Shift] = Field(default_factory=list)
+    cost_per_hour: Money = 0.0
+    skill: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        1.0, description="1 = fully trained; lower skill makes failures more likely"
+    )
+
+    def count_at(self, minute_of_day: float) -> int:
+        """Staff on duty at a minute of the day (the last matching shift wins)."""
+        count = self.count
+        for shift in self.shifts:
+            if shift.start_min <= minute_of_day < shift.end_min:
+                count = shift.count
+        return count
+
+    def schedule(self, day_length: float) -> list[tuple[float, int]]:
+        """Change points of the staff count over one day: ``[(start_minute, count), ...]``."""
+        points = sorted({0.0, *(s.start_min for s in self.shifts), *(s.end_min for s in self.shifts)})
+        steps: list[tuple[float, int]] = []
+        for point in points:
+            if point >= day_length:
+                continue
+            count = self.count_at(point)
+            if not steps or steps[-1][1] != count:
+                steps.append((point, count))
+        return steps
+
+    @property
+    def max_count(self) -> int:
+        return max([self.count, *(s.count for s in self.shifts)])
