@@ -1,35 +1,81 @@
 """The SimPy model of a service operation, built from a validated scenario.
 
 Customers of each segment arrive as a non-homogeneous Poisson process, queue (by segment priority)
-for the staff role that serves them, may balk at a long queue or renege after their patience runs
-out, and are served for a random time. Batch use calls :meth:`Model.run`; live play calls
-:meth:`Model.step_to` repeatedly.
+for the staff role that serves them, may balk or renege, and are served. When the scenario has a
+``failures`` section, services can fail; dissatisfied customers complain or stay silent; staff recover
+on the spot or by escalation, taking staff time from the same pools; customers stay or leave; and the
+dissatisfied spread word of mouth. Batch use calls :meth:`Model.run`; live play calls
+:meth:`Model.step_to` and injects decisions through :meth:`Model.apply`.
 """
 from __future__ import annotations
 
 import simpy
 
+from .actions import Action
 from .arrivals import HourlyProfile
+from .complaints import complaint_probability
 from .durations import make_sampler
+from .errors import UserError
 from .events import Event, EventKind
+from .failures import FailureChances, load_multiplier, skill_multiplier
 from .kpis import QueueKpis, safe_ratio
+from .outcome_kpis import OutcomeKpis
+from .policy import Response, resolve_policy
 from .random_streams import Streams
+from .recovery_cost import recovery_cost_factor
+from .retention import resolution_path, retention_probability
+from .satisfaction import failure_loss, mood, wait_loss
 from .scenario import Scenario
+from .scenario.failures import Disruption
+from .scenario.policies import Policy
 from .staffing import StaffPool
+from .word_of_mouth import WordOfMouthLedger
+
+RECOVERY_PRIORITY = -(10**6)  # recovery work goes ahead of customers waiting for service
+PRIORITISED = -(10**5)  # a customer the trainee moved to the front
 
 
 class Customer:
-    """One visit by one customer: who they are and where they are in the operation."""
+    """One visit by one customer: who they are, where they are, and how the visit is going."""
 
-    __slots__ = ("id", "segment", "arrived_at", "state", "service_min", "patience_min")
+    __slots__ = (
+        "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
+        "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
+        "path", "stays",
+    )
 
-    def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float, patience_min: float | None):
+    def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
+                 patience_min: float | None, expectation: float):
         self.id = cid
         self.segment = segment
         self.arrived_at = arrived_at
         self.state = "queueing"
         self.service_min = service_min
         self.patience_min = patience_min
+        self.expectation = expectation
+        self.perceived = 1.0  # perceived quality so far (1 = faultless; may exceed 1 after a superb recovery)
+        self.failure: tuple[str, str] | None = None  # (category, severity) of the worst felt failure
+        self.failures = 0
+        self.complained = False
+        self.tags: set[str] = set()
+        self.name: str | None = None
+        self.process: simpy.Process | None = None
+        self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
+        self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
+        self.stays: bool | None = None  # whether the customer will come back
+
+    @property
+    def mood(self) -> float:
+        """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
+        return mood(self.perceived, self.expectation)
+
+    def feel_failure(self, category: str, severity: str, loss: float) -> None:
+        """Record a failure the customer noticed; the most severe one is kept for retention."""
+        self.failures += 1
+        self.perceived -= loss
+        order = ("minor", "major", "critical")
+        if self.failure is None or order.index(severity) > order.index(self.failure[1]):
+            self.failure = (category, severity)
 
 
 class SegmentFlow:
@@ -43,6 +89,8 @@ class SegmentFlow:
         self.pool = pools[spec.service.role]
         self.priority = -spec.priority  # SimPy serves the lowest number first
         self.balk_at = spec.balk_queue_length
+        self.value = spec.value
+        self.expectation = spec.expectation if spec.expectation is not None else scenario.quality.expectation
         self.profile = HourlyProfile(spec.hourly_rates(op.hours_per_day), op.duration_min)
         self.interarrival = streams[f"arrivals.{name}"]
         self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
@@ -50,34 +98,59 @@ class SegmentFlow:
 
 
 class Model:
-    """A runnable instance of a scenario for one seed and replication."""
+    """A runnable instance of a scenario for one seed, replication and policy."""
 
-    def __init__(self, scenario: Scenario, seed: int = 0, replication: int = 0, record_events: bool = False):
+    def __init__(self, scenario: Scenario, seed: int = 0, replication: int = 0,
+                 policy: str | Policy | None = None, record_events: bool = False):
         op = scenario.operation
         self.scenario = scenario
         self.seed = seed
         self.replication = replication
+        self.response: Response = resolve_policy(scenario, policy)
         self.env = simpy.Environment()
         self.horizon = op.horizon_min
         self.measure_from = op.warmup_min
         self.streams = Streams(seed, replication)
         self.events: list[Event] | None = [] if record_events else None
+        headroom = sum(role.max_count for role in scenario.staff.values())
         self.pools = {
-            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from)
+            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from, headroom - role.max_count)
             for name, role in scenario.staff.items()
         }
         self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools) for name in scenario.segments}
         self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min)
         self.present: dict[int, Customer] = {}
         self._next_id = 0
+        self.failing = scenario.failures is not None
+        if self.failing:
+            self._setup_failures(scenario)
         for flow in self.flows.values():
             if flow.profile.daily_mass > 0:
                 self.env.process(self._arrivals(flow))
+
+    def _setup_failures(self, scenario: Scenario) -> None:
+        failures = scenario.failures
+        self.chances = FailureChances(failures)
+        self.failure_draws = self.streams["failures"]
+        self.behaviour_draws = self.streams["behaviour"]
+        self.recovery_draws = self.streams["recovery"]
+        self.ledger = WordOfMouthLedger(scenario.word_of_mouth, self.streams["word_of_mouth"].generator)
+        self.outcomes = OutcomeKpis(self.ledger, scenario.word_of_mouth.visits_per_customer)
+        self.active_disruptions: list[Disruption] = []
+        self.complaints_today = {category: 0 for category in self.chances.base}
+        for disruption in failures.disruptions:
+            self.env.process(self._disruption(disruption))
+        if self.response.root_cause_analysis and scenario.operation.days > 1:
+            self.env.process(self._root_cause_reviews())
 
     # -- running --------------------------------------------------------------------------------
     @property
     def now(self) -> float:
         return self.env.now
+
+    @property
+    def finished(self) -> bool:
+        return self.env.now >= self.horizon
 
     def run(self, until: float | None = None) -> dict[str, float]:
         """Run to ``until`` (default: the end of the last day) and return the KPIs."""
@@ -85,21 +158,17 @@ class Model:
         return self.kpis()
 
     def step_to(self, t: float) -> None:
-        """Advance the model to time ``t`` (minutes); used by live play one frame at a time."""
+        """Advance the model to time ``t`` (minutes); live play calls this once a frame."""
         t = min(t, self.horizon)
         if t > self.env.now:
             self.env.run(until=t)
-
-    @property
-    def finished(self) -> bool:
-        return self.env.now >= self.horizon
 
     def log(self, kind: EventKind, customer: int = -1, segment: str = "", **detail) -> None:
         """Append to the event log when it is switched on."""
         if self.events is not None:
             self.events.append(Event(self.env.now, kind, customer, segment, detail))
 
-    # -- processes ------------------------------------------------------------------------------
+    # -- arrivals and the visit -----------------------------------------------------------------
     def _arrivals(self, flow: SegmentFlow):
         env = self.env
         profile, draw, horizon = flow.profile, flow.interarrival, self.horizon
@@ -108,55 +177,321 @@ class Model:
             if at >= horizon:
                 return
             yield env.timeout(at - env.now)
-            patience = flow.patience() if flow.patience else None
-            customer = Customer(self._next_id, flow.name, at, flow.service_time(), patience)
-            self._next_id += 1
-            env.process(self._visit(customer, flow))
+            self._admit(flow)
+
+    def _admit(self, flow: SegmentFlow) -> Customer:
+        patience = flow.patience() if flow.patience else None
+        customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, flow.expectation)
+        self._next_id += 1
+        if self.failing and self.active_disruptions:
+            for disruption in self.active_disruptions:
+                if disruption.segment in (None, flow.name):
+                    self._disrupt(customer, disruption)
+        customer.process = self.env.process(self._visit(customer, flow))
+        return customer
 
     def _visit(self, customer: Customer, flow: SegmentFlow):
         env, pool, queue = self.env, flow.pool, self.queue
         counted = customer.arrived_at >= self.measure_from
+        logging = self.events is not None
         if counted:
             queue.arrived += 1
-        self.log(EventKind.ARRIVAL, customer.id, flow.name)
+        if logging:
+            self.log(EventKind.ARRIVAL, customer.id, flow.name)
         if flow.balk_at is not None and pool.queueing >= flow.balk_at:
             if counted:
                 queue.balked += 1
-            self.log(EventKind.BALK, customer.id, flow.name, queue=pool.queueing)
+            if logging:
+                self.log(EventKind.BALK, customer.id, flow.name, queue=pool.queueing)
             return
         self.present[customer.id] = customer
         request = pool.resource.request(priority=flow.priority)
         pool.queueing += 1
         queue.queue.add(env.now, 1)
-        if customer.patience_min is None:
-            yield request
-        else:
-            outcome = yield request | env.timeout(customer.patience_min)
-            if request not in outcome:
+        while True:
+            try:
+                if customer.patience_min is None:
+                    yield request
+                else:
+                    deadline = customer.arrived_at + customer.patience_min
+                    outcome = yield request | env.timeout(max(deadline - env.now, 0.0))
+                    if request not in outcome:
+                        request.cancel()
+                        pool.queueing -= 1
+                        queue.queue.add(env.now, -1)
+                        self._abandon(customer, flow, counted)
+                        return
+                break
+            except simpy.Interrupt:  # the trainee moved this customer to the front of the queue
                 request.cancel()
-                pool.queueing -= 1
-                queue.queue.add(env.now, -1)
-                if counted:
-                    queue.abandoned += 1
-                customer.state = "abandoned"
-                del self.present[customer.id]
-                self.log(EventKind.ABANDON, customer.id, flow.name, waited=env.now - customer.arrived_at)
-                return
+                request = pool.resource.request(priority=PRIORITISED)
         pool.queueing -= 1
         now = env.now
         queue.queue.add(now, -1)
+        wait = now - customer.arrived_at
         if counted:
-            queue.record_served(now - customer.arrived_at)
+            queue.record_served(wait)
         customer.state = "in_service"
-        self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name)
+        if logging:
+            self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait)
         pool.busy.add(now, 1)
+        if self.failing:
+            self._maybe_fail(customer, pool, now)
         yield env.timeout(customer.service_min)
+        if logging:
+            self.log(EventKind.SERVICE_END, customer.id, flow.name)
+        if self.failing:
+            yield from self._after_service(customer, flow, pool, request, wait, counted)
+        else:
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+        self._depart(customer, flow)
+
+    def _depart(self, customer: Customer, flow: SegmentFlow) -> None:
+        customer.state = "left"
+        self.present.pop(customer.id, None)
+        if self.events is not None:
+            self.log(EventKind.DEPARTURE, customer.id, flow.name, mood=round(customer.mood, 3),
+                     path=customer.path, stays=customer.stays)
+
+    def _abandon(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
+        if counted:
+            self.queue.abandoned += 1
+        customer.state = "abandoned"
+        self.present.pop(customer.id, None)
+        waited = self.env.now - customer.arrived_at
+        self.log(EventKind.ABANDON, customer.id, flow.name, waited=waited)
+        if self.failing:
+            # giving up is a felt failure of the delivery system (unreasonably slow service)
+            customer.perceived -= wait_loss(waited + customer.extra_wait, self.scenario.quality)
+            customer.feel_failure("delivery_system", "minor", 0.0)
+            severity = customer.failure[1]
+            complained = self.behaviour_draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels)
+            if complained:
+                self._record_complaint(customer, flow)
+            # nobody is left to recover the visit on the spot
+            self._conclude(customer, flow, "unresolved" if complained else "silent", severity, 0.0, counted)
+
+    # -- failures -------------------------------------------------------------------------------
+    def _maybe_fail(self, customer: Customer, pool: StaffPool, now: float) -> None:
+        draws = self.failure_draws
+        on_duty = pool.on_duty_at(now) or 1
+        multiplier = load_multiplier(pool.busy.value / on_duty, self.scenario.failures) * skill_multiplier(pool.role.skill, self.scenario.failures)
+        failure = self.chances.draw(draws.uniform(), draws.uniform(), multiplier)
+        if failure is None:
+            return
+        category, severity = failure
+        if draws.uniform() < self.response.prevention:
+            if customer.arrived_at >= self.measure_from:
+                self.outcomes.failures_prevented += 1
+            self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, prevented=True)
+            return
+        self._fail(customer, category, severity, cause="service")
+
+    def _fail(self, customer: Customer, category: str, severity: str, cause: str, label: str = "") -> None:
+        customer.feel_failure(category, severity, failure_loss(category, severity, self.scenario.quality))
+        if customer.arrived_at >= self.measure_from:
+            self.outcomes.failures += 1
+        self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, cause=cause, label=label)
+
+    def _disrupt(self, customer: Customer, disruption: Disruption) -> None:
+        customer.extra_wait += disruption.delay_min
+        self._fail(customer, disruption.category, disruption.severity, cause=disruption.id)
+
+    def _disruption(self, disruption: Disruption):
+        yield self.env.timeout(disruption.at_min)
+        self.log(EventKind.DISRUPTION, segment=disruption.segment or "", id=disruption.id,
+                 category=disruption.category, severity=disruption.severity, delay_min=disruption.delay_min)
+        for customer in list(self.present.values()):
+            if disruption.segment in (None, customer.segment):
+                self._disrupt(customer, disruption)
+        if disruption.window_min > 0:
+            self.active_disruptions.append(disruption)
+            yield self.env.timeout(disruption.window_min)
+            self.active_disruptions.remove(disruption)
+
+    def _root_cause_reviews(self):
+        day = self.scenario.operation.duration_min
+        for _ in range(self.scenario.operation.days - 1):
+            yield self.env.timeout(day)
+            self.chances.learn(self.complaints_today)
+            self.complaints_today = dict.fromkeys(self.complaints_today, 0)
+
+    # -- after service: complaint, recovery, outcome ----------------------------------------------
+    def _after_service(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, wait: float, counted: bool):
+        env = self.env
+        scenario = self.scenario
+        customer.perceived -= wait_loss(wait + customer.extra_wait, scenario.quality)
+        if customer.perceived >= customer.expectation:
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+            self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
+            return
+        if customer.failure is None:
+            customer.feel_failure("delivery_system", "minor", 0.0)  # the wait itself was the failure
+        severity = customer.failure[1]
+        draws = self.behaviour_draws
+        complained = draws.uniform() < complaint_probability(severity, scenario.behaviour, self.response.channels)
+        noticed = not complained and draws.uniform() < self.response.proactive_share
+        if not (complained or noticed):
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+            self._conclude(customer, flow, "silent", severity, 0.0, counted)
+            return
+        if complained:
+            self._record_complaint(customer, flow)
+        elif counted:
+            self.outcomes.proactive += 1
+        start = env.now
+        yield from self._recover(customer, flow, pool, request, self.response.actions)
+        delay = env.now - start + self.response.back_office_delay_min
+        path = self._settle_recovery(customer, severity, delay, self.response.actions, counted)
+        self._conclude(customer, flow, path, severity, delay, counted)
+
+    def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
+        customer.complained = True
+        if customer.arrived_at >= self.measure_from:
+            self.outcomes.complaints += 1
+        category = customer.failure[0]
+        self.complaints_today[category] += 1
+        self.log(EventKind.COMPLAINT, customer.id, flow.name, category=category, severity=customer.failure[1])
+
+    def _recover(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, actions: tuple[str, ...]):
+        """Carry out the recovery: on the spot by the server, or escalated (releasing the server first)."""
+        env = self.env
+        recovery = self.scenario.recovery
+        staff_time = sum(recovery.actions[a].staff_min for a in actions)
+        on_the_spot = self.recovery_draws.uniform() < recovery.on_the_spot_share[self.response.empowerment]
+        customer.state = "recovering"
+        if on_the_spot:
+            yield env.timeout(staff_time)
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+            self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=pool.name, escalated=False)
+            return
         pool.busy.add(env.now, -1)
         pool.resource.release(request)
-        customer.state = "served"
-        self.log(EventKind.SERVICE_END, customer.id, flow.name)
-        del self.present[customer.id]
-        self.log(EventKind.DEPARTURE, customer.id, flow.name)
+        customer.state = "awaiting_recovery"
+        handler = self.pools.get(recovery.supervisor_role or "")
+        if handler is None:
+            yield env.timeout(recovery.escalation_delay_min)
+            handler = pool
+        with handler.resource.request(priority=RECOVERY_PRIORITY) as job:
+            yield job
+            customer.state = "recovering"
+            handler.busy.add(env.now, 1)
+            yield env.timeout(staff_time)
+            handler.busy.add(env.now, -1)
+        self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=handler.name, escalated=True)
+
+    def _settle_recovery(self, customer: Customer, severity: str, delay: float, actions: tuple[str, ...], counted: bool) -> str:
+        """Apply the actions' effect and cost; return the customer's path."""
+        recovery = self.scenario.recovery
+        restored = sum(recovery.actions[a].restores for a in actions)
+        if counted:
+            factor = recovery_cost_factor(delay, recovery.cost_curve)
+            self.outcomes.recovery_cost += factor * sum(recovery.actions[a].cost for a in actions)
+            self.outcomes.recoveries += 1
+            self.outcomes.recovery_delay_sum += delay
+        retention = self.scenario.behaviour.retention
+        after = customer.perceived + restored
+        quick = delay <= retention.quick_within_min
+        if after > 1.0:
+            # recovery paradox: only a first, minor failure recovered fast lifts satisfaction above no failure
+            paradox = customer.failures == 1 and severity == "minor" and quick
+            after = 1.0 + (min(after - 1.0, recovery.paradox_bonus) if paradox else 0.0)
+        customer.perceived = after
+        satisfied = after >= customer.expectation
+        self.log(EventKind.RESOLUTION, customer.id, customer.segment, delay_min=delay, satisfied=satisfied)
+        return resolution_path(delay, retention) if satisfied else "unresolved"
+
+    def _conclude(self, customer: Customer, flow: SegmentFlow, path: str, severity: str, delay: float, counted: bool) -> None:
+        retention = self.scenario.behaviour.retention
+        stays = self.behaviour_draws.uniform() < retention_probability(path, severity, retention, delay)
+        customer.path, customer.stays = path, stays
+        if counted:
+            self.outcomes.conclude(path, stays, customer.perceived, flow.value)
+        if self.events is not None and (path in ("silent", "unresolved") or customer.perceived > 1.0):
+            self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=path in ("silent", "unresolved"))
+
+    # -- outside influence ----------------------------------------------------------------------
+    def apply(self, action: Action) -> int | None:
+        """Inject one outside decision (a trainee's choice or a scripted policy step); see :class:`Action`."""
+        handler = getattr(self, f"_apply_{action.kind}", None)
+        if handler is None:
+            raise UserError(f"unknown action kind '{action.kind}'; allowed: recover, fail, mood, tag, prioritise, reassign, spawn")
+        self.log(EventKind.DECISION, action.customers[0] if action.customers else -1, action.segment or "",
+                 kind=action.kind, label=action.label, source=action.source)
+        return handler(action)
+
+    def _targets(self, action: Action) -> list[Customer]:
+        if action.customers:
+            return [self.present[c] for c in action.customers if c in self.present]
+        return [c for c in self.present.values() if action.segment in (None, c.segment)]
+
+    def _apply_recover(self, action: Action) -> None:
+        unknown = [a for a in action.actions if a not in self.scenario.recovery.actions]
+        if unknown:
+            raise UserError(f"unknown recovery action(s) {', '.join(unknown)}; allowed: {', '.join(self.scenario.recovery.actions)}")
+        targets = self._targets(action)
+        if targets:
+            self.env.process(self._outside_recovery(targets, action))
+
+    def _outside_recovery(self, targets: list[Customer], action: Action):
+        """Staff time for a trainee-ordered recovery: once per customer, or once for an announcement."""
+        recovery = self.scenario.recovery
+        role = action.role or self.flows[targets[0].segment].pool.name
+        pool = self.pools[self.scenario.recovery.supervisor_role] if action.escalate and self.scenario.recovery.supervisor_role else self.pools[role]
+        staff_time = sum(recovery.actions[a].staff_min for a in action.actions)
+        restored = sum(recovery.actions[a].restores for a in action.actions)
+        cost = sum(recovery.actions[a].cost for a in action.actions)
+        announcement = action.customers == () and len(targets) > 1
+        start = self.env.now
+        with pool.resource.request(priority=RECOVERY_PRIORITY) as job:
+            yield job
+            pool.busy.add(self.env.now, 1)
+            yield self.env.timeout(staff_time if announcement else staff_time * len(targets))
+            pool.busy.add(self.env.now, -1)
+        delay = self.env.now - start
+        factor = recovery_cost_factor(delay, recovery.cost_curve)
+        for customer in targets:
+            customer.perceived = min(customer.perceived + restored, 1.0 + recovery.paradox_bonus)
+            if self.failing and customer.arrived_at >= self.measure_from:
+                self.outcomes.recovery_cost += cost * factor
+            self.log(EventKind.RECOVERY_ACTION, customer.id, customer.segment, actions=list(action.actions), by=pool.name, source=action.source)
+
+    def _apply_fail(self, action: Action) -> None:
+        if not self.failing:
+            raise UserError("this scenario has no `failures` section, so failures cannot be injected")
+        for customer in self._targets(action):
+            self._fail(customer, action.category, action.severity, cause=action.source, label=action.label)
+
+    def _apply_mood(self, action: Action) -> None:
+        for customer in self._targets(action):
+            customer.perceived += action.delta
+
+    def _apply_tag(self, action: Action) -> None:
+        for customer in self._targets(action):
+            customer.tags.update(action.tags)
+
+    def _apply_prioritise(self, action: Action) -> None:
+        for customer in self._targets(action):
+            if customer.state == "queueing" and customer.process is not None and customer.process.is_alive:
+                customer.process.interrupt("prioritise")
+
+    def _apply_reassign(self, action: Action) -> None:
+        if action.role not in self.pools or action.to_role not in self.pools:
+            raise UserError(f"reassign: unknown role; allowed: {', '.join(self.pools)}")
+        moved = self.pools[action.role].lend(action.count)
+        self.pools[action.to_role].borrow(moved)
+
+    def _apply_spawn(self, action: Action) -> int:
+        if action.segment not in self.flows:
+            raise UserError(f"spawn: unknown segment '{action.segment}'; allowed: {', '.join(self.flows)}")
+        customer = self._admit(self.flows[action.segment])
+        customer.name = action.name
+        customer.tags.update(action.tags)
+        return customer.id
 
     # -- results --------------------------------------------------------------------------------
     def kpis(self) -> dict[str, float]:
@@ -168,9 +503,11 @@ class Model:
         results["utilization"] = safe_ratio(busy, on_duty)
         for name, pool in self.pools.items():
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
+        if self.failing:
+            results.update(self.outcomes.results(self.queue.served))
         return results
 
 
-def run_once(scenario: Scenario, seed: int = 0, replication: int = 0) -> dict[str, float]:
+def run_once(scenario: Scenario, seed: int = 0, replication: int = 0, policy: str | Policy | None = None) -> dict[str, float]:
     """KPIs of one replication of ``scenario``; a plain function so worker processes can call it."""
-    return Model(scenario, seed=seed, replication=replication).run()
+    return Model(scenario, seed=seed, replication=replication, policy=policy).run()

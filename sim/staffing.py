@@ -17,23 +17,40 @@ OFF_DUTY_PRIORITY = -(10**9)  # lower sorts first in SimPy: off-duty holds jump 
 class StaffPool:
     """One staff role: the SimPy resource customers queue for, and its busy-time accounting."""
 
-    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, day_length: float, days: int, measure_from: float):
+    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, day_length: float, days: int,
+                 measure_from: float, headroom: int = 0):
         self.env = env
         self.name = name
         self.role = role
         self.schedule = role.schedule(day_length)
         self.day_length = day_length
         self.days = days
-        self.resource = simpy.PriorityResource(env, capacity=max(role.max_count, 1))
+        # headroom: units kept off duty so staff lent from other roles have somewhere to work
+        self.resource = simpy.PriorityResource(env, capacity=max(role.max_count, 1) + headroom)
         self.busy = TimeAverage(measure_from)
         self.queueing = 0  # customers (not off-duty holds) waiting for this pool
         self._held: list[simpy.resources.resource.PriorityRequest] = []
-        if len(self.schedule) > 1 or self.schedule[0][1] < self.resource.capacity:
+        self.scheduled = self.schedule[0][1]
+        self.moved = 0  # staff borrowed from (+) or lent to (-) other roles by reassignment
+        self._set_on_duty(self.scheduled)
+        if len(self.schedule) > 1 or days > 1:
             env.process(self._follow_shifts())
 
     def on_duty_at(self, t: float) -> int:
-        """Staff on duty at model time ``t``."""
-        return self.role.count_at(t % self.day_length)
+        """Staff planned on duty at model time ``t`` (plus any reassigned to this role)."""
+        return max(self.role.count_at(t % self.day_length) + self.moved, 0)
+
+    def lend(self, count: int) -> int:
+        """Send up to ``count`` on-duty staff to another role; returns how many went."""
+        count = max(0, min(count, self.scheduled + self.moved))
+        self.moved -= count
+        self._set_on_duty(self.scheduled)
+        return count
+
+    def borrow(self, count: int) -> None:
+        """Take ``count`` staff lent by another role."""
+        self.moved += count
+        self._set_on_duty(self.scheduled)
 
     def staff_minutes(self, start: float, end: float) -> float:
         """Scheduled staff-minutes on duty between ``start`` and ``end`` (the denominator of utilisation)."""
@@ -48,7 +65,8 @@ class StaffPool:
         return total
 
     def _set_on_duty(self, count: int):
-        off = self.resource.capacity - count
+        self.scheduled = count
+        off = max(self.resource.capacity - max(count + self.moved, 0), 0)
         while len(self._held) < off:
             self._held.append(self.resource.request(priority=OFF_DUTY_PRIORITY))
         while len(self._held) > off:
@@ -62,6 +80,8 @@ class StaffPool:
         for day in range(self.days):
             for begin, count in self.schedule:
                 at = day * self.day_length + begin
+                if at == 0:
+                    continue  # set when the pool was built
                 if at > self.env.now:
                     yield self.env.timeout(at - self.env.now)
                 self._set_on_duty(count)

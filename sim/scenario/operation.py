@@ -79,6 +79,9 @@ class Segment(StrictModel):
         None, description="an arriving customer leaves at once if this many or more are queueing"
     )
     value: Money = Field(0.0, description="revenue from one visit")
+    expectation: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="this segment's expectation of quality (0..1); default: quality.expectation"
+    )
 
     def hourly_rates(self, hours: int) -> list[float]:
         """Arrival rate (per hour) for each opening hour of a day."""

@@ -6,8 +6,13 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, model_validator
 
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
+from .behaviour import Behaviour, Quality
+from .failures import Failures
 from .meta import Meta
 from .operation import Operation, Segment, StaffRole
+from .policies import Policy
+from .recovery import Recovery
+from .word_of_mouth import WordOfMouth
 
 
 class Scenario(StrictModel):
@@ -17,6 +22,12 @@ class Scenario(StrictModel):
     operation: Operation = Field(default_factory=Operation)
     segments: dict[str, Segment] = Field(min_length=1)
     staff: dict[str, StaffRole] = Field(min_length=1)
+    failures: Failures | None = Field(None, description="omit to switch service failures off")
+    quality: Quality = Field(default_factory=Quality)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    recovery: Recovery = Field(default_factory=Recovery)
+    word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
+    policies: dict[str, Policy] = Field(default_factory=dict)
 
     _source: Path | None = PrivateAttr(None)
 
@@ -60,6 +71,36 @@ class Scenario(StrictModel):
                     f"staff.{segment.service.role}.count: 0 staff, but segment '{name}' sends customers "
                     f"to this role; give the role at least 1 staff member"
                 )
+        problems.extend(self._recovery_problems())
         if problems:
             raise ValueError(CROSS_CHECK_SEPARATOR.join(problems))
         return self
+
+    def _recovery_problems(self) -> list[str]:
+        """Names used across sections (roles, segments, actions) must exist."""
+        problems: list[str] = []
+        actions = self.recovery.actions
+        allowed_actions = ", ".join(sorted(actions)) or "none defined"
+        for i, name in enumerate(self.recovery.default_actions):
+            if name not in actions:
+                problems.append(f"recovery.default_actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
+        role = self.recovery.supervisor_role
+        if role is not None and role not in self.staff:
+            problems.append(f"recovery.supervisor_role: unknown role '{role}'; allowed: {', '.join(sorted(self.staff))}")
+        for policy_name, policy in self.policies.items():
+            for i, name in enumerate(policy.actions or []):
+                if name not in actions:
+                    problems.append(f"policies.{policy_name}.actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
+        if self.failures is not None:
+            for i, disruption in enumerate(self.failures.disruptions):
+                if disruption.segment is not None and disruption.segment not in self.segments:
+                    problems.append(
+                        f"failures.disruptions.{i}.segment: unknown segment '{disruption.segment}'; "
+                        f"allowed: {', '.join(sorted(self.segments))}"
+                    )
+                if disruption.at_min >= self.operation.horizon_min:
+                    problems.append(
+                        f"failures.disruptions.{i}.at_min: {disruption.at_min:g} is after the end of the run "
+                        f"({self.operation.horizon_min:g} min)"
+                    )
+        return problems

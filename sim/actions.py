@@ -1,0 +1,44 @@
+"""Actions injected into a running model from outside: a trainee's choice or a scripted policy step.
+
+Every outside influence on the model goes through :meth:`sim.Model.apply` with one of these, so a live
+playthrough can be recorded and replayed exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One instruction to the model.
+
+    - ``recover``: staff of ``role`` (default: the role that served the customer) carry out the recovery
+      ``actions`` (keys of ``recovery.actions``) for each of ``customers``; takes staff time, costs money,
+      restores perceived quality. ``escalate`` hands the case to the supervisor role.
+    - ``fail``: inflict a failure (``category``, ``severity``) on ``customers`` or on every customer of
+      ``segment`` present now (all segments when both are empty).
+    - ``mood``: change the perceived quality of ``customers`` by ``delta`` (a forbidden phrase: negative).
+    - ``tag``: add ``tags`` to ``customers`` (for example ``notified``, ``asleep``).
+    - ``prioritise``: move ``customers`` to the front of their queue.
+    - ``reassign``: move ``count`` staff from ``role`` to ``to_role`` for the rest of the run.
+    - ``spawn``: a named customer (``name``, ``tags``) of ``segment`` arrives now.
+    """
+
+    kind: ActionKind
+    customers: tuple[int, ...] = ()
+    segment: str | None = None
+    actions: tuple[str, ...] = ()
+    role: str | None = None
+    to_role: str | None = None
+    count: int = 1
+    escalate: bool = False
+    category: str = "delivery_system"
+    severity: str = "minor"
+    delta: float = 0.0
+    tags: tuple[str, ...] = ()
+    name: str | None = None
+    label: str = ""
+    source: str = field(default="trainee", compare=False)

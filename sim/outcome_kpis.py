@@ -1,0 +1,78 @@
+"""KPIs of what failures did: dissatisfaction, complaints, recovery, retention, word of mouth, money."""
+from __future__ import annotations
+
+from .kpis import safe_ratio
+from .retention import PATHS
+from .word_of_mouth import WordOfMouthLedger
+
+
+class OutcomeKpis:
+    """Streaming counters over the customers whose visit ended after the warm-up."""
+
+    def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float):
+        self.ledger = ledger
+        self.visits = visits_per_customer
+        self.failures = 0
+        self.failures_prevented = 0
+        self.concluded = 0
+        self.dissatisfied = 0
+        self.complaints = 0
+        self.proactive = 0
+        self.recoveries = 0
+        self.recovery_delay_sum = 0.0
+        self.recovery_cost = 0.0
+        self.revenue_lost_leaving = 0.0
+        self.negative_teller_value = 0.0
+        self.quality_sum = 0.0
+        self.stayed = 0
+        self.path_count = dict.fromkeys(PATHS, 0)
+        self.path_stayed = dict.fromkeys(PATHS, 0)
+        self.path_quality = dict.fromkeys(PATHS, 0.0)
+
+    def conclude(self, path: str, stayed: bool, perceived: float, value: float) -> None:
+        """Book one finished visit."""
+        self.concluded += 1
+        self.quality_sum += perceived
+        self.path_count[path] += 1
+        self.path_quality[path] += perceived
+        if path != "no_failure":
+            self.dissatisfied += 1
+        if stayed:
+            self.stayed += 1
+            self.path_stayed[path] += 1
+        else:
+            self.revenue_lost_leaving += value * self.visits
+        if path in ("silent", "unresolved"):
+            self.ledger.tell(negative=True)
+            self.negative_teller_value += value
+        elif perceived > 1.0:
+            self.ledger.tell(negative=False)
+
+    def results(self, served: float) -> dict[str, float]:
+        self.ledger.flush()
+        ledger = self.ledger
+        mean_teller_value = safe_ratio(self.negative_teller_value, ledger.negative_tellers) if ledger.negative_tellers else 0.0
+        results = {
+            "failures": float(self.failures),
+            "failures_prevented": float(self.failures_prevented),
+            "failure_rate": safe_ratio(self.failures, served),
+            "dissatisfied": float(self.dissatisfied),
+            "complaints": float(self.complaints),
+            "complaint_rate": safe_ratio(self.complaints, self.dissatisfied),
+            "silent_dissatisfied": float(self.path_count["silent"]),
+            "proactive_recoveries": float(self.proactive),
+            "mean_recovery_delay_min": safe_ratio(self.recovery_delay_sum, self.recoveries),
+            "retention_rate": safe_ratio(self.stayed, self.concluded),
+            "wom_reached": float(ledger.negative_reached),
+            "customers_lost_wom": float(ledger.customers_lost),
+            "wom_positive_reached": float(ledger.positive_reached),
+            "customers_won_wom": float(ledger.customers_won),
+            "recovery_cost": self.recovery_cost,
+            "revenue_lost": self.revenue_lost_leaving + ledger.customers_lost * mean_teller_value * self.visits,
+            "quality_score": safe_ratio(self.quality_sum, self.concluded),
+        }
+        for path in PATHS:
+            results[f"customers.{path}"] = float(self.path_count[path])
+            results[f"retention.{path}"] = safe_ratio(self.path_stayed[path], self.path_count[path])
+            results[f"quality.{path}"] = safe_ratio(self.path_quality[path], self.path_count[path])
+        return results

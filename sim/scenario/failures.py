@@ -1,0 +1,79 @@
+"""Schema of service failures: per-encounter chances by Bitner category, severity, and scheduled disruptions."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Minutes, NonNegative, Probability, StrictModel, Text
+
+Category = Literal["delivery_system", "customer_needs", "employee_action"]
+"""Bitner, Booms & Tetreault (1990): service-delivery-system failures; responses to customer needs and
+requests; unprompted and unsolicited employee actions."""
+
+Severity = Literal["minor", "major", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
+CATEGORIES: tuple[Category, ...] = ("delivery_system", "customer_needs", "employee_action")
+
+
+class SeverityMix(StrictModel):
+    """How failures split by severity; the shares must add up to 1."""
+
+    minor: Probability = 0.70
+    major: Probability = 0.25
+    critical: Probability = 0.05
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> "SeverityMix":
+        total = self.minor + self.major + self.critical
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the shares add up to {total:g}; make minor + major + critical = 1")
+        return self
+
+
+class CategoryChances(StrictModel):
+    """Chance that one service encounter fails, by Bitner category (before load and skill effects)."""
+
+    delivery_system: Probability = 0.03
+    customer_needs: Probability = 0.01
+    employee_action: Probability = 0.01
+
+
+class Disruption(StrictModel):
+    """A scheduled event that fails a whole cohort at once: a storm delays a flight, a system goes down."""
+
+    id: str
+    label: Text | None = None
+    at_min: Minutes = Field(description="when it strikes, minutes from opening of day 1")
+    segment: str | None = Field(None, description="the segment it hits; omit for every segment")
+    category: Category = "delivery_system"
+    severity: Severity = "major"
+    cause: Literal["internal", "external"] = "external"
+    delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
+
+
+class Failures(StrictModel):
+    """When and how service fails. Omit the whole section to switch failures off."""
+
+    categories: CategoryChances = Field(default_factory=CategoryChances)
+    severity_mix: SeverityMix = Field(default_factory=SeverityMix)
+    load_effect: NonNegative = Field(
+        1.0, description="at full utilisation the chance of failure is multiplied by 1 + load_effect (rushed staff)"
+    )
+    load_threshold: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.7, description="utilisation above which rushing starts to raise the chance of failure"
+    )
+    skill_effect: NonNegative = Field(
+        1.0, description="the chance of failure is multiplied by 1 + skill_effect x (1 - staff skill)"
+    )
+    detection: Probability = Field(
+        0.0, description="share of failures caught by fail-safe checks before the customer feels them"
+    )
+    disruptions: list[Disruption] = Field(default_factory=list)
+    learning_per_complaint: Probability = Field(
+        0.05, description="with root-cause analysis, each tracked complaint cuts its category's failure chance by this share the next day"
+    )
+    learning_floor: Probability = Field(
+        0.25, description="root-cause analysis cannot cut a category's failure chance below this share of its start"
+    )

@@ -1,0 +1,82 @@
+"""Schema of service recovery: the actions staff can take, who may take them, and what delay costs."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Minutes, Money, NonNegative, Probability, StrictModel, Text
+
+Empowerment = Literal["low", "medium", "high"]
+EMPOWERMENT_LEVELS: tuple[Empowerment, ...] = ("low", "medium", "high")
+
+
+class RecoveryAction(StrictModel):
+    """One thing staff can do for a customer after a failure (Bell & Zemke; Boshoff & Leong)."""
+
+    label: Text | None = None
+    staff_min: Minutes = Field(description="staff time the action takes")
+    cost: Money = Field(0.0, description="money it costs when done on the spot (the 1 of 1:10:100)")
+    restores: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        description="perceived quality it gives back (0..1 scale; negative makes things worse)"
+    )
+
+
+def default_actions() -> dict[str, RecoveryAction]:
+    """The recovery actions of the training material, with modest default times, costs and effects."""
+    return {
+        "acknowledge": RecoveryAction(label={"en": "Acknowledge", "zh": "承认问题"}, staff_min=1, restores=0.05),
+        "apologise": RecoveryAction(label={"en": "Apologise", "zh": "道歉"}, staff_min=1, restores=0.08),
+        "explain": RecoveryAction(label={"en": "Explain", "zh": "解释"}, staff_min=2, restores=0.05),
+        "fix": RecoveryAction(label={"en": "Fix the problem", "zh": "解决问题"}, staff_min=8, cost=20, restores=0.20),
+        "compensate": RecoveryAction(label={"en": "Compensate", "zh": "补偿"}, staff_min=2, cost=50, restores=0.12),
+        "follow_up": RecoveryAction(label={"en": "Follow up", "zh": "跟进回访"}, staff_min=3, restores=0.05),
+    }
+
+
+class CostCurve(StrictModel):
+    """Cost multiplier of recovery by delay: on the spot, next day, later (1 : 10 : 100 by default)."""
+
+    on_the_spot: NonNegative = 1.0
+    next_day: NonNegative = 10.0
+    later: NonNegative = 100.0
+    next_day_min: Annotated[float, Field(gt=0)] = 1440.0
+    later_min: Annotated[float, Field(gt=0)] = 10080.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CostCurve":
+        if self.later_min <= self.next_day_min:
+            raise ValueError("later_min must be longer than next_day_min")
+        return self
+
+
+class Recovery(StrictModel):
+    """How the operation recovers failures unless a policy says otherwise."""
+
+    empowerment: Empowerment = "medium"
+    on_the_spot_share: dict[Empowerment, Probability] = Field(
+        default_factory=lambda: {"low": 0.2, "medium": 0.6, "high": 0.95},
+        description="share of recoveries front-line staff can finish themselves, by empowerment level",
+    )
+    supervisor_role: str | None = Field(None, description="staff role escalations go to (a key of `staff`)")
+    escalation_delay_min: Minutes = Field(
+        30.0, description="extra wait before an escalated case is picked up (when there is no supervisor role)"
+    )
+    actions: dict[str, RecoveryAction] = Field(default_factory=default_actions)
+    default_actions: list[str] = Field(
+        default_factory=lambda: ["acknowledge", "apologise", "fix"],
+        description="what staff do for a complaint when no policy says otherwise",
+    )
+    back_office_delay_min: Minutes = Field(
+        0.0, description="administrative delay added to every resolution (e.g. 1440 when head office answers next day)"
+    )
+    proactive_share: Probability = Field(
+        0.0, description="share of silent dissatisfied customers that staff notice and recover without a complaint"
+    )
+    paradox_bonus: NonNegative = Field(
+        0.05, description="satisfaction above the no-failure level an excellent recovery of a first, minor failure can give"
+    )
+    cost_curve: CostCurve = Field(default_factory=CostCurve)
+    root_cause_analysis: bool = Field(
+        False, description="analyse tracked complaints so the failures behind them become rarer on later days"
+    )
