@@ -44,4 +44,11 @@ class HourlyProfile:
 
     def next_arrival(self, now: float, unit_exponential: float) -> float:
         """The next arrival time after ``now`` given a unit exponential draw."""
+        day, into = divmod(now, self.day_length)
+        hour = int(into // 60)
+        if hour < len(self.rates) and self.rates[hour] > 0:
+            # fast path: the next arrival falls within the current hour
+            candidate = into + unit_exponential / self.rates[hour]
+            if candidate < self.ends[hour]:
+                return day * self.day_length + candidate
         return self.time_of(self.cumulative_at(now) + unit_exponential)

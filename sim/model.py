@@ -131,6 +131,9 @@ class Model:
     def _setup_failures(self, scenario: Scenario) -> None:
         failures = scenario.failures
         self.chances = FailureChances(failures)
+        self.wait_tolerance = scenario.quality.wait_tolerance_min
+        for pool in self.pools.values():
+            pool.skill_multiplier = skill_multiplier(pool.role.skill, failures)
         self.failure_draws = self.streams["failures"]
         self.behaviour_draws = self.streams["behaviour"]
         self.recovery_draws = self.streams["recovery"]
@@ -240,11 +243,12 @@ class Model:
         yield env.timeout(customer.service_min)
         if logging:
             self.log(EventKind.SERVICE_END, customer.id, flow.name)
-        if self.failing:
-            yield from self._after_service(customer, flow, pool, request, wait, counted)
-        else:
+        recovery = self._after_service(customer, flow, pool, request, wait, counted) if self.failing else None
+        if recovery is None:
             pool.busy.add(env.now, -1)
             pool.resource.release(request)
+        else:
+            yield from recovery
         self._depart(customer, flow)
 
     def _depart(self, customer: Customer, flow: SegmentFlow) -> None:
@@ -275,9 +279,13 @@ class Model:
     # -- failures -------------------------------------------------------------------------------
     def _maybe_fail(self, customer: Customer, pool: StaffPool, now: float) -> None:
         draws = self.failure_draws
-        on_duty = pool.on_duty_at(now) or 1
-        multiplier = load_multiplier(pool.busy.value / on_duty, self.scenario.failures) * skill_multiplier(pool.role.skill, self.scenario.failures)
-        failure = self.chances.draw(draws.uniform(), draws.uniform(), multiplier)
+        failures = self.scenario.failures
+        on_duty = pool.scheduled + pool.moved or 1
+        multiplier = load_multiplier(pool.busy.value / on_duty, failures) * pool.skill_multiplier
+        u_fail = draws.uniform()
+        if u_fail >= self.chances.total * multiplier:
+            return  # the common case: no failure, decided with one draw
+        failure = self.chances.draw(u_fail, draws.uniform(), multiplier)
         if failure is None:
             return
         category, severity = failure
@@ -292,7 +300,8 @@ class Model:
         customer.feel_failure(category, severity, failure_loss(category, severity, self.scenario.quality))
         if customer.arrived_at >= self.measure_from:
             self.outcomes.failures += 1
-        self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, cause=cause, label=label)
+        if self.events is not None:
+            self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, cause=cause, label=label)
 
     def _disrupt(self, customer: Customer, disruption: Disruption) -> None:
         customer.extra_wait += disruption.delay_min
@@ -319,14 +328,14 @@ class Model:
 
     # -- after service: complaint, recovery, outcome ----------------------------------------------
     def _after_service(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, wait: float, counted: bool):
-        env = self.env
+        """Judge the visit; returns the recovery process to run while the server is held, or None."""
         scenario = self.scenario
-        customer.perceived -= wait_loss(wait + customer.extra_wait, scenario.quality)
+        waited = wait + customer.extra_wait
+        if waited > self.wait_tolerance:
+            customer.perceived -= wait_loss(waited, scenario.quality)
         if customer.perceived >= customer.expectation:
-            pool.busy.add(env.now, -1)
-            pool.resource.release(request)
             self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
-            return
+            return None
         if customer.failure is None:
             customer.feel_failure("delivery_system", "minor", 0.0)  # the wait itself was the failure
         severity = customer.failure[1]
@@ -334,17 +343,18 @@ class Model:
         complained = draws.uniform() < complaint_probability(severity, scenario.behaviour, self.response.channels)
         noticed = not complained and draws.uniform() < self.response.proactive_share
         if not (complained or noticed):
-            pool.busy.add(env.now, -1)
-            pool.resource.release(request)
             self._conclude(customer, flow, "silent", severity, 0.0, counted)
-            return
+            return None
         if complained:
             self._record_complaint(customer, flow)
         elif counted:
             self.outcomes.proactive += 1
-        start = env.now
+        return self._recovery_visit(customer, flow, pool, request, severity, counted)
+
+    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, severity: str, counted: bool):
+        start = self.env.now
         yield from self._recover(customer, flow, pool, request, self.response.actions)
-        delay = env.now - start + self.response.back_office_delay_min
+        delay = self.env.now - start + self.response.back_office_delay_min
         path = self._settle_recovery(customer, severity, delay, self.response.actions, counted)
         self._conclude(customer, flow, path, severity, delay, counted)
 
@@ -407,7 +417,8 @@ class Model:
 
     def _conclude(self, customer: Customer, flow: SegmentFlow, path: str, severity: str, delay: float, counted: bool) -> None:
         retention = self.scenario.behaviour.retention
-        stays = self.behaviour_draws.uniform() < retention_probability(path, severity, retention, delay)
+        chance = retention.no_failure if path == "no_failure" else retention_probability(path, severity, retention, delay)
+        stays = self.behaviour_draws.uniform() < chance
         customer.path, customer.stays = path, stays
         if counted:
             self.outcomes.conclude(path, stays, customer.perceived, flow.value)

@@ -37,8 +37,6 @@ Task = tuple[Variant, int]
 
 def run_replication(variant: Variant, replication: int) -> dict[str, float]:
     """KPIs of one replication of ``variant``."""
-    if variant.policy is None:
-        return run_once(variant.scenario, variant.seed, replication)
     return run_once(variant.scenario, variant.seed, replication, policy=variant.policy)
 
 

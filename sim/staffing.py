@@ -29,6 +29,7 @@ class StaffPool:
         self.resource = simpy.PriorityResource(env, capacity=max(role.max_count, 1) + headroom)
         self.busy = TimeAverage(measure_from)
         self.queueing = 0  # customers (not off-duty holds) waiting for this pool
+        self.skill_multiplier = 1.0  # how much more often this role's staff fail (set when failures are on)
         self._held: list[simpy.resources.resource.PriorityRequest] = []
         self.scheduled = self.schedule[0][1]
         self.moved = 0  # staff borrowed from (+) or lent to (-) other roles by reassignment

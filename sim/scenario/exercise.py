@@ -138,6 +138,7 @@ class CastMember(StrictModel):
     at_min: Minutes
     tags: list[str] = Field(default_factory=list, description="for example asleep, child, vip, hungry, angry")
     description: Text | None = None
+    seat: str | None = Field(None, description="the seats fixture (an id) where the game places them")
 
 
 class BoardUpdate(StrictModel):
@@ -165,6 +166,9 @@ class ActionSpec(StrictModel):
     tags: list[str] = Field(default_factory=list)
     unless_tags: list[str] = Field(
         default_factory=list, description="skip cast members who carry any of these tags (e.g. notified)"
+    )
+    only_tags: list[str] = Field(
+        default_factory=list, description="act only on cast members who carry all of these tags"
     )
     label: str = ""
 
@@ -245,6 +249,9 @@ class Verb(StrictModel):
     tags: list[str] = Field(default_factory=list)
     prioritise: bool = Field(False, description="move the selected customer to the front of the queue")
     to_role: str | None = Field(None, description="staff target: move one staff member of the role to this role")
+    cooldown_min: Minutes = Field(
+        20.0, description="the same action on the same target is possible again only after this many minutes"
+    )
     follows: list[Lesson] = Field(default_factory=list)
 
 
@@ -341,8 +348,10 @@ class _Checker:
             self._role(f"{base}.layout.fixtures.{i}.role", fixture.role)
             for j, segment in enumerate(fixture.segments):
                 self._segment(f"{base}.layout.fixtures.{i}.segments.{j}", segment)
+        seats = {f.id for f in ex.layout.fixtures if f.kind in ("seats", "sofa")}
         for i, member in enumerate(ex.cast):
             self._segment(f"{base}.cast.{i}.segment", member.segment)
+            self._name(f"{base}.cast.{i}.seat", member.seat, seats, "seats fixture")
         for i, inject in enumerate(ex.injects):
             for j, spec in enumerate(inject.actions):
                 self._spec(f"{base}.injects.{i}.actions.{j}", spec)

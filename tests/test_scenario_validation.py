@@ -1,0 +1,168 @@
+"""Malformed scenarios get one clear message naming the key path, position and fix; never a traceback."""
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import ScenarioError, load_scenario, load_scenario_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOOD = {
+    "meta": {"title": {"en": "Lounge", "zh": "贵宾室"}},
+    "operation": {"duration_min": 240, "opens_at": "18:00"},
+    "segments": {
+        "guest": {
+            "arrivals_per_hour": [20, 30, 30, 10],
+            "service": {"role": "agent", "time": {"dist": "exponential", "mean": 4}},
+            "patience_min": {"dist": "exponential", "mean": 20},
+        }
+    },
+    "staff": {"agent": {"count": 3, "shifts": [{"start_min": 60, "end_min": 180, "count": 4}]}},
+    "failures": {"categories": {"delivery_system": 0.05}},
+    "policies": {"expert": {"empowerment": "high", "actions": ["apologise", "fix"]}},
+}
+
+
+def mutate(path: str, value, delete: bool = False) -> dict:
+    data = copy.deepcopy(GOOD)
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    if delete:
+        del node[last]
+    elif isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return data
+
+
+# (case id, scenario data or raw YAML text, fragments the message must contain)
+BAD_CASES = [
+    ("unknown top-level key", mutate("colour", "blue"), ["colour", "unknown key", "allowed keys"]),
+    ("unknown nested key", mutate("segments.guest.paitence", 3), ["segments.guest.paitence", "unknown key"]),
+    ("missing title", mutate("meta.title", None, delete=True), ["meta.title", "missing"]),
+    ("missing segments", mutate("segments", None, delete=True), ["segments", "missing"]),
+    ("empty staff", mutate("staff", {}), ["staff", "at least 1"]),
+    ("negative arrival rate", mutate("segments.guest.arrivals_per_hour", -5), ["arrivals_per_hour", "-5"]),
+    ("negative hourly rate", mutate("segments.guest.arrivals_per_hour", [20, -1, 3, 4]), ["arrivals_per_hour", "-1"]),
+    ("wrong hour count", mutate("segments.guest.arrivals_per_hour", [20, 30]), ["arrivals_per_hour", "2 hourly rates", "4 hour"]),
+    ("rate is text", mutate("segments.guest.arrivals_per_hour", "lots"), ["arrivals_per_hour", "'lots'", "a number"]),
+    ("staff zero with customers", mutate("staff.agent", {"count": 0}), ["staff.agent.count", "at least 1 staff"]),
+    ("negative staff", mutate("staff.agent.count", -2), ["staff.agent.count", "-2", "greater than or equal to 0"]),
+    ("shift after closing", mutate("staff.agent.shifts", [{"start_min": 200, "end_min": 300, "count": 2}]), ["shifts.0.end_min", "after closing"]),
+    ("shift ends before start", mutate("staff.agent.shifts", [{"start_min": 100, "end_min": 50, "count": 2}]), ["shifts.0", "after start_min"]),
+    ("unknown role", mutate("segments.guest.service.role", "pilot"), ["service.role", "pilot", "allowed: agent"]),
+    ("unknown distribution", mutate("segments.guest.service.time", {"dist": "gamma", "mean": 3}), ["service.time", "gamma", "exponential"]),
+    ("distribution missing mean", mutate("segments.guest.service.time", {"dist": "exponential"}), ["segments.guest.service.time.mean", "missing"]),
+    ("zero mean service", mutate("segments.guest.service.time", {"dist": "exponential", "mean": 0}), ["mean", "greater than 0"]),
+    ("uniform reversed", mutate("segments.guest.service.time", {"dist": "uniform", "low": 5, "high": 2}), ["high", "at least low"]),
+    ("bad clock", mutate("operation.opens_at", "25:00"), ["operation.opens_at", "HH:MM"]),
+    ("warm-up too long", mutate("operation.warmup_min", 500), ["warmup_min", "shorter than the run"]),
+    ("bad difficulty", mutate("meta.difficulty", "extreme"), ["meta.difficulty", "'easy', 'medium' or 'hard'"]),
+    ("text with unknown language", mutate("meta.title", {"en": "x", "fr": "y"}), ["meta.title", "not allowed here"]),
+    ("probability above one", mutate("failures.categories.delivery_system", 1.5), ["delivery_system", "1.5", "less than or equal to 1"]),
+    ("unknown failure category", mutate("failures.categories.weather", 0.1), ["failures.categories.weather", "unknown key"]),
+    ("severity mix not summing to one", mutate("failures.severity_mix", {"minor": 0.5, "major": 0.1, "critical": 0.1}), ["severity_mix", "add up to 0.7"]),
+    ("negative action cost", mutate("recovery", {"actions": {"fix": {"staff_min": 5, "cost": -3, "restores": 0.2}}, "default_actions": ["fix"]}), ["recovery.actions.fix.cost", "-3"]),
+    ("unknown policy action", mutate("policies.expert.actions", ["hug"]), ["policies.expert.actions.0", "hug", "allowed"]),
+    ("unknown empowerment", mutate("policies.expert.empowerment", "total"), ["empowerment", "'low', 'medium' or 'high'"]),
+    ("disruption for unknown segment", mutate("failures.disruptions", [{"id": "storm", "at_min": 10, "segment": "crew"}]), ["disruptions.0.segment", "crew"]),
+    ("not a mapping", "- just\n- a list\n", ["top level is a list"]),
+    ("empty file", "", ["empty"]),
+    ("broken YAML", "meta: {title: x\nsegments: [", ["not valid YAML", "line"]),
+    ("tab indentation", "meta:\n\ttitle: x\n", ["not valid YAML", "line 2"]),
+    ("duplicate key", "meta: {title: a}\nmeta: {title: b}\n", ["meta", "written twice"]),
+]
+
+
+@pytest.mark.parametrize("case,data,fragments", BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_bad_scenario_gets_a_clear_message(write_scenario, case, data, fragments):
+    path = write_scenario(data)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    message = raised.value.message
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    assert "Traceback" not in message
+
+
+def test_error_names_line_and_column(write_scenario):
+    text = yaml.safe_dump(mutate("staff.agent.count", -2), sort_keys=False)
+    path = write_scenario(text)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "count: -2" in row)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert f"line {line}," in raised.value.message
+
+
+def test_every_problem_is_reported_at_once(write_scenario):
+    data = mutate("staff.agent.count", -2)
+    data["segments"]["guest"]["priority"] = "high"
+    data["operation"]["opens_at"] = "noon"
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(write_scenario(data))
+    assert len(raised.value.problems) == 3
+
+
+def test_the_good_scenario_loads(write_scenario):
+    scenario = load_scenario(write_scenario(GOOD))
+    assert scenario.segments["guest"].hourly_rates(4) == [20, 30, 30, 10]
+    assert scenario.name == "scenario"
+
+
+def test_validate_command_reports_without_traceback(write_scenario):
+    bad = write_scenario(mutate("staff.agent.count", -2), "bad.yaml")
+    good = write_scenario(GOOD, "good.yaml")
+    result = subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "validate", str(good), str(bad)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "good.yaml: ok" in result.stdout
+    assert "staff.agent.count" in result.stderr and "Traceback" not in result.stderr
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=25,
+)
+scenario_keys = st.sampled_from(["meta", "operation", "segments", "staff", "failures", "recovery", "policies", "behaviour"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(scenario_keys | st.text(max_size=8), yaml_values, max_size=6))
+def test_validator_never_crashes_on_arbitrary_structures(data):
+    try:
+        load_scenario_text(yaml.safe_dump(data), "fuzz.yaml")
+    except ScenarioError as error:
+        assert error.problems and all(isinstance(p, str) and p for p in error.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_validator_never_crashes_on_arbitrary_text(text):
+    try:
+        load_scenario_text(text, "fuzz.yaml")
+    except ScenarioError as error:
+        assert error.problems
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([c for c in BAD_CASES if isinstance(c[1], dict)]), yaml_values)
+def test_validator_never_crashes_on_mutated_scenarios(case, junk):
+    data = copy.deepcopy(case[1])
+    data.setdefault("segments", {}).setdefault("guest", {})["service"] = junk
+    try:
+        load_scenario_text(yaml.safe_dump(data), "fuzz.yaml")
+    except ScenarioError as error:
+        assert error.problems
