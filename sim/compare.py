@@ -86,7 +86,7 @@ def setting_alternatives(
     ]
 
 
-def compare(
+def compare_alternatives(
     alternatives: Sequence[Alternative],
     replications: int = 30,
     seed: int = 0,
@@ -126,3 +126,25 @@ def compare(
         for other in results[1:]
     }
     return Comparison(base.label, seed, common_random_numbers, results, differences)
+
+
+def compare(
+    scenario: Scenario,
+    policies: Sequence[str | None] = (),
+    variants: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
+    replications: int = 30,
+    seed: int = 0,
+    **options: Any,
+) -> Comparison:
+    """Compare policies of ``scenario`` and settings (key path -> value), the first policy being the baseline.
+
+    One policy alone is compared with the scenario's default behaviour; each variant runs with the
+    baseline policy and differs from the scenario in one setting. ``options`` are those of
+    :func:`compare_alternatives` (``common_random_numbers``, ``precision``, ``kpis``, ``workers``, ``dask``...).
+    """
+    policies = list(policies)
+    if len(policies) == 1 and not variants:
+        policies.insert(0, None)
+    alternatives = policy_alternatives(scenario, policies or [None])
+    alternatives += setting_alternatives(scenario, variants, policies[0] if policies else None)
+    return compare_alternatives(alternatives, replications, seed, **options)

@@ -138,7 +138,8 @@ class Model:
         self.behaviour_draws = self.streams["behaviour"]
         self.recovery_draws = self.streams["recovery"]
         self.ledger = WordOfMouthLedger(scenario.word_of_mouth, self.streams["word_of_mouth"].generator)
-        self.outcomes = OutcomeKpis(self.ledger, scenario.word_of_mouth.visits_per_customer)
+        self.outcomes = OutcomeKpis(self.ledger, scenario.word_of_mouth.visits_per_customer,
+                                    scenario.behaviour.retention.no_failure)
         self.active_disruptions: list[Disruption] = []
         self.complaints_today = {category: 0 for category in self.chances.base}
         for disruption in failures.disruptions:
@@ -281,7 +282,10 @@ class Model:
         draws = self.failure_draws
         failures = self.scenario.failures
         on_duty = pool.scheduled + pool.moved or 1
-        multiplier = load_multiplier(pool.busy.value / on_duty, failures) * pool.skill_multiplier
+        load = pool.busy.value / on_duty
+        multiplier = pool.skill_multiplier
+        if load > failures.load_threshold:
+            multiplier *= load_multiplier(load, failures)
         u_fail = draws.uniform()
         if u_fail >= self.chances.total * multiplier:
             return  # the common case: no failure, decided with one draw
@@ -334,7 +338,12 @@ class Model:
         if waited > self.wait_tolerance:
             customer.perceived -= wait_loss(waited, scenario.quality)
         if customer.perceived >= customer.expectation:
-            self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
+            if self.events is None:  # fast path: nothing to tell about a visit that went well
+                customer.path = "no_failure"
+                if counted:
+                    self.outcomes.conclude_satisfied(customer.perceived, flow.value)
+            else:
+                self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
             return None
         if customer.failure is None:
             customer.feel_failure("delivery_system", "minor", 0.0)  # the wait itself was the failure
@@ -418,12 +427,15 @@ class Model:
     def _conclude(self, customer: Customer, flow: SegmentFlow, path: str, severity: str, delay: float, counted: bool) -> None:
         retention = self.scenario.behaviour.retention
         chance = retention.no_failure if path == "no_failure" else retention_probability(path, severity, retention, delay)
-        stays = self.behaviour_draws.uniform() < chance
-        customer.path, customer.stays = path, stays
+        customer.path = path
         if counted:
-            self.outcomes.conclude(path, stays, customer.perceived, flow.value)
-        if self.events is not None and (path in ("silent", "unresolved") or customer.perceived > 1.0):
-            self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=path in ("silent", "unresolved"))
+            # KPIs book the chance of returning (its conditional expectation): same mean, less noise
+            self.outcomes.conclude(path, chance, customer.perceived, flow.value)
+        if self.events is not None:
+            # the story of one visit needs a yes or no: draw it from its own stream
+            customer.stays = self.streams["stories"].uniform() < chance
+            if path in ("silent", "unresolved") or customer.perceived > 1.0:
+                self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=path in ("silent", "unresolved"))
 
     # -- outside influence ----------------------------------------------------------------------
     def apply(self, action: Action) -> int | None:

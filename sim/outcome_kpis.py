@@ -9,9 +9,14 @@ from .word_of_mouth import WordOfMouthLedger
 class OutcomeKpis:
     """Streaming counters over the customers whose visit ended after the warm-up."""
 
-    def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float):
+    def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float, no_failure_retention: float):
         self.ledger = ledger
         self.visits = visits_per_customer
+        self.no_failure_retention = no_failure_retention
+        # the common case (no felt failure) is booked by three additions on the hot path
+        self.satisfied = 0
+        self.satisfied_quality = 0.0
+        self.satisfied_value = 0.0
         self.failures = 0
         self.failures_prevented = 0
         self.concluded = 0
@@ -24,31 +29,47 @@ class OutcomeKpis:
         self.revenue_lost_leaving = 0.0
         self.negative_teller_value = 0.0
         self.quality_sum = 0.0
-        self.stayed = 0
+        self.stayed = 0.0  # expected returning customers: the sum of each one's chance of coming back
         self.path_count = dict.fromkeys(PATHS, 0)
-        self.path_stayed = dict.fromkeys(PATHS, 0)
+        self.path_stayed = dict.fromkeys(PATHS, 0.0)
         self.path_quality = dict.fromkeys(PATHS, 0.0)
 
-    def conclude(self, path: str, stayed: bool, perceived: float, value: float) -> None:
-        """Book one finished visit."""
+    def conclude(self, path: str, stays: float, perceived: float, value: float) -> None:
+        """Book one finished visit; ``stays`` is the customer's chance of coming back."""
         self.concluded += 1
         self.quality_sum += perceived
         self.path_count[path] += 1
         self.path_quality[path] += perceived
         if path != "no_failure":
             self.dissatisfied += 1
-        if stayed:
-            self.stayed += 1
-            self.path_stayed[path] += 1
-        else:
-            self.revenue_lost_leaving += value * self.visits
+        self.stayed += stays
+        self.path_stayed[path] += stays
+        self.revenue_lost_leaving += (1.0 - stays) * value * self.visits
         if path in ("silent", "unresolved"):
             self.ledger.tell(negative=True)
             self.negative_teller_value += value
         elif perceived > 1.0:
             self.ledger.tell(negative=False)
 
+    def conclude_satisfied(self, perceived: float, value: float) -> None:
+        """Book a visit with no felt failure (the fast path of :meth:`conclude`)."""
+        self.satisfied += 1
+        self.satisfied_quality += perceived
+        self.satisfied_value += value
+
+    def _merge_satisfied(self) -> None:
+        r = self.no_failure_retention
+        self.concluded += self.satisfied
+        self.quality_sum += self.satisfied_quality
+        self.path_count["no_failure"] += self.satisfied
+        self.path_quality["no_failure"] += self.satisfied_quality
+        self.stayed += r * self.satisfied
+        self.path_stayed["no_failure"] += r * self.satisfied
+        self.revenue_lost_leaving += (1.0 - r) * self.satisfied_value * self.visits
+        self.satisfied, self.satisfied_quality, self.satisfied_value = 0, 0.0, 0.0
+
     def results(self, served: float) -> dict[str, float]:
+        self._merge_satisfied()
         self.ledger.flush()
         ledger = self.ledger
         mean_teller_value = safe_ratio(self.negative_teller_value, ledger.negative_tellers) if ledger.negative_tellers else 0.0

@@ -71,9 +71,12 @@ def check_kpis(names: Sequence[str], scenario: Scenario, flag: str = "--kpi") ->
     known = known_kpis(scenario)
     unknown = [name for name in names if name not in known]
     if unknown:
+        hint = "" if scenario.failures is not None else (
+            " (failure, complaint, recovery, retention and word-of-mouth KPIs need a `failures:` section in the scenario)"
+        )
         raise UserError(
             f"{flag}: unknown KPI {', '.join(repr(n) for n in unknown)}; "
-            f"this scenario reports: {', '.join(known)}"
+            f"this scenario reports: {', '.join(known)}{hint}"
         )
 
 

@@ -28,7 +28,7 @@ def default_actions() -> dict[str, RecoveryAction]:
         "acknowledge": RecoveryAction(label={"en": "Acknowledge", "zh": "承认问题"}, staff_min=1, restores=0.05),
         "apologise": RecoveryAction(label={"en": "Apologise", "zh": "道歉"}, staff_min=1, restores=0.08),
         "explain": RecoveryAction(label={"en": "Explain", "zh": "解释"}, staff_min=2, restores=0.05),
-        "fix": RecoveryAction(label={"en": "Fix the problem", "zh": "解决问题"}, staff_min=8, cost=20, restores=0.20),
+        "fix": RecoveryAction(label={"en": "Fix the problem", "zh": "解决问题"}, staff_min=8, cost=20, restores=0.10),
         "compensate": RecoveryAction(label={"en": "Compensate", "zh": "补偿"}, staff_min=2, cost=50, restores=0.12),
         "follow_up": RecoveryAction(label={"en": "Follow up", "zh": "跟进回访"}, staff_min=3, restores=0.05),
     }
