@@ -137,7 +137,7 @@ class Model:
         self.failure_draws = self.streams["failures"]
         self.behaviour_draws = self.streams["behaviour"]
         self.recovery_draws = self.streams["recovery"]
-        self.ledger = WordOfMouthLedger(scenario.word_of_mouth, self.streams["word_of_mouth"].generator)
+        self.ledger = WordOfMouthLedger(scenario.word_of_mouth, self.streams["word_of_mouth"].generator, graph_seed=self.seed)
         self.outcomes = OutcomeKpis(self.ledger, scenario.word_of_mouth.visits_per_customer,
                                     scenario.behaviour.retention.no_failure)
         self.active_disruptions: list[Disruption] = []
@@ -191,6 +191,7 @@ class Model:
             for disruption in self.active_disruptions:
                 if disruption.segment in (None, flow.name):
                     self._disrupt(customer, disruption)
+        self.present[customer.id] = customer
         customer.process = self.env.process(self._visit(customer, flow))
         return customer
 
@@ -205,10 +206,11 @@ class Model:
         if flow.balk_at is not None and pool.queueing >= flow.balk_at:
             if counted:
                 queue.balked += 1
+            customer.state = "balked"
+            del self.present[customer.id]
             if logging:
                 self.log(EventKind.BALK, customer.id, flow.name, queue=pool.queueing)
             return
-        self.present[customer.id] = customer
         request = pool.resource.request(priority=flow.priority)
         pool.queueing += 1
         queue.queue.add(env.now, 1)
@@ -362,8 +364,9 @@ class Model:
 
     def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, severity: str, counted: bool):
         start = self.env.now
+        customer.extra_wait = 0.0  # from here on: delay spent off site, if the case leaves the building
         yield from self._recover(customer, flow, pool, request, self.response.actions)
-        delay = self.env.now - start + self.response.back_office_delay_min
+        delay = self.env.now - start + customer.extra_wait + self.response.back_office_delay_min
         path = self._settle_recovery(customer, severity, delay, self.response.actions, counted)
         self._conclude(customer, flow, path, severity, delay, counted)
 
@@ -388,18 +391,21 @@ class Model:
             pool.resource.release(request)
             self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=pool.name, escalated=False)
             return
+        yield env.timeout(recovery.handover_min)  # the front line explains the case before passing it on
         pool.busy.add(env.now, -1)
         pool.resource.release(request)
         customer.state = "awaiting_recovery"
         handler = self.pools.get(recovery.supervisor_role or "")
         if handler is None:
-            yield env.timeout(recovery.escalation_delay_min)
-            handler = pool
+            # head office handles it off site: only the delay is felt, no staff time here
+            customer.extra_wait = recovery.escalation_delay_min
+            self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by="head office", escalated=True)
+            return
         with handler.resource.request(priority=RECOVERY_PRIORITY) as job:
             yield job
             customer.state = "recovering"
             handler.busy.add(env.now, 1)
-            yield env.timeout(staff_time)
+            yield env.timeout(recovery.handover_min + staff_time)  # hearing the case again, then acting
             handler.busy.add(env.now, -1)
         self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=handler.name, escalated=True)
 
@@ -444,7 +450,7 @@ class Model:
         if handler is None:
             raise UserError(f"unknown action kind '{action.kind}'; allowed: recover, fail, mood, tag, prioritise, reassign, spawn")
         self.log(EventKind.DECISION, action.customers[0] if action.customers else -1, action.segment or "",
-                 kind=action.kind, label=action.label, source=action.source)
+                 action=action.kind, label=action.label, source=action.source)
         return handler(action)
 
     def _targets(self, action: Action) -> list[Customer]:

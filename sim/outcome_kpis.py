@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .kpis import safe_ratio
 from .retention import PATHS
+
+RECOVERED = ("resolved_quickly", "resolved_slowly", "unresolved")  # customers who got a recovery attempt
 from .word_of_mouth import WordOfMouthLedger
 
 
@@ -84,6 +86,9 @@ class OutcomeKpis:
             "proactive_recoveries": float(self.proactive),
             "mean_recovery_delay_min": safe_ratio(self.recovery_delay_sum, self.recoveries),
             "retention_rate": safe_ratio(self.stayed, self.concluded),
+            "recovered_retention_rate": safe_ratio(
+                sum(self.path_stayed[p] for p in RECOVERED), sum(self.path_count[p] for p in RECOVERED)
+            ),
             "wom_reached": float(ledger.negative_reached),
             "customers_lost_wom": float(ledger.customers_lost),
             "wom_positive_reached": float(ledger.positive_reached),

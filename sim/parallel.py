@@ -158,7 +158,7 @@ class Runner:
         sizes = {future.key: len(chunk) for future, chunk in zip(futures, chunks)}
         done = 0
         try:
-            for future in dask_completed(futures):
+            for future in dask_completed(futures, loop=self._client.loop):
                 if future.status == "error":
                     break  # gather below raises the task's own error
                 done += sizes[future.key]

@@ -162,7 +162,7 @@ def plot_trace(trace: Any, title: str = "") -> Figure:
     roles = list(trace.roles)
     figure, axes = _new(10.0, 2.6 * len(roles) + 0.6, len(roles), 2, sharex=True)
     minutes = trace.minutes
-    span = minutes[-1] if len(minutes) > 1 else trace.every_min
+    span = trace.day_min
     for row, role in enumerate(roles):
         queue_ax, staff_ax = axes[row]
         queue_ax.plot(minutes, trace.mean_queueing(role), color=COLOURS[0], label="mean")

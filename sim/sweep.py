@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+import yaml
+
 from .errors import UserError
 from .parallel import Runner, Variant
 from .replications import DEFAULT_MAX_REPLICATIONS, Progress, check_kpis, check_policies, replicate_variants
-from .scenario import Scenario, parse_override_value
+from .scenario import Scenario
 from .variants import scenario_variant
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*:\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?$")
@@ -29,17 +31,23 @@ class Param:
 
 
 def parse_values(text: str, where: str) -> tuple[Any, ...]:
-    """``2:12`` (integers, inclusive), ``2:12:2`` (with a step), or a comma list of YAML values."""
+    """``2:12`` (integers, inclusive), ``2:12:2`` (with a step), or a comma list of YAML values (``low,high``)."""
     match = _RANGE.match(text)
     if match:
         start, stop, step = int(match[1]), int(match[2]), int(match[3] or 1)
         if step <= 0 or stop < start:
             raise UserError(f"{where}: '{text}' is an empty range; write FIRST:LAST or FIRST:LAST:STEP with FIRST <= LAST and STEP >= 1")
         return tuple(range(start, stop + 1, step))
-    items = [item.strip() for item in text.split(",")]
-    if not text.strip() or any(not item for item in items):
-        raise UserError(f"{where}: give values as FIRST:LAST, FIRST:LAST:STEP or a comma list such as low,high")
-    return tuple(parse_override_value(item) for item in items)
+    try:
+        values = yaml.safe_load(f"[{text}]") if text.strip() else []
+    except yaml.YAMLError:
+        values = []
+    if not values:
+        raise UserError(
+            f"{where}: cannot read '{text}'; give FIRST:LAST, FIRST:LAST:STEP or a comma list of values such as "
+            f"low,high (quote text that holds commas or colons: \"09:00\",\"10:00\")"
+        )
+    return tuple(values)
 
 
 def parse_param(text: str) -> Param:

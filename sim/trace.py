@@ -40,11 +40,16 @@ class Trace:
     def for_scenario(cls, scenario: Scenario, every_min: float = 5.0) -> "Trace":
         day = scenario.operation.duration_min
         every = max(every_min, day / MAX_SLOTS)
-        slots = int(math.floor(day / every)) + 1
+        slots = max(1, math.ceil(day / every - 1e-9))  # samples at 0, every, ... before closing
         zeros = lambda: np.zeros(slots)  # noqa: E731
         trace = cls(every, scenario.operation.opens_at_min, slots, np.zeros(slots, dtype=np.int64))
         trace.roles = {name: RoleTrace(zeros(), zeros(), zeros(), zeros()) for name in scenario.staff}
         return trace
+
+    @property
+    def day_min(self) -> float:
+        """Length of the day the samples are folded onto."""
+        return self.slots * self.every_min
 
     @property
     def minutes(self) -> np.ndarray:
@@ -87,7 +92,7 @@ def start_trace(model: Model, trace: Trace) -> None:
 
     def sampler():
         env = model.env
-        while env.now <= model.horizon:
+        while env.now < model.horizon:
             slot = min(int((env.now % day) / trace.every_min + 1e-9), trace.slots - 1)
             trace.samples[slot] += 1
             for name, pool in model.pools.items():
@@ -96,8 +101,6 @@ def start_trace(model: Model, trace: Trace) -> None:
                 role.queueing_max[slot] = max(role.queueing_max[slot], pool.queueing)
                 role.busy_sum[slot] += pool.busy.value
                 role.on_duty_sum[slot] += pool.on_duty_at(env.now)
-            if env.now + trace.every_min > model.horizon:
-                return
             yield env.timeout(trace.every_min)
 
     model.env.process(sampler())

@@ -54,9 +54,14 @@ class WordOfMouthLedger:
 
     BATCH = 4096
 
-    def __init__(self, wom: WordOfMouth, rng: np.random.Generator):
+    def __init__(self, wom: WordOfMouth, rng: np.random.Generator, graph_seed: int = 0):
         self.wom = wom
         self.rng = rng
+        self.neighbours = None
+        if wom.network is not None:
+            from .word_of_mouth_network import build_graph
+
+            self.neighbours = build_graph(wom.network, graph_seed)
         self.pending_negative = 0
         self.pending_positive = 0
         self.negative_tellers = 0
@@ -77,6 +82,14 @@ class WordOfMouthLedger:
     def flush(self) -> None:
         """Spread every pending story now."""
         wom, rng = self.wom, self.rng
+        if self.neighbours is not None and self.pending_negative:
+            from .word_of_mouth_network import spread_on_graph
+
+            reached = sum(spread_on_graph(rng, self.neighbours, wom) for _ in range(self.pending_negative))
+            self.negative_reached += reached
+            self.customers_lost += int(rng.binomial(reached, wom.conversion))
+            self.negative_tellers += self.pending_negative
+            self.pending_negative = 0
         if self.pending_negative:
             reached = int(simulate_reach(rng, self.pending_negative, wom.negative_mean_told, wom).sum())
             self.negative_reached += reached

@@ -59,8 +59,11 @@ class Recovery(StrictModel):
         description="share of recoveries front-line staff can finish themselves, by empowerment level",
     )
     supervisor_role: str | None = Field(None, description="staff role escalations go to (a key of `staff`)")
+    handover_min: Minutes = Field(
+        3.0, description="staff time an escalation costs twice: the front line explains, the supervisor listens again"
+    )
     escalation_delay_min: Minutes = Field(
-        30.0, description="extra wait before an escalated case is picked up (when there is no supervisor role)"
+        1440.0, description="with no supervisor role on site, escalated cases go to head office and are answered this much later"
     )
     actions: dict[str, RecoveryAction] = Field(default_factory=default_actions)
     default_actions: list[str] = Field(

@@ -8,6 +8,14 @@ from pydantic import Field
 from .base import NonNegative, Probability, StrictModel
 
 
+class SocialNetwork(StrictModel):
+    """A small-world acquaintance graph (Watts-Strogatz) that stories spread over instead of a free tree."""
+
+    people: Annotated[int, Field(ge=20, le=1_000_000)] = 5000
+    acquaintances: Annotated[int, Field(ge=2, le=200)] = Field(10, description="people each person knows (even)")
+    rewiring: Probability = Field(0.1, description="share of acquaintances outside one's local circle")
+
+
 class WordOfMouth(StrictModel):
     """A branching process: each teller tells a long-tailed number of people, some of whom retell it."""
 
@@ -25,6 +33,9 @@ class WordOfMouth(StrictModel):
     positive_conversion: Probability = Field(0.1, description="chance that good word of mouth wins a customer")
     delight_margin: NonNegative = Field(
         0.05, description="satisfaction above expectation from which a customer spreads good word of mouth"
+    )
+    network: SocialNetwork | None = Field(
+        None, description="spread over a networkx social graph (people reached once at most) instead of a branching process"
     )
     visits_per_customer: NonNegative = Field(
         4.0, description="future visits a retained customer makes (lifetime value = visits x segment value)"
