@@ -9,7 +9,8 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "bank_branch.yaml"
 
@@ -80,6 +81,26 @@ def progress_bar(description: str):
     return progress, update
 
 
+@contextmanager
+def progress_while(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar that appears with the first progress report, so an early error prints alone."""
+    progress, update = progress_bar(description)
+    started = False
+
+    def report(done: int, total: int) -> None:
+        nonlocal started
+        if not started:
+            progress.start()
+            started = True
+        update(done, total)
+
+    try:
+        yield report
+    finally:
+        if started:
+            progress.stop()
+
+
 def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
     text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str)
@@ -129,22 +150,211 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sim.parallel import Runner
     from sim.replications import replicate
 
-    if args.replications < 1:
-        raise CliError("--replications must be at least 1")
     scenario = load(args.scenario, args.set)
-    progress, update = progress_bar(f"{scenario.name}: replications")
-    with progress:
-        result = replicate(scenario, args.replications, args.seed, on_progress=update)
-    print_summary(f"{scenario.name}: {args.replications} replication(s), seed {args.seed}", result["kpis"])
+    with Runner(args.workers, args.dask) as runner:
+        with progress_while(f"{scenario.name}: replications") as update:
+            result = replicate(
+                scenario, args.replications, args.seed, policy=args.policy, warmup_min=args.warmup,
+                precision=args.precision, kpis=args.kpi or None, max_replications=args.max_replications,
+                runner=runner, on_progress=update,
+            )
+        where = runner.description
+    policy = f", policy {args.policy}" if args.policy else ""
+    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis)
+    print_precision(result.precision, result.imprecise, args.max_replications)
     if args.json:
         write_json(args.json, without_nan({
-            "scenario": scenario.name, "seed": args.seed, "replications": args.replications,
-            "overrides": parse_assignments(args.set, "--set"), "kpis": result["kpis"],
+            "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,
+            "overrides": parse_assignments(args.set, "--set"), "kpis": result.kpis,
         }))
         print(f"wrote {args.json}")
+    if args.report:
+        from sim.report import run_report
+
+        print(f"wrote {run_report(args.report, scenario, result, where)}")
+    if args.events:
+        from sim.event_log import write_event_log
+
+        count = write_event_log(args.events, scenario, args.seed, 0, args.policy)
+        print(f"wrote {args.events} ({count:,} events of replication 0)")
     return 0
+
+
+# -- planning commands: sweep, staff, compare -------------------------------------------------------------
+def print_precision(precision: float | None, imprecise: Sequence[str], cap: int) -> None:
+    """Say which KPIs did not reach the precision goal within --max-replications."""
+    if precision is not None and imprecise:
+        print(f"note: after {cap} replications (--max-replications) these KPIs are still wider than "
+              f"+/-{precision:.0%} of their mean: {', '.join(imprecise)}", file=sys.stderr)
+
+
+def interval_cell(entry: dict[str, Any]) -> str:
+    """``mean ± half-width`` of the 95 % interval, for a table cell."""
+    low, high = entry["ci95"]
+    half = "" if low is None or math.isnan(low) else f" ± {format_number((high - low) / 2)}"
+    return f"{format_number(entry['mean'])}{half}"
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> None:
+    """A rich table; the first ``left`` columns are text, the others numbers."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i < left else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    console = Console()
+    Console(width=160).print(table) if not console.is_terminal else console.print(table)  # files get whole lines
+
+
+def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
+    """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell."""
+    import csv
+
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+            writer.writeheader()
+            writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+
+
+def shown_kpis(chosen: Sequence[str], available: Sequence[str]) -> list[str]:
+    from sim.plots import headline_kpis
+
+    return list(chosen) if chosen else headline_kpis(available)[:4]
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.parallel import Runner
+    from sim.sweep import sweep
+
+    scenario = load(args.scenario, args.set)
+    with Runner(args.workers, args.dask) as runner:
+        with progress_while(f"{scenario.name}: sweep") as update:
+            result = sweep(
+                scenario, args.param, args.replications, args.seed, policy=args.policy, precision=args.precision,
+                kpis=args.kpi or None, max_replications=args.max_replications, runner=runner, on_progress=update,
+            )
+        where = runner.description
+    names = shown_kpis(args.kpi, result.kpi_names())
+    keys = [p.key for p in result.params]
+    rows = [[*(point.settings[k] for k in keys), point.replications, *(interval_cell(point.kpis[n]) for n in names)] for point in result.points]
+    print_table(f"{scenario.name}: {len(result.points)} points, seed {args.seed}; mean ± 95 % half-width",
+                [*(k.split(".")[-1] for k in keys), "reps", *names], rows)
+    print_precision(args.precision, sorted({n for p in result.points for n in p.imprecise}), args.max_replications)
+    if args.csv:
+        write_csv(args.csv, result.rows())
+        print(f"wrote {args.csv}")
+    if args.json:
+        write_json(args.json, without_nan(result.to_dict()))
+        print(f"wrote {args.json}")
+    if args.report:
+        from sim.report import sweep_report
+
+        print(f"wrote {sweep_report(args.report, scenario, result, args.kpi or None, where)}")
+    return 0
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from sim.optimiser import optimise_staffing
+    from sim.parallel import Runner
+
+    scenario = load(args.scenario, args.set)
+    with Runner(args.workers, args.dask) as runner:
+        with progress_while(f"{scenario.name}: staffing search") as update:
+            result = optimise_staffing(
+                scenario, args.target, args.replications, args.seed, block_min=args.block_min, policy=args.policy,
+                runner=runner, on_progress=update,
+            )
+    currency = scenario.meta.currency
+    print_table(f"{scenario.name}: cheapest staff per {args.block_min:g}-minute block meeting every target",
+                ["role", "block", "staff", "Erlang estimate"], left=2, rows=
+                [[b.role, f"{b.start}-{b.end}", b.count, b.erlang] for b in result.schedule])
+    print(f"cost: {result.cost:,.2f} {currency} for {result.staff_hours:g} staffed hours (cost_per_hour x hours); "
+          f"the Erlang estimate costs {result.erlang_cost:,.2f} {currency}")
+    print_table("targets, re-simulated with fresh seeds (met when the whole 95 % interval is on the right side)",
+                ["target", "mean", "95 % interval", "met"],
+                [[t.target, format_number(t.mean), f"{format_number(t.ci95[0])} .. {format_number(t.ci95[1])}",
+                  f"yes ({'lower' if '>' in t.target else 'upper'} bound {format_number(t.bound)})" if t.met else "NO"]
+                 for t in result.targets])
+    share = result.simulation_runs / result.full_grid_runs if result.full_grid_runs else 0.0
+    print(f"simulation: {result.simulation_runs:,} replications over {result.evaluations} plans; a full grid over the same "
+          f"counts would take {result.full_grid_runs:,} ({result.full_grid_plans:,} plans), so this used {share:.2%} of it")
+    print("to run this schedule: " + " ".join(f"--set '{key}={json.dumps(value)}'" for key, value in result.overrides.items()))
+    if args.json:
+        write_json(args.json, without_nan(result.to_dict()))
+        print(f"wrote {args.json}")
+    if args.report:
+        from sim.report import staffing_report
+
+        print(f"wrote {staffing_report(args.report, scenario, result)}")
+    if not result.confirmed:
+        print("the schedule missed a target when re-simulated with fresh seeds; raise --replications and run again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+    from sim.parallel import Runner
+
+    scenario = load(args.scenario, args.set)
+    variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
+    with Runner(args.workers, args.dask) as runner:
+        with progress_while(f"{scenario.name}: comparison") as update:
+            result = compare(
+                scenario, args.policy, variants, args.replications, args.seed, common_random_numbers=not args.independent,
+                precision=args.precision, kpis=args.kpi or None, max_replications=args.max_replications,
+                runner=runner, on_progress=update,
+            )
+        where = runner.description
+    base = result.results[0]
+    names = list(args.kpi) if args.kpi else shown_kpis([], list(base.kpis)) + [
+        n for n in ("retention_rate", "customers_lost_wom", "recovery_cost", "revenue_lost") if n in base.kpis]
+    names = list(dict.fromkeys(names))
+    rows = []
+    for other in result.results[1:]:
+        for name in names:
+            diff = result.differences[other.label][name]
+            low, high = diff["ci95"]
+            rows.append([name, other.label, interval_cell(base.kpis[name]), interval_cell(diff) + (" *" if low > 0 or high < 0 else "")])
+    pairing = "common random numbers" if result.common_random_numbers else "independent random numbers"
+    print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}",
+                ["KPI", "alternative", f"baseline: {result.baseline}", "alternative - baseline"], rows, left=2)
+    print("each cell: mean ± 95 % half-width (paired t-interval for differences); * marks a difference whose interval excludes 0")
+    if args.json:
+        write_json(args.json, without_nan(result.to_dict()))
+        print(f"wrote {args.json}")
+    if args.report:
+        from sim.report import compare_report
+
+        print(f"wrote {compare_report(args.report, scenario, result, args.kpi or None, where)}")
+    return 0
+
+
+def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, precision: bool = True) -> None:
+    """Flags every experiment shares: scenario, seed, replications, overrides, workers, Dask, policy, outputs."""
+    parser.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same results")
+    parser.add_argument("--replications", "-r", type=int, default=replications,
+                        help=f"replications per alternative (default {replications}); the first batch with --precision")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override a scenario value, e.g. staff.teller.count=4")
+    parser.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the cores available)")
+    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on the Dask cluster with this scheduler instead")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--report", metavar="DIR", help="write figures (PNG) and a self-contained HTML report to DIR")
+    if precision:
+        parser.add_argument("--precision", type=float, metavar="SHARE",
+                            help="add replications until each KPI's 95 %% interval half-width is under SHARE of its mean (e.g. 0.05)")
+        parser.add_argument("--kpi", action="append", default=[], metavar="NAME", help="the KPIs --precision applies to and that are shown (repeatable)")
+        parser.add_argument("--max-replications", type=int, default=500, metavar="N", help="stop --precision at N replications (default 500)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,12 +369,36 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=cmd_schema)
 
     run = commands.add_parser("run", help="simulate a scenario and print its KPIs with 95 %% intervals")
-    run.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same results")
-    run.add_argument("--replications", "-r", type=int, default=10, help="independent replications (default 10)")
-    run.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override a scenario value, e.g. staff.teller.count=4")
-    run.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    add_experiment_flags(run, 10)
+    run.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
+    run.add_argument("--events", metavar="FILE.jsonl", help="also write the event log of the first replication as JSON lines")
+    run.add_argument("--warmup", type=float, metavar="MIN", help="leave the first MIN minutes out of every KPI (overrides operation.warmup_min)")
     run.set_defaults(handler=cmd_run)
+
+    sweep = commands.add_parser("sweep", help="replicate every combination of parameter values (a grid)")
+    add_experiment_flags(sweep, 30)
+    sweep.add_argument("--param", action="append", required=True, metavar="KEY.PATH=VALUES",
+                       help="values to sweep: FIRST:LAST or FIRST:LAST:STEP (integers, inclusive) or a comma list; repeat for a grid")
+    sweep.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
+    sweep.add_argument("--csv", metavar="FILE", help="write one row per point (mean and 95 %% interval per KPI) as CSV")
+    sweep.set_defaults(handler=cmd_sweep)
+
+    staff = commands.add_parser("staff", help="find the cheapest staff per role and block of the day that meets KPI targets")
+    add_experiment_flags(staff, 20, precision=False)
+    staff.add_argument("--target", action="append", required=True, metavar="KPI>=VALUE",
+                       help='a target such as "service_level>=0.8" or "mean_wait_min<=5" (repeatable; all must hold)')
+    staff.add_argument("--block-min", type=float, default=60.0, metavar="MIN", help="length of a staffing block (default 60 minutes)")
+    staff.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
+    staff.set_defaults(handler=cmd_staff)
+
+    compare = commands.add_parser("compare", help="compare policies or settings, paired by common random numbers")
+    add_experiment_flags(compare, 30)
+    compare.add_argument("--policy", action="append", default=[], metavar="NAME",
+                         help="a policy to compare (repeatable; the first is the baseline; one alone is compared with the default)")
+    compare.add_argument("--variant", action="append", default=[], metavar="KEY.PATH=VALUE",
+                         help="an alternative that differs from the baseline in one setting, e.g. staff.teller.count=7 (repeatable)")
+    compare.add_argument("--independent", action="store_true", help="give each alternative its own random numbers (to see what pairing gains)")
+    compare.set_defaults(handler=cmd_compare)
     return parser
 
 

@@ -101,7 +101,7 @@ class Model:
     """A runnable instance of a scenario for one seed, replication and policy."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, replication: int = 0,
-                 policy: str | Policy | None = None, record_events: bool = False):
+                 policy: str | Policy | None = None, record_events: bool = False, event_sink=None):
         op = scenario.operation
         self.scenario = scenario
         self.seed = seed
@@ -111,7 +111,8 @@ class Model:
         self.horizon = op.horizon_min
         self.measure_from = op.warmup_min
         self.streams = Streams(seed, replication)
-        self.events: list[Event] | None = [] if record_events else None
+        # the event log is opt-in: a list to keep it, or any sink with append() (a JSON-lines file)
+        self.events: list[Event] | None = event_sink if event_sink is not None else [] if record_events else None
         headroom = sum(role.max_count for role in scenario.staff.values())
         self.pools = {
             name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from, headroom - role.max_count)

@@ -75,3 +75,13 @@ def test_schema_is_json_schema_with_descriptions():
     assert schema["type"] == "object"
     assert {"meta", "segments", "staff", "failures"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def test_events_file_holds_the_typed_log_of_one_replication(tmp_path):
+    events = tmp_path / "events.jsonl"
+    assert run_sim.main(["run", "-r", "1", "--workers", "1", "--set", "failures={}", "--events", str(events)]) == 0
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    kinds = {record["kind"] for record in records}
+    assert {"arrival", "service_start", "service_end", "departure", "failure"} <= kinds
+    assert [r["time"] for r in records] == sorted(r["time"] for r in records)
+    assert run_sim.main(["run", "-r", "1", "--workers", "1", "--events", str(tmp_path / "no" / "such" / "dir.jsonl")]) == 2

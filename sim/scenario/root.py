@@ -7,6 +7,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
 from .behaviour import Behaviour, Quality
+from .exercise import Exercise
 from .failures import Failures
 from .meta import Meta
 from .operation import Operation, Segment, StaffRole
@@ -28,6 +29,7 @@ class Scenario(StrictModel):
     recovery: Recovery = Field(default_factory=Recovery)
     word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
     policies: dict[str, Policy] = Field(default_factory=dict)
+    exercise: Exercise | None = Field(None, description="the training game built on this operation")
 
     _source: Path | None = PrivateAttr(None)
 
@@ -72,6 +74,8 @@ class Scenario(StrictModel):
                     f"to this role; give the role at least 1 staff member"
                 )
         problems.extend(self._recovery_problems())
+        if self.exercise is not None:
+            problems.extend(self.exercise.problems_against(self))
         if problems:
             raise ValueError(CROSS_CHECK_SEPARATOR.join(problems))
         return self
