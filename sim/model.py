@@ -78,6 +78,15 @@ class Customer:
             self.failure = (category, severity)
 
 
+class DayTally:
+    """What one day brought: visits judged, failures felt, complaints made and answered."""
+
+    __slots__ = ("visits", "failures", "complaints", "answered")
+
+    def __init__(self):
+        self.visits = self.failures = self.complaints = self.answered = 0
+
+
 class SegmentFlow:
     """What the model needs at run time about one segment: its samplers, pool and priority."""
 
@@ -143,10 +152,15 @@ class Model:
                                     scenario.behaviour.retention.no_failure)
         self.active_disruptions: list[Disruption] = []
         self.complaints_today = {category: 0 for category in self.chances.base}
+        self.today = DayTally()
+        self.days: list[DayTally] = [self.today]  # one tally per day: failures, complaints, answers
+        self.memory = scenario.behaviour.memory
+        self.appeasement = 0.0
+        self.frustration = self.memory.initial_frustration if self.memory else 0.0
         for disruption in failures.disruptions:
             self.env.process(self._disruption(disruption))
-        if self.response.root_cause_analysis and scenario.operation.days > 1:
-            self.env.process(self._root_cause_reviews())
+        if scenario.operation.days > 1:
+            self.env.process(self._day_ends())
 
     # -- running --------------------------------------------------------------------------------
     @property
@@ -274,7 +288,7 @@ class Model:
             customer.perceived -= wait_loss(waited + customer.extra_wait, self.scenario.quality)
             customer.feel_failure("delivery_system", "minor", 0.0)
             severity = customer.failure[1]
-            complained = self.behaviour_draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels)
+            complained = self.behaviour_draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels) * self.complaint_mood()
             if complained:
                 self._record_complaint(customer, flow)
             # nobody is left to recover the visit on the spot
@@ -305,6 +319,7 @@ class Model:
 
     def _fail(self, customer: Customer, category: str, severity: str, cause: str, label: str = "") -> None:
         customer.feel_failure(category, severity, failure_loss(category, severity, self.scenario.quality))
+        self.today.failures += 1
         if customer.arrived_at >= self.measure_from:
             self.outcomes.failures += 1
         if self.events is not None:
@@ -326,22 +341,40 @@ class Model:
             yield self.env.timeout(disruption.window_min)
             self.active_disruptions.remove(disruption)
 
-    def _root_cause_reviews(self):
+    def _day_ends(self):
+        """At each closing: root-cause analysis of the day's complaints, and the customers' memory."""
         day = self.scenario.operation.duration_min
         for _ in range(self.scenario.operation.days - 1):
             yield self.env.timeout(day)
-            self.chances.learn(self.complaints_today)
+            if self.response.root_cause_analysis:
+                self.chances.learn(self.complaints_today)
             self.complaints_today = dict.fromkeys(self.complaints_today, 0)
+            if self.memory is not None:
+                self._remember(self.today)
+            self.today = DayTally()
+            self.days.append(self.today)
+
+    def _remember(self, day: "DayTally") -> None:
+        memory = self.memory
+        answered = day.answered / day.complaints if day.complaints else 0.0
+        failed = day.failures / day.visits if day.visits else 0.0
+        self.appeasement = min(memory.appeasement_cap, memory.appeasement_fade * self.appeasement + memory.appeasement_gain * answered)
+        self.frustration = memory.frustration_fade * self.frustration + memory.frustration_gain * failed
+
+    def complaint_mood(self) -> float:
+        """Multiplier on the chance to complain from the customers' memory (1 without memory)."""
+        return max(0.0, 1.0 + self.frustration - self.appeasement)
 
     # -- after service: complaint, recovery, outcome ----------------------------------------------
     def _after_service(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, wait: float, counted: bool):
         """Judge the visit; returns the recovery process to run while the server is held, or None."""
         scenario = self.scenario
+        self.today.visits += 1
         waited = wait + customer.extra_wait
         if waited > self.wait_tolerance:
             customer.perceived -= wait_loss(waited, scenario.quality)
         if customer.perceived >= customer.expectation:
-            if self.events is None:  # fast path: nothing to tell about a visit that went well
+            if self.events is None and not self.frustration:  # fast path: a visit that went well, no memory
                 customer.path = "no_failure"
                 if counted:
                     self.outcomes.conclude_satisfied(customer.perceived, flow.value)
@@ -352,7 +385,7 @@ class Model:
             customer.feel_failure("delivery_system", "minor", 0.0)  # the wait itself was the failure
         severity = customer.failure[1]
         draws = self.behaviour_draws
-        complained = draws.uniform() < complaint_probability(severity, scenario.behaviour, self.response.channels)
+        complained = draws.uniform() < complaint_probability(severity, scenario.behaviour, self.response.channels) * self.complaint_mood()
         noticed = not complained and draws.uniform() < self.response.proactive_share
         if not (complained or noticed):
             self._conclude(customer, flow, "silent", severity, 0.0, counted)
@@ -377,6 +410,7 @@ class Model:
             self.outcomes.complaints += 1
         category = customer.failure[0]
         self.complaints_today[category] += 1
+        self.today.complaints += 1
         self.log(EventKind.COMPLAINT, customer.id, flow.name, category=category, severity=customer.failure[1])
 
     def _recover(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, actions: tuple[str, ...]):
@@ -414,6 +448,8 @@ class Model:
         """Apply the actions' effect and cost; return the customer's path."""
         recovery = self.scenario.recovery
         restored = sum(recovery.actions[a].restores for a in actions)
+        if customer.complained:
+            self.today.answered += 1
         if counted:
             factor = recovery_cost_factor(delay, recovery.cost_curve)
             self.outcomes.recovery_cost += factor * sum(recovery.actions[a].cost for a in actions)
@@ -434,6 +470,8 @@ class Model:
     def _conclude(self, customer: Customer, flow: SegmentFlow, path: str, severity: str, delay: float, counted: bool) -> None:
         retention = self.scenario.behaviour.retention
         chance = retention.no_failure if path == "no_failure" else retention_probability(path, severity, retention, delay)
+        if self.frustration:
+            chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
         customer.path = path
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
@@ -539,5 +577,14 @@ class Model:
 
 
 def run_once(scenario: Scenario, seed: int = 0, replication: int = 0, policy: str | Policy | None = None) -> dict[str, float]:
-    """KPIs of one replication of ``scenario``; a plain function so worker processes can call it."""
-    return Model(scenario, seed=seed, replication=replication, policy=policy).run()
+    """KPIs of one replication of ``scenario``; a plain function so worker processes can call it.
+
+    A scenario with an exercise plays it out too (its cast, injects and decision points), each decision
+    answered as the policy's ``choices`` say, or by the decision's default.
+    """
+    model = Model(scenario, seed=seed, replication=replication, policy=policy)
+    if scenario.exercise is not None:
+        from .exercise import ExerciseRun, Playbook
+
+        ExerciseRun(model, playbook=Playbook(choices=dict(model.response.choices))).run_to_end()
+    return model.run()

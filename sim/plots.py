@@ -168,17 +168,19 @@ def plot_trace(trace: Any, title: str = "") -> Figure:
         queue_ax.plot(minutes, trace.mean_queueing(role), color=COLOURS[0], label="mean")
         queue_ax.plot(minutes, trace.max_queueing(role), color=COLOURS[0], alpha=0.35, linestyle="--", label="highest seen")
         queue_ax.set_ylabel("customers queueing")
+        queue_ax.set_ylim(0, max(1.0, float(np.nanmax(trace.max_queueing(role), initial=0.0)) * 1.1))
+        queue_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         queue_ax.set_title(f"{role}: queue length")
         staff_ax.step(minutes, trace.mean_on_duty(role), where="post", color="black", label="on duty")
         staff_ax.plot(minutes, trace.mean_busy(role), color=COLOURS[1], label="busy (mean)")
         staff_ax.set_ylabel("staff")
         staff_ax.set_title(f"{role}: staff busy and on duty")
         staff_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        staff_ax.set_ylim(0, max(1.0, float(np.nanmax(trace.mean_on_duty(role), initial=0.0))) * 1.15)
         for ax in (queue_ax, staff_ax):
-            ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
             clock_axis(ax, trace.opens_at_min, span)
-            ax.legend(fontsize="small", loc="upper left")
+            ax.legend(fontsize="small", loc="best")
     for ax in axes[-1]:
         ax.set_xlabel("time of day")
     figure.suptitle(title or f"Queue and staff over the day (sampled every {trace.every_min:g} min)")
@@ -204,7 +206,7 @@ def plot_funnel(summaries: Mapping[str, Mapping[str, Any]]) -> Figure:
         ys = np.arange(len(present))[::-1] + (len(summaries) - 1 - i) * width - 0.4 + width / 2
         values = [_interval(summary[key]) for key, _ in present]
         count_ax.barh(ys, [v[0] for v in values], height=width, color=colour, label=label,
-                      xerr=[[v[0] - v[1] for v in values], [v[2] - v[0] for v in values]], capsize=2)
+                      xerr=[[v[0] - max(v[1], 0.0) for v in values], [v[2] - v[0] for v in values]], capsize=2)
         for y, v in zip(ys, values):
             count_ax.annotate(f"{v[0]:.3g}", (v[2] if not math.isnan(v[2]) else v[0], y), textcoords="offset points",
                               xytext=(4, 0), va="center", fontsize="x-small")
@@ -212,8 +214,8 @@ def plot_funnel(summaries: Mapping[str, Mapping[str, Any]]) -> Figure:
         xs = np.arange(len(paths)) - 0.4 + width / 2 + i * width
         missing = {"mean": math.nan, "ci95": [math.nan, math.nan]}
         rates = [_interval(summary.get("retention_rate" if p == "all" else f"retention.{p}", missing)) for p in paths]
-        keep_ax.bar(xs, [r[0] for r in rates], width=width, color=colour, label=label,
-                    yerr=[[r[0] - r[1] for r in rates], [r[2] - r[0] for r in rates]], capsize=2)
+        keep_ax.bar(xs, [r[0] for r in rates], width=width, color=colour, label=label,  # a share stays within 0..1
+                    yerr=[[r[0] - max(r[1], 0.0) for r in rates], [min(r[2], 1.0) - r[0] for r in rates]], capsize=2)
         for x, r in zip(xs, rates):
             if math.isnan(r[0]):
                 keep_ax.annotate("no cases", (x, 0.02), ha="center", fontsize="x-small", rotation=90)
@@ -254,16 +256,17 @@ def plot_recovery_cost(curve: CostCurve, mean_delays: Mapping[str, float] | None
     factors = [recovery_cost_factor(d, curve) for d in delays]
     figure, axes = _new(8.0, 4.5)
     ax = axes[0][0]
-    ax.plot(delays, factors, color=COLOURS[0], label="cost multiplier")
+    ax.plot(delays, factors, color="black", label="cost multiplier")
     for at, factor, text in ((0.0, curve.on_the_spot, "on the spot"), (curve.next_day_min, curve.next_day, "next day"), (curve.later_min, curve.later, "later")):
         ax.plot(max(at, 1.0), factor, "o", color="black")
         ax.annotate(f"{text}: x{factor:g}", (max(at, 1.0), factor), textcoords="offset points", xytext=(6, 6))
     for i, (label, delay) in enumerate((mean_delays or {}).items()):
         if delay and not math.isnan(delay):
-            ax.axvline(delay, color=COLOURS[(i + 1) % len(COLOURS)], linestyle="--",
+            ax.axvline(delay, color=COLOURS[i % len(COLOURS)], linestyle="--",
                        label=f"{label}: mean delay {delay:.0f} min (x{recovery_cost_factor(delay, curve):.2f})")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_ylim(top=max(factors) * 3)
     ticks = [(1, "1 min"), (10, "10 min"), (60, "1 h"), (480, "8 h"), (1440, "1 day"), (10080, "1 week")]
     ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
     ax.set_xlabel("recovery delay (log scale)")

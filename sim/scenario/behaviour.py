@@ -72,6 +72,26 @@ class Retention(StrictModel):
         return self
 
 
+class Memory(StrictModel):
+    """How a customer base that keeps coming back remembers: apologies placate, unfixed failures rankle.
+
+    Each day, the share of complaints that got an answer adds appeasement, and the share of visits
+    that failed adds frustration; both fade day by day. A complaint's chance is multiplied by
+    1 + frustration - appeasement, and frustration lowers the chance of staying. So friendly words
+    without a fix quiet the complaints for a while, until frustration brings them back.
+    """
+
+    appeasement_gain: Probability = 0.1
+    appeasement_fade: Probability = Field(0.85, description="share of yesterday's appeasement left today")
+    appeasement_cap: Probability = Field(0.8, description="apologies never silence more than this share of complaints")
+    frustration_gain: NonNegative = Field(0.05, description="frustration added per unit share of failed visits")
+    frustration_fade: Probability = Field(0.99, description="share of yesterday's frustration left today")
+    initial_frustration: NonNegative = Field(0.0, description="frustration the customers already carry on day 1")
+    frustration_retention_effect: Probability = Field(
+        0.1, description="each unit of frustration cuts the chance of staying by this share"
+    )
+
+
 class Behaviour(StrictModel):
     """How dissatisfied customers act: who complains, and how easy complaining is."""
 
@@ -84,3 +104,4 @@ class Behaviour(StrictModel):
         0.5, description="each channel beyond the first multiplies the propensity by 1 + channel_effect"
     )
     retention: Retention = Field(default_factory=Retention)
+    memory: Memory | None = Field(None, description="for multi-day runs of regular customers (accounts)")
