@@ -49,8 +49,12 @@ def inspect_schema_version(path: Path) -> int:
             f"{path} is not a Service Recovery Lab records file (file is not a database). "
             "It was left untouched; choose another file with --db."
         )
+    # Without a write-ahead log beside it, "immutable" reads the file without creating any
+    # companion files; with one (a program has it open, or one was killed), the log must be read.
+    has_log = path.with_name(path.name + "-wal").exists()
+    options = "mode=ro" if has_log else "mode=ro&immutable=1"
     try:
-        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     except sqlite3.Error as error:
         raise _damaged(path, error) from None
     try:
@@ -94,9 +98,14 @@ def _damaged(path: Path, cause: object) -> RecordsError:
     )
 
 
-def open_records_db(path: Path) -> sqlite3.Connection:
-    """Open (creating or migrating if needed) the records file at `path` for reading and writing."""
+def open_records_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating or migrating if needed) the records file at `path` for reading and writing.
+
+    With create=False a missing file is an error instead of the start of new records.
+    """
     path = Path(path).expanduser()
+    if not create and not path.exists():
+        raise RecordsError(f"There is no records file at {path}; check --db, or create a session first.")
     version = inspect_schema_version(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,11 +119,10 @@ def open_records_db(path: Path) -> sqlite3.Connection:
         raise user_error_for(error, path) from None
     try:
         _prepare(conn, path, version)
-    except sqlite3.Error as error:
+    except BaseException as error:
         conn.close()
-        raise user_error_for(error, path) from None
-    except BaseException:
-        conn.close()
+        if isinstance(error, sqlite3.Error):
+            raise user_error_for(error, path) from None
         raise
     return conn
 
@@ -127,7 +135,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, inspected_version: int) -> No
     conn.execute("PRAGMA foreign_keys = ON")
     if 0 < inspected_version < CURRENT_VERSION:
         backup_before_migration(conn, path, inspected_version)
-    with transaction(conn):
+    with transaction(conn, path):
         # Read again under the write lock: another process may have created or migrated it.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -155,15 +163,22 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run a block as one write transaction: all of it is stored, or none of it."""
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
+    """Run a block as one write transaction: all of it is stored, or none of it.
+
+    SQLite failures a user can fix (disk full, file locked or read-only) become RecordsError.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as error:
+        raise user_error_for(error, path) from None
 
 
 def user_error_for(error: sqlite3.Error, path: Path) -> Exception:
