@@ -79,25 +79,25 @@ class WordOfMouthLedger:
         if self.pending_negative + self.pending_positive >= self.BATCH:
             self.flush()
 
+    def _reach(self, tellers: int, mean_told: float, over_graph: bool) -> int:
+        """People reached by ``tellers`` stories: over the social graph when there is one, else a free tree."""
+        if over_graph and self.neighbours is not None:
+            from .word_of_mouth_network import spread_on_graph
+
+            return sum(spread_on_graph(self.rng, self.neighbours, self.wom) for _ in range(tellers))
+        return int(simulate_reach(self.rng, tellers, mean_told, self.wom).sum())
+
     def flush(self) -> None:
         """Spread every pending story now."""
         wom, rng = self.wom, self.rng
-        if self.neighbours is not None and self.pending_negative:
-            from .word_of_mouth_network import spread_on_graph
-
-            reached = sum(spread_on_graph(rng, self.neighbours, wom) for _ in range(self.pending_negative))
-            self.negative_reached += reached
-            self.customers_lost += int(rng.binomial(reached, wom.conversion))
-            self.negative_tellers += self.pending_negative
-            self.pending_negative = 0
         if self.pending_negative:
-            reached = int(simulate_reach(rng, self.pending_negative, wom.negative_mean_told, wom).sum())
+            reached = self._reach(self.pending_negative, wom.negative_mean_told, over_graph=True)
             self.negative_reached += reached
             self.customers_lost += int(rng.binomial(reached, wom.conversion))
             self.negative_tellers += self.pending_negative
             self.pending_negative = 0
         if self.pending_positive:
-            reached = int(simulate_reach(rng, self.pending_positive, wom.positive_mean_told, wom).sum())
+            reached = self._reach(self.pending_positive, wom.positive_mean_told, over_graph=False)
             self.positive_reached += reached
             self.customers_won += int(rng.binomial(reached, wom.positive_conversion))
             self.positive_tellers += self.pending_positive
