@@ -12,10 +12,8 @@ from __future__ import annotations
 import simpy
 
 from .actions import Action
-from .arrivals import HourlyProfile
 from .complaints import complaint_probability
-from .durations import make_sampler
-from .errors import UserError
+from .customer import Customer, DayTally, SegmentFlow
 from .events import Event, EventKind
 from .failures import FailureChances, load_multiplier, skill_multiplier
 from .kpis import QueueKpis, safe_ratio
@@ -24,86 +22,15 @@ from .policy import Response, resolve_policy
 from .random_streams import Streams
 from .recovery_cost import recovery_cost_factor
 from .retention import resolution_path, retention_probability
-from .satisfaction import failure_loss, mood, wait_loss
+from .interventions import RECOVERY_PRIORITY, apply_action
+from .satisfaction import failure_loss, wait_loss
 from .scenario import Scenario
 from .scenario.failures import Disruption
 from .scenario.policies import Policy
 from .staffing import StaffPool
 from .word_of_mouth import WordOfMouthLedger
 
-RECOVERY_PRIORITY = -(10**6)  # recovery work goes ahead of customers waiting for service
 PRIORITISED = -(10**5)  # a customer the trainee moved to the front
-
-
-class Customer:
-    """One visit by one customer: who they are, where they are, and how the visit is going."""
-
-    __slots__ = (
-        "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
-        "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays",
-    )
-
-    def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
-                 patience_min: float | None, expectation: float):
-        self.id = cid
-        self.segment = segment
-        self.arrived_at = arrived_at
-        self.state = "queueing"
-        self.service_min = service_min
-        self.patience_min = patience_min
-        self.expectation = expectation
-        self.perceived = 1.0  # perceived quality so far (1 = faultless; may exceed 1 after a superb recovery)
-        self.failure: tuple[str, str] | None = None  # (category, severity) of the worst felt failure
-        self.failures = 0
-        self.complained = False
-        self.tags: set[str] = set()
-        self.name: str | None = None
-        self.process: simpy.Process | None = None
-        self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
-        self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
-        self.stays: bool | None = None  # whether the customer will come back
-
-    @property
-    def mood(self) -> float:
-        """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
-        return mood(self.perceived, self.expectation)
-
-    def feel_failure(self, category: str, severity: str, loss: float) -> None:
-        """Record a failure the customer noticed; the most severe one is kept for retention."""
-        self.failures += 1
-        self.perceived -= loss
-        order = ("minor", "major", "critical")
-        if self.failure is None or order.index(severity) > order.index(self.failure[1]):
-            self.failure = (category, severity)
-
-
-class DayTally:
-    """What one day brought: visits judged, failures felt, complaints made and answered."""
-
-    __slots__ = ("visits", "failures", "complaints", "answered")
-
-    def __init__(self):
-        self.visits = self.failures = self.complaints = self.answered = 0
-
-
-class SegmentFlow:
-    """What the model needs at run time about one segment: its samplers, pool and priority."""
-
-    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool]):
-        spec = scenario.segments[name]
-        op = scenario.operation
-        self.name = name
-        self.spec = spec
-        self.pool = pools[spec.service.role]
-        self.priority = -spec.priority  # SimPy serves the lowest number first
-        self.balk_at = spec.balk_queue_length
-        self.value = spec.value
-        self.expectation = spec.expectation if spec.expectation is not None else scenario.quality.expectation
-        self.profile = HourlyProfile(spec.hourly_rates(op.hours_per_day), op.duration_min)
-        self.interarrival = streams[f"arrivals.{name}"]
-        self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
-        self.patience = make_sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min else None
 
 
 class Model:
@@ -196,9 +123,10 @@ class Model:
             if at >= horizon:
                 return
             yield env.timeout(at - env.now)
-            self._admit(flow)
+            self.admit(flow)
 
-    def _admit(self, flow: SegmentFlow) -> Customer:
+    def admit(self, flow: SegmentFlow) -> Customer:
+        """A customer of ``flow`` arrives now: draw their service time and patience, start their visit."""
         patience = flow.patience() if flow.patience else None
         customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, flow.expectation)
         self._next_id += 1
@@ -315,9 +243,10 @@ class Model:
                 self.outcomes.failures_prevented += 1
             self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, prevented=True)
             return
-        self._fail(customer, category, severity, cause="service")
+        self.inflict_failure(customer, category, severity, cause="service")
 
-    def _fail(self, customer: Customer, category: str, severity: str, cause: str, label: str = "") -> None:
+    def inflict_failure(self, customer: Customer, category: str, severity: str, cause: str, label: str = "") -> None:
+        """``customer`` feels a failure: perceived quality drops by its SERVQUAL-weighted loss."""
         customer.feel_failure(category, severity, failure_loss(category, severity, self.scenario.quality))
         self.today.failures += 1
         if customer.arrived_at >= self.measure_from:
@@ -327,7 +256,7 @@ class Model:
 
     def _disrupt(self, customer: Customer, disruption: Disruption) -> None:
         customer.extra_wait += disruption.delay_min
-        self._fail(customer, disruption.category, disruption.severity, cause=disruption.id)
+        self.inflict_failure(customer, disruption.category, disruption.severity, cause=disruption.id)
 
     def _disruption(self, disruption: Disruption):
         yield self.env.timeout(disruption.at_min)
@@ -485,81 +414,7 @@ class Model:
     # -- outside influence ----------------------------------------------------------------------
     def apply(self, action: Action) -> int | None:
         """Inject one outside decision (a trainee's choice or a scripted policy step); see :class:`Action`."""
-        handler = getattr(self, f"_apply_{action.kind}", None)
-        if handler is None:
-            raise UserError(f"unknown action kind '{action.kind}'; allowed: recover, fail, mood, tag, prioritise, reassign, spawn")
-        self.log(EventKind.DECISION, action.customers[0] if action.customers else -1, action.segment or "",
-                 action=action.kind, label=action.label, source=action.source)
-        return handler(action)
-
-    def _targets(self, action: Action) -> list[Customer]:
-        if action.customers:
-            return [self.present[c] for c in action.customers if c in self.present]
-        return [c for c in self.present.values() if action.segment in (None, c.segment)]
-
-    def _apply_recover(self, action: Action) -> None:
-        unknown = [a for a in action.actions if a not in self.scenario.recovery.actions]
-        if unknown:
-            raise UserError(f"unknown recovery action(s) {', '.join(unknown)}; allowed: {', '.join(self.scenario.recovery.actions)}")
-        targets = self._targets(action)
-        if targets:
-            self.env.process(self._outside_recovery(targets, action))
-
-    def _outside_recovery(self, targets: list[Customer], action: Action):
-        """Staff time for a trainee-ordered recovery: once per customer, or once for an announcement."""
-        recovery = self.scenario.recovery
-        role = action.role or self.flows[targets[0].segment].pool.name
-        pool = self.pools[self.scenario.recovery.supervisor_role] if action.escalate and self.scenario.recovery.supervisor_role else self.pools[role]
-        staff_time = sum(recovery.actions[a].staff_min for a in action.actions)
-        restored = sum(recovery.actions[a].restores for a in action.actions)
-        cost = sum(recovery.actions[a].cost for a in action.actions)
-        announcement = action.customers == () and len(targets) > 1
-        start = self.env.now
-        with pool.resource.request(priority=RECOVERY_PRIORITY) as job:
-            yield job
-            pool.busy.add(self.env.now, 1)
-            yield self.env.timeout(staff_time if announcement else staff_time * len(targets))
-            pool.busy.add(self.env.now, -1)
-        delay = self.env.now - start
-        factor = recovery_cost_factor(delay, recovery.cost_curve)
-        for customer in targets:
-            customer.perceived = min(customer.perceived + restored, 1.0 + recovery.paradox_bonus)
-            if self.failing and customer.arrived_at >= self.measure_from:
-                self.outcomes.recovery_cost += cost * factor
-            self.log(EventKind.RECOVERY_ACTION, customer.id, customer.segment, actions=list(action.actions), by=pool.name, source=action.source)
-
-    def _apply_fail(self, action: Action) -> None:
-        if not self.failing:
-            raise UserError("this scenario has no `failures` section, so failures cannot be injected")
-        for customer in self._targets(action):
-            self._fail(customer, action.category, action.severity, cause=action.source, label=action.label)
-
-    def _apply_mood(self, action: Action) -> None:
-        for customer in self._targets(action):
-            customer.perceived += action.delta
-
-    def _apply_tag(self, action: Action) -> None:
-        for customer in self._targets(action):
-            customer.tags.update(action.tags)
-
-    def _apply_prioritise(self, action: Action) -> None:
-        for customer in self._targets(action):
-            if customer.state == "queueing" and customer.process is not None and customer.process.is_alive:
-                customer.process.interrupt("prioritise")
-
-    def _apply_reassign(self, action: Action) -> None:
-        if action.role not in self.pools or action.to_role not in self.pools:
-            raise UserError(f"reassign: unknown role; allowed: {', '.join(self.pools)}")
-        moved = self.pools[action.role].lend(action.count)
-        self.pools[action.to_role].borrow(moved)
-
-    def _apply_spawn(self, action: Action) -> int:
-        if action.segment not in self.flows:
-            raise UserError(f"spawn: unknown segment '{action.segment}'; allowed: {', '.join(self.flows)}")
-        customer = self._admit(self.flows[action.segment])
-        customer.name = action.name
-        customer.tags.update(action.tags)
-        return customer.id
+        return apply_action(self, action)
 
     # -- results --------------------------------------------------------------------------------
     def kpis(self) -> dict[str, float]:
