@@ -11,7 +11,7 @@ from typing import Iterable, Literal, Mapping
 
 from .actions import Action
 from .events import EventKind
-from .scenario.exercise import ActionSpec, CastMember, Choice, Decision, Exercise, Inject, Verb
+from .scenario.exercise import ActionSpec, CastMember, Choice, Decision, Exercise, Inject
 
 ItemKind = Literal["cast", "inject", "decision", "step"]
 _ORDER = {"cast": 0, "inject": 1, "step": 2, "decision": 3}
@@ -182,7 +182,9 @@ class ExerciseRun:
         self._cast_records[cid] = None  # the model admits the customer at its next step
         return Happening(self.now, "cast", member.id, cid)
 
-    def _inject(self, inject: Inject) -> Happening:
+    def _inject(self, inject: Inject) -> Happening | None:
+        if inject.about is not None and self.cast_tags.get(inject.about, set()) & set(inject.unless_tags):
+            return None
         self.model.log(EventKind.INJECT, -1, "", inject=inject.id, cue=inject.kind)
         for spec in inject.actions:
             self._apply_spec(spec, source="exercise")

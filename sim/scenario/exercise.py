@@ -183,6 +183,10 @@ class Inject(StrictModel):
     cue: Text
     actions: list[ActionSpec] = Field(default_factory=list)
     board: list[BoardUpdate] = Field(default_factory=list)
+    about: str | None = Field(None, description="the cast member the inject is about (for unless_tags)")
+    unless_tags: list[str] = Field(
+        default_factory=list, description="skipped entirely when that cast member carries any of these tags"
+    )
 
 
 class Choice(StrictModel):
@@ -240,7 +244,7 @@ class Verb(StrictModel):
 
     id: str
     label: Text
-    key: Annotated[str, Field(min_length=1, max_length=1, description="keyboard shortcut (one letter or digit)")]
+    key: Annotated[str, Field(pattern="^[a-zA-Z]$", description="keyboard shortcut: one letter (digits set the speed)")]
     target: Target = "customer"
     actions: list[str] = Field(default_factory=list, description="recovery actions it triggers")
     role: str | None = None
@@ -353,6 +357,9 @@ class _Checker:
             self._segment(f"{base}.cast.{i}.segment", member.segment)
             self._name(f"{base}.cast.{i}.seat", member.seat, seats, "seats fixture")
         for i, inject in enumerate(ex.injects):
+            self._name(f"{base}.injects.{i}.about", inject.about, self.cast, "cast member")
+            if inject.unless_tags and inject.about is None:
+                self.problems.append(f"{base}.injects.{i}.unless_tags: name the cast member they apply to with `about`")
             for j, spec in enumerate(inject.actions):
                 self._spec(f"{base}.injects.{i}.actions.{j}", spec)
             for j, update in enumerate(inject.board):

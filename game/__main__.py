@@ -1,0 +1,57 @@
+"""Start the game: ``python -m game`` (console script ``srl-game``)."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+from sim import UserError
+
+HEADLESS_FRAME_S = 1 / 15  # seconds of game time per frame when there is no window to keep up with
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the game; a user mistake prints one line and returns 2."""
+    from .cli import PROG, parse
+
+    try:
+        options, font_path = parse(argv)
+        if options.headless:
+            os.environ["SDL_VIDEODRIVER"] = "dummy"
+            os.environ["SDL_AUDIODRIVER"] = "dummy"
+        import pygame
+
+        from .app import App
+        from .demo import Autopilot, Screenshots
+        from .fonts import resolve_font
+        from .scenes.briefing import BriefingScene
+        from .scenes.title import TitleScene
+
+        pygame.display.init()
+        options.font = resolve_font(font_path)
+        app = App(options)
+        drivers = []
+        if options.autoplay:
+            shots = Screenshots(options.screenshots, options.lang) if options.screenshots else None
+            drivers.append(Autopilot(options.scenario.source, shots, tour_settings=shots is not None, quit_at_end=options.headless))
+            app.push(TitleScene(app))
+        elif options.scenario is not None:
+            app.reset(TitleScene(app), BriefingScene(app, options.scenario))
+        else:
+            app.push(TitleScene(app))
+        app.run(tuple(drivers), frame_dt=HEADLESS_FRAME_S if options.headless else None)
+        if options.screenshots:
+            print(f"{len(drivers[0].shots.saved)} screenshots in {options.screenshots}")
+        return 0
+    except UserError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if "pygame" in sys.modules:
+            sys.modules["pygame"].quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

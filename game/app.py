@@ -1,0 +1,174 @@
+"""The application: the window, the scene stack and the main loop."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pygame
+
+from sim import Scenario, text_in
+
+from . import strings, theme
+from .catalog import default_scenario_dir
+from .fonts import FontBook, FontSource
+from .scenes.base import Scene
+from .settings import Settings
+from .sound import Sounds
+
+
+@dataclass
+class Options:
+    """What the command line asked for."""
+
+    scenario: Scenario | None = None
+    lang: str = "en"
+    seed: int = 0
+    font: FontSource | None = None
+    autoplay: str | None = None
+    headless: bool = False
+    screenshots: Path | None = None
+    scenario_dir: Path | None = None
+    fullscreen: bool = False
+    sound: bool = True
+    speed: int = 1
+    replications: int = 20
+
+
+class Driver(Protocol):
+    """Something that feeds the loop input or watches it: the demo autopilot, a screenshot taker, a test."""
+
+    def before_frame(self, app: "App") -> None: ...
+
+    def after_frame(self, app: "App") -> None: ...
+
+
+class App:
+    """Owns the display surface and the scene stack; runs frames until the stack empties or quit."""
+
+    FPS = 60
+
+    def __init__(self, options: Options, screen: pygame.Surface | None = None):
+        self.options = options
+        self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless)
+        self.screen = screen if screen is not None else open_display(options)
+        self.fonts = FontBook(options.font or FontSource(None, 0, has_cjk=False), self.settings.text_scale)
+        self.sounds = Sounds(self.settings.sound)
+        self.scenario_dir = options.scenario_dir or default_scenario_dir()
+        self.stack: list[Scene] = []
+        self.running = True
+        self.frame = 0
+        self.clock = pygame.time.Clock()
+        self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
+
+    # -- text -----------------------------------------------------------------------------------
+    def text(self, key: str, **values) -> str:
+        return strings.text(key, self.settings.lang, **values)
+
+    def local(self, text) -> str:
+        """A scenario text (plain or {en, zh}) in the current language."""
+        return text_in(text, self.settings.lang)
+
+    def set_language(self, lang: str) -> None:
+        self.settings.lang = lang
+        self.relayout()
+
+    def set_text_size(self, size: str) -> None:
+        self.settings.text_size = size
+        self.fonts.set_scale(self.settings.text_scale)
+        self.relayout()
+
+    def relayout(self) -> None:
+        for scene in self.stack:
+            scene.layout()
+
+    # -- scenes ---------------------------------------------------------------------------------
+    @property
+    def top(self) -> Scene | None:
+        return self.stack[-1] if self.stack else None
+
+    def push(self, scene: Scene) -> Scene:
+        self.stack.append(scene)
+        scene.enter()
+        return scene
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop()
+        if self.stack:
+            self.stack[-1].resume()
+
+    def replace(self, scene: Scene) -> Scene:
+        if self.stack:
+            self.stack.pop()
+        return self.push(scene)
+
+    def reset(self, *scenes: Scene) -> None:
+        """Empty the stack and push ``scenes`` in order (the last one is on top)."""
+        self.stack.clear()
+        for scene in scenes:
+            self.push(scene)
+
+    def quit(self) -> None:
+        self.running = False
+
+    # -- loop -----------------------------------------------------------------------------------
+    def run(self, drivers: tuple[Driver, ...] = (), frame_dt: float | None = None, max_frames: int | None = None) -> None:
+        """Run frames until quit. ``frame_dt`` fixes the seconds per frame (headless runs and tests)."""
+        while self.running and self.stack:
+            if max_frames is not None and self.frame >= max_frames:
+                break
+            for driver in drivers:
+                driver.before_frame(self)
+            dt = frame_dt if frame_dt is not None else min(self.clock.tick(self.FPS) / 1000.0, 0.1)
+            self.step(dt)
+            for driver in drivers:
+                driver.after_frame(self)
+
+    def step(self, dt: float) -> None:
+        """One frame: events to the top scene, update it, draw the visible scenes."""
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.quit()
+                return
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+                self.toggle_fullscreen()
+                continue
+            top = self.top
+            if top is None:
+                return
+            top.handle(event)
+        top = self.top
+        if top is None:
+            return
+        top.update(dt)
+        self.draw()
+        self.frame += 1
+
+    def draw(self) -> None:
+        first = len(self.stack) - 1
+        while first > 0 and self.stack[first].overlay:
+            first -= 1
+        for scene in self.stack[first:]:
+            scene.draw(self.screen)
+        pygame.display.flip()
+
+    def toggle_fullscreen(self) -> bool:
+        """Switch between window and full screen; False when the display cannot."""
+        try:
+            pygame.display.toggle_fullscreen()
+        except pygame.error:
+            self.notice = self.text("settings.fullscreen_unavailable")
+            return False
+        self.settings.fullscreen = not self.settings.fullscreen
+        return True
+
+
+def open_display(options: Options) -> pygame.Surface:
+    """The window (scaled, so it can go full screen) or, headless, an off-screen display."""
+    pygame.display.init()
+    pygame.display.set_caption(strings.text("app.title", options.lang))
+    if options.headless:
+        return pygame.display.set_mode(theme.SCREEN_SIZE)
+    flags = pygame.SCALED | (pygame.FULLSCREEN if options.fullscreen else 0)
+    return pygame.display.set_mode(theme.SCREEN_SIZE, flags)

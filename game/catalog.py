@@ -1,0 +1,61 @@
+"""The scenario picker's list: every file in the scenarios folder, with its problems if it has any."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim import Scenario, UserError, load_scenario, text_in
+
+
+def default_scenario_dir() -> Path:
+    """``scenarios/`` of the checkout the game runs from, else of the current folder."""
+    here = Path(__file__).resolve().parent.parent / "scenarios"
+    return here if here.is_dir() else Path.cwd() / "scenarios"
+
+
+@dataclass
+class Entry:
+    """One scenario file: the validated scenario, or the message explaining why it cannot be read."""
+
+    path: Path
+    scenario: Scenario | None = None
+    error: str | None = None
+
+    @property
+    def playable(self) -> bool:
+        return self.scenario is not None and getattr(self.scenario, "exercise", None) is not None
+
+    def title(self, lang: str) -> str:
+        return text_in(self.scenario.meta.title, lang) if self.scenario else self.path.name
+
+    def summary(self, lang: str) -> str:
+        return text_in(self.scenario.meta.summary, lang) if self.scenario else ""
+
+    @property
+    def difficulty(self) -> str:
+        return self.scenario.meta.difficulty if self.scenario else ""
+
+    @property
+    def real_minutes(self) -> int:
+        """Minutes of real time the exercise takes at 1x speed."""
+        exercise = self.scenario.exercise
+        end = exercise.end_min if exercise.end_min is not None else self.scenario.operation.horizon_min
+        return max(1, math.ceil((end - exercise.start_min) / exercise.time_scale / 60))
+
+
+def load_entry(path: Path) -> Entry:
+    """Load one file, keeping a readable error instead of raising."""
+    try:
+        return Entry(path, scenario=load_scenario(path))
+    except UserError as exc:
+        return Entry(path, error=str(exc))
+
+
+def scan(folder: Path) -> list[Entry]:
+    """Every ``*.yaml`` / ``*.yml`` file of ``folder``, playable ones first, then by file name."""
+    if not folder.is_dir():
+        return []
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    entries = [load_entry(path) for path in files]
+    return sorted(entries, key=lambda e: (not e.playable, e.error is not None, e.path.name))

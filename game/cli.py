@@ -1,0 +1,77 @@
+"""The game's command line: flags, their checks, and the scenes the game starts with."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Sequence
+
+from sim import UserError, load_scenario
+
+from .strings import LANGS
+
+PROG = "srl-game"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes become one-line UserErrors (exit 2, no usage dump)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        raise UserError(f"{message}; see {PROG} --help")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Play a Service Recovery Lab scenario: title, briefing, play, debrief.")
+    parser.add_argument("--scenario", metavar="FILE", help="start this scenario directly (skips the title and picker)")
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language: en (English) or zh (Simplified Chinese)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
+    parser.add_argument("--font", metavar="PATH", help="font file with Chinese glyphs (default: found on the system)")
+    parser.add_argument("--autoplay", metavar="POLICY", help="demo: play the scenario by one of its policies (e.g. expert)")
+    parser.add_argument("--headless", action="store_true", help="run without a window (needs --autoplay)")
+    parser.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen passed (with --autoplay)")
+    parser.add_argument("--scenario-dir", metavar="DIR", help="folder the scenario picker lists (default: scenarios/)")
+    parser.add_argument("--speed", type=int, choices=(1, 2, 4), default=None, help="starting speed (default 1; demo 2)")
+    parser.add_argument("--replays", type=int, default=20, metavar="N", help="model runs behind the debrief's chart (default 20)")
+    parser.add_argument("--fullscreen", action="store_true", help="start in full screen")
+    parser.add_argument("--no-sound", action="store_true", help="start with sound off")
+    return parser
+
+
+def parse(argv: Sequence[str] | None):
+    """Parse and check the flags; load the scenario. Raises UserError with one clear message."""
+    from .app import Options
+
+    args = build_parser().parse_args(argv)
+    if args.headless and not args.autoplay:
+        raise UserError("--headless needs --autoplay POLICY: without a window nobody can play")
+    if args.screenshots and not args.autoplay:
+        raise UserError("--screenshots needs --autoplay POLICY (the demo takes the screenshots)")
+    if args.autoplay and not args.scenario:
+        raise UserError("--autoplay needs --scenario FILE: which scenario should the demo play?")
+    if not 1 <= args.replays <= 1000:
+        raise UserError(f"--replays {args.replays}: give a number from 1 to 1000")
+    if args.seed < 0:
+        raise UserError(f"--seed {args.seed}: give a whole number of 0 or more")
+    scenario = None
+    if args.scenario:
+        scenario = load_scenario(args.scenario)
+        if getattr(scenario, "exercise", None) is None:
+            raise UserError(f"{args.scenario}: this scenario has no `exercise` section, so it cannot be played; "
+                            f"playable examples: scenarios/delayed_flight.yaml, scenarios/vip_lounge.yaml")
+        if args.autoplay and args.autoplay not in scenario.policies:
+            known = ", ".join(sorted(scenario.policies)) or "none"
+            raise UserError(f"--autoplay {args.autoplay}: unknown policy for {args.scenario}; known policies: {known}")
+    scenario_dir = Path(args.scenario_dir) if args.scenario_dir else None
+    if scenario_dir is not None and not scenario_dir.is_dir():
+        raise UserError(f"--scenario-dir {args.scenario_dir}: no such folder")
+    screenshots = Path(args.screenshots) if args.screenshots else None
+    if screenshots is not None:
+        try:
+            screenshots.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"--screenshots {args.screenshots}: cannot create the folder ({exc.strerror})") from None
+    speed = args.speed or (2 if args.autoplay and not args.headless else 4 if args.headless else 1)
+    return Options(
+        scenario=scenario, lang=args.lang, seed=args.seed, autoplay=args.autoplay, headless=args.headless,
+        screenshots=screenshots, scenario_dir=scenario_dir, fullscreen=args.fullscreen, sound=not args.no_sound,
+        speed=speed, replications=args.replays,
+    ), args.font

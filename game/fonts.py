@@ -1,0 +1,203 @@
+"""Find a font with Chinese glyphs at run time, and render text through one cache.
+
+The font comes from ``--font PATH``, else fontconfig (``fc-match``), else a list of well-known paths.
+With none found the game falls back to pygame's default font after one clear message: English still
+reads well, Chinese shows as boxes.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+import pygame.freetype
+
+from sim.errors import UserError
+
+# (path, face index) of common CJK fonts; the index picks the Simplified Chinese face of a collection.
+KNOWN_FONTS: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/System/Library/Fonts/PingFang.ttc", 0),
+    ("/System/Library/Fonts/STHeiti Medium.ttc", 0),
+    ("C:/Windows/Fonts/msyh.ttc", 0),
+    ("C:/Windows/Fonts/simhei.ttf", 0),
+)
+FONT_HELP = "install a CJK font (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk) or pass --font PATH"
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """Where the game's font comes from: a file and its face index, or None for pygame's default."""
+
+    path: str | None
+    index: int = 0
+    has_cjk: bool = True
+
+
+def _fontconfig_match() -> FontSource | None:
+    """Ask fontconfig for the best Simplified Chinese sans-serif font."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\t%{index}\t%{lang}", "sans-serif:lang=zh-cn"],
+            capture_output=True, text=True, timeout=5, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, rest = out.partition("\t")
+    index, _, langs = rest.partition("\t")
+    if not path or "zh-cn" not in langs.split("|") or not Path(path).is_file():
+        return None
+    return FontSource(path, int(index) if index.isdigit() else 0)
+
+
+def find_cjk_font() -> FontSource | None:
+    """The first CJK font found on this computer, or None."""
+    found = _fontconfig_match()
+    if found is not None:
+        return found
+    for path, index in KNOWN_FONTS:
+        if Path(path).is_file():
+            return FontSource(path, index)
+    return None
+
+
+def resolve_font(path: str | None) -> FontSource:
+    """The font to use: ``--font PATH`` (which must load), or a CJK font found, or the default fallback."""
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise UserError(f"--font {path}: no such font file; {FONT_HELP}")
+        try:
+            pygame.freetype.Font(str(file), 16)
+        except (OSError, pygame.error) as exc:
+            raise UserError(f"--font {path}: not a font pygame can read ({exc}); give a .ttf, .otf or .ttc file") from None
+        return FontSource(str(file), 0)
+    found = find_cjk_font()
+    if found is not None:
+        return found
+    print(f"No Chinese font found; Chinese text will show as boxes. To fix it, {FONT_HELP}.", file=sys.stderr)
+    return FontSource(None, 0, has_cjk=False)
+
+
+class FontBook:
+    """Renders text once per (text, size, colour, weight) and hands back the cached surface."""
+
+    MAX_CACHED = 6000
+
+    def __init__(self, source: FontSource, scale: float = 1.0):
+        if not pygame.freetype.get_init():
+            pygame.freetype.init()
+        self.source = source
+        self.scale = scale
+        self._faces: dict[int, pygame.freetype.Font] = {}
+        self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+    def set_scale(self, scale: float) -> None:
+        """Change the text size setting (clears the cache)."""
+        if scale != self.scale:
+            self.scale = scale
+            self._cache.clear()
+
+    def px(self, size: int) -> int:
+        """The pixel size of a nominal text size under the current scale."""
+        return max(8, round(size * self.scale))
+
+    def face(self, size: int) -> pygame.freetype.Font:
+        px = self.px(size)
+        face = self._faces.get(px)
+        if face is None:
+            if self.source.path is None:
+                face = pygame.freetype.Font(None, px)
+            else:
+                face = pygame.freetype.Font(self.source.path, px, font_index=self.source.index)
+            face.antialiased = True
+            face.pad = True
+            self._faces[px] = face
+        return face
+
+    def render(self, text: str, size: int, color, bold: bool = False) -> pygame.Surface:
+        """A surface with ``text`` drawn in ``color`` (cached)."""
+        key = (text, size, tuple(color), bold, self.scale)
+        surface = self._cache.get(key)
+        if surface is not None:
+            self._cache.move_to_end(key)
+            return surface
+        face = self.face(size)
+        style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
+        surface, _ = face.render(text or " ", fgcolor=color, style=style)
+        surface = surface.convert_alpha() if pygame.display.get_surface() is not None else surface
+        self._cache[key] = surface
+        if len(self._cache) > self.MAX_CACHED:
+            self._cache.popitem(last=False)
+        return surface
+
+    def width(self, text: str, size: int, bold: bool = False) -> int:
+        return self.render(text, size, (0, 0, 0), bold).get_width()
+
+    def line_height(self, size: int) -> int:
+        return round(self.face(size).get_sized_height() * 1.12)
+
+    def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
+        """Break ``text`` into lines no wider than ``width``: between words, or between Chinese characters."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            lines.extend(self._wrap_paragraph(paragraph, size, width, bold))
+        return lines
+
+    def _wrap_paragraph(self, text: str, size: int, width: int, bold: bool) -> list[str]:
+        face, style = self.face(size), pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
+
+        def fits(candidate: str) -> bool:
+            return face.get_rect(candidate, style=style).width <= width
+
+        lines: list[str] = []
+        current = ""
+        for token in _tokens(text):
+            candidate = current + token
+            if not current or fits(candidate):
+                current = candidate
+                continue
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        if current or not lines:
+            lines.append(current.rstrip())
+        return lines
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF or 0x3000 <= code <= 0x303F
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their trailing space, and single CJK characters (punctuation stays with the character before)."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        if _is_cjk(char):
+            if word:
+                tokens.append(word)
+                word = ""
+            if tokens and char in "，。、；：！？）」』”’》" and len(tokens[-1]) <= 2:
+                tokens[-1] += char
+            else:
+                tokens.append(char)
+        elif char == " ":
+            tokens.append(word + " ")
+            word = ""
+        else:
+            word += char
+    if word:
+        tokens.append(word)
+    return tokens

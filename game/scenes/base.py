@@ -1,0 +1,55 @@
+"""The scene interface: each screen of the game handles input, updates and draws itself."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from .. import theme
+from ..widgets import ButtonSet, draw_text
+
+if TYPE_CHECKING:
+    from ..app import App
+
+
+class Scene:
+    """One screen on the app's scene stack. ``overlay`` scenes are drawn over the scene below them."""
+
+    name = "scene"
+    overlay = False
+
+    def __init__(self, app: "App"):
+        self.app = app
+        self.buttons = ButtonSet()
+        self.age = 0.0  # real seconds since the scene was entered
+
+    # lifecycle
+    def enter(self) -> None:
+        """Called when pushed; builds the layout."""
+        self.layout()
+
+    def resume(self) -> None:
+        """Called when the scene above it is popped."""
+        self.layout()
+
+    def layout(self) -> None:
+        """(Re)build buttons; called on entry and whenever the language or text size changes."""
+
+    # frame
+    def handle(self, event: pygame.event.Event) -> None:
+        self.buttons.handle(event)
+
+    def update(self, dt: float) -> None:
+        self.age += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BACKGROUND)
+        self.buttons.draw(surface, self.app.fonts)
+
+    # helpers
+    def t(self, key: str, **values) -> str:
+        return self.app.text(key, **values)
+
+    def heading(self, surface: pygame.Surface, text: str) -> None:
+        draw_text(surface, self.app.fonts, text, (48, 32), theme.H1, theme.TEXT, bold=True)
+        pygame.draw.line(surface, theme.PANEL_BORDER, (48, 84), (theme.SCREEN_SIZE[0] - 48, 84), 1)

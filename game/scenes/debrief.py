@@ -1,0 +1,236 @@
+"""The debrief: the timeline and why, principles followed or broken, KPIs against the expert, and replays."""
+from __future__ import annotations
+
+import pygame
+
+from sim.exercise import Playbook, replay
+
+from .. import theme
+from ..debrief.chart import render_chart
+from ..debrief.lessons import assess
+from ..debrief.replay import CHART_KPIS, Replays, Series
+from ..debrief.timeline import build_timeline
+from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
+from .base import Scene
+
+TABS = ("timeline", "lessons", "kpis", "replay")
+CONTENT = pygame.Rect(48, 150, 1184, 476)
+KPI_ROWS = (  # (kpi, higher is better, format)
+    ("complaints", False, "{:.0f}"),
+    ("dissatisfied", False, "{:.0f}"),
+    ("silent_dissatisfied", False, "{:.0f}"),
+    ("retention_rate", True, "{:.1%}"),
+    ("customers_lost_wom", False, "{:.0f}"),
+    ("recovery_cost", False, "{:.0f}"),
+    ("revenue_lost", False, "{:.0f}"),
+    ("quality_score", True, "{:.2f}"),
+)
+POLICY_SERIES = (("expert", "expert"), ("standard", "standard_process"))
+
+
+class DebriefScene(Scene):
+    """Built once from the finished session; the replays run in the background while the trainee reads."""
+
+    name = "debrief"
+
+    def __init__(self, app, session):
+        super().__init__(app)
+        self.replications = replications = app.options.replications
+        self.session = session
+        self.tab = "timeline"
+        self.scroll = 0
+        self.kpis = {"you": session.finish()}
+        scenario, seed = session.scenario, session.seed
+        series = [Series("you", session.run.playbook_of_play(), session.autoplay)]
+        for key, policy in POLICY_SERIES:
+            if policy in scenario.policies:
+                playbook = Playbook.from_policy(scenario, policy)
+                self.kpis[key] = replay(scenario, playbook, seed, 0, policy)
+                series.append(Series(key, playbook, policy))
+        self.replays = Replays(scenario, seed, series, replications).start()
+        self._chart: tuple[tuple, pygame.Surface] | None = None
+        self.chart_shown = False  # the replay chart has been drawn at least once
+        self._rows: list[tuple[int, object]] = []
+
+    # -- layout ---------------------------------------------------------------------------------
+    def layout(self) -> None:
+        self.buttons.clear()
+        x = 48
+        for i, tab in enumerate(TABS):
+            label = self.t(f"debrief.tab.{tab}", n=self.replications)
+            width = max(170, self.app.fonts.width(label, theme.BODY) + 40)
+            self.buttons.add(Button(f"tab:{tab}", pygame.Rect(x, 96, width, 42), label, lambda t=tab: self.show(t),
+                                    key=pygame.K_1 + i, style="selected" if tab == self.tab else "tab"))
+            x += width + 10
+        bottom = [("try_again", "debrief.try_again", self.try_again, pygame.K_t)]
+        if "expert" in self.session.scenario.policies:
+            bottom.append(("watch_expert", "debrief.watch_expert", self.watch_expert, pygame.K_w))
+        bottom.append(("menu", "debrief.menu", self.to_menu, pygame.K_ESCAPE))
+        x = 1232
+        for bid, key, action, hotkey in reversed(bottom):
+            label = self.t(key)
+            width = max(180, self.app.fonts.width(label, theme.BODY) + 40)
+            x -= width
+            self.buttons.add(Button(bid, pygame.Rect(x, 648, width, 48), label, action, key=hotkey,
+                                    style="primary" if bid == "try_again" else "normal"))
+            x -= 12
+        self._rows = self._build_rows()
+
+    def show(self, tab: str) -> None:
+        self.tab = tab
+        self.scroll = 0
+        self.layout()
+
+    # -- navigation -----------------------------------------------------------------------------
+    def _new_play(self, autoplay: str | None) -> None:
+        from ..session import Session
+        from .play import PlayScene
+
+        session = Session(self.session.scenario, seed=self.session.seed, autoplay=autoplay, speed=self.app.options.speed)
+        self.app.replace(PlayScene(self.app, session))
+
+    def try_again(self) -> None:
+        self._new_play(None)
+
+    def watch_expert(self) -> None:
+        self._new_play("expert")
+
+    def to_menu(self) -> None:
+        from .picker import PickerScene
+        from .title import TitleScene
+
+        self.app.reset(TitleScene(self.app), PickerScene(self.app))
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEWHEEL:
+            self._scroll(-event.y * 40)
+            return
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+            self._scroll(CONTENT.height - 40 if event.key == pygame.K_PAGEDOWN else -(CONTENT.height - 40))
+            return
+        super().handle(event)
+
+    def _scroll(self, pixels: int) -> None:
+        total = sum(height for height, _ in self._rows)
+        self.scroll = max(0, min(self.scroll + pixels, max(0, total - CONTENT.height + 20)))
+
+    # -- content --------------------------------------------------------------------------------
+    def _build_rows(self) -> list[tuple[int, object]]:
+        fonts = self.app.fonts
+        if self.tab == "timeline":
+            entries = build_timeline(self.session, self.t, self.app.local)
+            rows = []
+            for entry in entries:
+                height = len(fonts.wrap(entry.text, theme.BODY, CONTENT.width - 130)) * fonts.line_height(theme.BODY)
+                if entry.why:
+                    height += len(fonts.wrap(entry.why, theme.SMALL, CONTENT.width - 130)) * fonts.line_height(theme.SMALL)
+                rows.append((height + 10, entry))
+            return rows
+        if self.tab == "lessons":
+            rows = []
+            for lesson in assess(self.session.run, self.app.local):
+                text = self._moments(lesson)
+                lines = len(fonts.wrap(text, theme.SMALL, CONTENT.width - 560)) if text else 1
+                rows.append((max(fonts.line_height(theme.BODY), lines * fonts.line_height(theme.SMALL)) + 14, lesson))
+            return rows
+        return []
+
+    def _moments(self, lesson) -> str:
+        marks = [(m.time, f"{self.session.clock_text(m.time)} {m.what} ✓") for m in lesson.followed]
+        marks += [(m.time, f"{self.session.clock_text(m.time)} {m.what} ×") for m in lesson.broken]
+        return "; ".join(text for _, text in sorted(marks))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BACKGROUND)
+        self.heading(surface, self.t("heading", label=self.t("debrief.title"), title=self.app.local(self.session.scenario.meta.title)))
+        draw_panel(surface, CONTENT.inflate(16, 16))
+        clip = surface.get_clip()
+        surface.set_clip(CONTENT)
+        getattr(self, f"_draw_{self.tab}")(surface)
+        surface.set_clip(clip)
+        total = sum(height for height, _ in self._rows)
+        if total - self.scroll > CONTENT.height:
+            draw_text(surface, self.app.fonts, self.t("scroll_hint") + " ▼", (CONTENT.right, 117), theme.TINY,
+                      theme.TEXT_DIM, anchor="midright")
+        self.buttons.draw(surface, self.app.fonts)
+
+    def _draw_timeline(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        if not self._rows:
+            draw_text(surface, fonts, self.t("debrief.no_events"), CONTENT.topleft, theme.BODY, theme.TEXT_DIM)
+        y = CONTENT.top + 4 - self.scroll
+        for height, entry in self._rows:
+            if y + height >= CONTENT.top and y <= CONTENT.bottom:
+                draw_text(surface, fonts, self.session.clock_text(entry.time), (CONTENT.left + 8, y), theme.BODY, theme.TEXT_DIM)
+                pygame.draw.circle(surface, entry.colour, (CONTENT.left + 98, y + 12), 6)
+                rect = pygame.Rect(CONTENT.left + 120, y, CONTENT.width - 130, height)
+                bottom = draw_wrapped(surface, fonts, entry.text, rect, theme.BODY, theme.TEXT)
+                if entry.why:
+                    draw_wrapped(surface, fonts, entry.why, pygame.Rect(rect.left, bottom, rect.width, height), theme.SMALL, theme.TEXT_DIM)
+            y += height
+
+    def _draw_lessons(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        colours = {"followed": theme.GOOD, "broken": theme.BAD, "not_seen": theme.DISABLED}
+        y = CONTENT.top + 4 - self.scroll
+        for height, lesson in self._rows:
+            if y + height >= CONTENT.top and y <= CONTENT.bottom:
+                draw_text(surface, fonts, self.t(f"lesson.{lesson.key}"), (CONTENT.left + 8, y), theme.BODY, theme.TEXT, bold=True)
+                verdict = {"followed": "debrief.followed", "broken": "debrief.broken", "not_seen": "debrief.not_seen"}[lesson.verdict]
+                draw_chip(surface, fonts, self.t(verdict), (CONTENT.left + 330, y + 2), colours[lesson.verdict])
+                text = self._moments(lesson)
+                if text:
+                    draw_wrapped(surface, fonts, text, pygame.Rect(CONTENT.left + 540, y + 2, CONTENT.width - 560, height),
+                                 theme.SMALL, theme.TEXT)
+            y += height
+
+    def _draw_kpis(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        columns = [("you", "debrief.you"), *((key, f"debrief.{key}") for key, _ in POLICY_SERIES if key in self.kpis)]
+        xs = [CONTENT.left + 8, CONTENT.left + 440, CONTENT.left + 620, CONTENT.left + 800, CONTENT.left + 1000]
+        y = CONTENT.top + 6
+        draw_text(surface, fonts, self.t("debrief.kpi"), (xs[0], y), theme.BODY, theme.TEXT_DIM, bold=True)
+        for (key, label), x in zip(columns, xs[1:]):
+            draw_text(surface, fonts, self.t(label), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
+        y += fonts.line_height(theme.BODY) + 10
+        currency = self.session.scenario.meta.currency
+        for kpi, higher_better, fmt in KPI_ROWS:
+            label = self.t(f"kpi.{kpi}") + (f" ({currency})" if kpi in ("recovery_cost", "revenue_lost") else "")
+            draw_text(surface, fonts, label, (xs[0], y), theme.BODY, theme.TEXT)
+            for (key, _), x in zip(columns, xs[1:]):
+                value = self.kpis[key].get(kpi)
+                draw_text(surface, fonts, "-" if value is None else fmt.format(value), (x, y), theme.BODY, theme.TEXT)
+            you, expert = self.kpis["you"].get(kpi), self.kpis.get("expert", {}).get(kpi)
+            if you is not None and expert is not None:
+                verdict, colour = _compare(you, expert, higher_better)
+                draw_chip(surface, fonts, self.t(verdict), (xs[-1] + 40, y), colour)
+            y += fonts.line_height(theme.BODY) + 12
+        note = self.t("debrief.runs_note", seed=self.session.seed, n=self.replications)
+        draw_wrapped(surface, fonts, note, pygame.Rect(xs[0], y + 8, CONTENT.width - 16, 60), theme.SMALL, theme.TEXT_DIM)
+
+    def _draw_replay(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        replays = self.replays
+        if replays.error is not None:
+            draw_wrapped(surface, fonts, replays.error, CONTENT.inflate(-20, -20), theme.BODY, theme.BAD)
+            return
+        if not replays.finished:
+            text = self.t("debrief.computing", done=replays.done, total=replays.total)
+            draw_text(surface, fonts, text, CONTENT.center, theme.H2, theme.TEXT_DIM, anchor="center")
+            return
+        key = (self.app.settings.lang, self.app.fonts.scale)
+        if self._chart is None or self._chart[0] != key:
+            labels = {"you": self.t("debrief.you"), "expert": self.t("debrief.expert"), "standard": self.t("debrief.standard")}
+            titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
+            size = (CONTENT.width, CONTENT.height - 40)
+            self._chart = (key, render_chart(replays.series, labels, titles, size))
+        surface.blit(self._chart[1], CONTENT.topleft)
+        self.chart_shown = True
+        draw_text(surface, fonts, self.t("debrief.chart_caption"), (CONTENT.left + 8, CONTENT.bottom - 26), theme.SMALL, theme.TEXT_DIM)
+
+
+def _compare(you: float, expert: float, higher_better: bool) -> tuple[str, tuple]:
+    if abs(you - expert) <= 1e-9 * max(1.0, abs(expert)):
+        return "debrief.same", theme.PANEL_BORDER
+    better = you > expert if higher_better else you < expert
+    return ("debrief.better", theme.GOOD) if better else ("debrief.worse", theme.BAD)

@@ -1,0 +1,196 @@
+"""A decision point: the customer's line, 3-5 responses under a timer, then short feedback."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pygame
+
+from .. import theme
+from ..session import Session
+from ..widgets import Button, draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped
+from .base import Scene
+
+PANEL = pygame.Rect(140, 36, 1000, 648)
+AUTO_FOCUS_S, AUTO_ANSWER_S, AUTO_CONTINUE_S = 1.2, 2.4, 3.0  # demo mode: when the policy's answer is shown and taken
+CHOICE_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5)
+
+
+class DialogScene(Scene):
+    """Drawn over the paused play scene; the answer goes to the exercise runtime, which updates the model."""
+
+    name = "dialog"
+    overlay = True
+
+    def __init__(self, app, session: Session, on_close: Callable[[str, bool], None]):
+        super().__init__(app)
+        self.session = session
+        self.run = session.run
+        self.decision = session.run.pending
+        self.customer = session.run.pending_customer
+        self.on_close = on_close
+        self.left = self.decision.timer_s
+        self.choice = None
+        self.record = None
+        self.answered_at = 0.0
+        self._choices_top = 0
+
+    # -- layout ---------------------------------------------------------------------------------
+    def layout(self) -> None:
+        self.buttons.clear()
+        fonts = self.app.fonts
+        if self.choice is None:
+            y = self._choices_top = self._header_bottom()
+            width = PANEL.width - 64
+            for i, choice in enumerate(self.decision.choices):
+                label = f"{i + 1}.  {self.app.local(choice.text)}"
+                lines = min(3, len(fonts.wrap(label, theme.BODY, width - 24)))
+                height = lines * fonts.line_height(theme.BODY) + 14
+                self.buttons.add(Button(f"choice:{choice.id}", pygame.Rect(PANEL.left + 32, y, width, height), label,
+                                        lambda c=choice.id: self.answer(c), key=CHOICE_KEYS[i], style="choice"))
+                y += height + 8
+        else:
+            rect = pygame.Rect(PANEL.right - 252, PANEL.bottom - 66, 220, 46)
+            self.buttons.add(Button("continue", rect, self.t("dialog.continue"), self.close, key=pygame.K_RETURN, style="primary"))
+
+    def _header_bottom(self) -> int:
+        fonts = self.app.fonts
+        y = PANEL.top + 20 + fonts.line_height(theme.H2) + 8
+        y += fonts.line_height(theme.BODY) + 4
+        description = self._description()
+        if description:
+            y += len(fonts.wrap(description, theme.SMALL, PANEL.width - 64)[:2]) * fonts.line_height(theme.SMALL)
+        line = self.app.local(self.decision.line)
+        y += 16 + len(fonts.wrap(line, theme.BODY, PANEL.width - 104)) * fonts.line_height(theme.BODY) + 16
+        return y + 10
+
+    # -- actions --------------------------------------------------------------------------------
+    def answer(self, choice_id: str, timed_out: bool = False) -> None:
+        if self.choice is not None:
+            return
+        self.choice = self.run.choose(choice_id, timed_out=timed_out)
+        self.record = self.run.records[-1]
+        self.answered_at = self.age
+        self.app.sounds.play("bad" if self._bad() else "good")
+        self.layout()
+
+    def close(self) -> None:
+        name = self._speaker()
+        text = self.t("timeline.choice_timeout" if self.record.timed_out else "timeline.choice", name=name,
+                      choice=self.app.local(self.choice.text))
+        self.app.pop()
+        self.on_close(text, not self._bad())
+
+    def _bad(self) -> bool:
+        return bool(self.choice.flags) or self.choice.mood < 0
+
+    # -- frame ----------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if self.choice is not None and event.type == pygame.KEYDOWN and event.key in (pygame.K_SPACE, pygame.K_ESCAPE):
+            self.close()
+            return
+        super().handle(event)
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self.session.autoplay is not None:
+            self._autoplay()
+        if self.choice is None:
+            self.left -= dt
+            if self.left <= 0:
+                self.answer(self.decision.default, timed_out=True)
+
+    def _autoplay(self) -> None:
+        """Demo mode: point at the policy's answer, take it, then move on after the feedback."""
+        if self.choice is None:
+            policy = self.session.scenario.policies[self.session.autoplay]
+            wanted = policy.choices.get(self.decision.id, self.decision.default)
+            if self.age >= AUTO_FOCUS_S:
+                self.buttons.focus = next((i for i, b in enumerate(self.buttons.buttons) if b.id == f"choice:{wanted}"), -1)
+            if self.age >= AUTO_ANSWER_S:
+                self.answer(wanted)
+        elif self.age - self.answered_at >= AUTO_CONTINUE_S:
+            self.close()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        shade.fill(theme.OVERLAY)
+        surface.blit(shade, (0, 0))
+        draw_panel(surface, PANEL, theme.BACKGROUND, theme.ACCENT, radius=14)
+        if self.choice is None:
+            self._draw_question(surface)
+        else:
+            self._draw_feedback(surface)
+        self.buttons.draw(surface, self.app.fonts)
+
+    def _speaker(self) -> str:
+        if self.decision.speaker is not None:
+            return self.app.local(self.decision.speaker)
+        cast = self.run.cast_of.get(self.customer)
+        return self.app.local(self.run.cast_members[cast].name) if cast is not None else ""
+
+    def _description(self) -> str:
+        cast = self.run.cast_of.get(self.customer)
+        if self.decision.speaker is None and cast is not None:
+            return self.app.local(self.run.cast_members[cast].description)
+        return ""
+
+    def _draw_question(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        x, width = PANEL.left + 32, PANEL.width - 64
+        draw_text(surface, fonts, self.app.local(self.decision.title), (x, PANEL.top + 20), theme.H2, theme.ACCENT, bold=True)
+        share = max(0.0, self.left / self.decision.timer_s)
+        colour = theme.GOOD if share > 0.5 else theme.WARN if share > 0.2 else theme.BAD
+        draw_bar(surface, pygame.Rect(PANEL.right - 252, PANEL.top + 30, 160, 12), share, colour)
+        draw_text(surface, fonts, self.t("dialog.time_left", seconds=max(0, int(self.left + 0.99))), (PANEL.right - 32, PANEL.top + 36),
+                  theme.SMALL, colour, bold=True, anchor="midright")
+        y = PANEL.top + 20 + fonts.line_height(theme.H2) + 8
+        mood = self.run.mood_of(self.customer)
+        name = self.t("dialog.says", name=self._speaker())
+        rect = draw_text(surface, fonts, name, (x, y), theme.BODY, theme.TEXT, bold=True)
+        if mood is not None and self.decision.speaker is None:
+            draw_bar(surface, pygame.Rect(rect.right + 16, rect.centery - 5, 120, 10), (mood + 1) / 2, theme.mood_colour(mood))
+            draw_text(surface, fonts, self.t(theme.mood_word_key(mood)), (rect.right + 146, rect.centery), theme.SMALL,
+                      theme.mood_colour(mood), anchor="midleft")
+        y += fonts.line_height(theme.BODY) + 4
+        description = self._description()
+        if description:
+            y = draw_wrapped(surface, fonts, description, pygame.Rect(x, y, width, 60), theme.SMALL, theme.TEXT_DIM, max_lines=2)
+        line = self.app.local(self.decision.line)
+        height = len(fonts.wrap(line, theme.BODY, width - 40)) * fonts.line_height(theme.BODY) + 24
+        bubble = pygame.Rect(x, y + 8, width, height)
+        draw_panel(surface, bubble, (238, 240, 246), None, radius=12)
+        pygame.draw.polygon(surface, (238, 240, 246), [(x + 30, bubble.top), (x + 44, bubble.top - 10), (x + 54, bubble.top)])
+        draw_wrapped(surface, fonts, line, bubble.inflate(-40, -24), theme.BODY, theme.TEXT_DARK)
+
+    def _draw_feedback(self, surface: pygame.Surface) -> None:
+        fonts, choice, record = self.app.fonts, self.choice, self.record
+        x, width = PANEL.left + 32, PANEL.width - 64
+        bad = self._bad()
+        colour = theme.BAD if bad else theme.GOOD
+        draw_text(surface, fonts, self.app.local(self.decision.title), (x, PANEL.top + 20), theme.H2, theme.ACCENT, bold=True)
+        y = PANEL.top + 20 + fonts.line_height(theme.H2) + 12
+        if record.timed_out:
+            draw_text(surface, fonts, self.t("dialog.timed_out"), (x, y), theme.BODY, theme.WARN, bold=True)
+            y += fonts.line_height(theme.BODY) + 6
+        box = pygame.Rect(x, y, width, len(fonts.wrap(self.app.local(choice.text), theme.BODY, width - 32)) * fonts.line_height(theme.BODY) + 20)
+        draw_panel(surface, box, theme.PANEL_LIGHT, colour, radius=10)
+        draw_wrapped(surface, fonts, self.app.local(choice.text), box.inflate(-32, -20), theme.BODY)
+        y = box.bottom + 18
+        y = draw_wrapped(surface, fonts, self.app.local(choice.feedback), pygame.Rect(x, y, width, 200), theme.H2, colour, bold=True) + 14
+        if record.mood_before is not None and record.mood_after is not None:
+            before, after = record.mood_before, record.mood_after
+            text = self.t("dialog.mood_change", before=self.t(theme.mood_word_key(before)), after=self.t(theme.mood_word_key(after)))
+            draw_text(surface, fonts, text, (x, y), theme.BODY, theme.TEXT)
+            draw_bar(surface, pygame.Rect(x, y + 30, 240, 12), (before + 1) / 2, theme.mood_colour(before))
+            draw_text(surface, fonts, "→", (x + 262, y + 36), theme.BODY, theme.TEXT, anchor="center")
+            draw_bar(surface, pygame.Rect(x + 284, y + 30, 240, 12), (after + 1) / 2, theme.mood_colour(after))
+            y += 60
+        chips = [(self.t(f"flag.{flag}"), theme.BAD) for flag in choice.flags]
+        if chips:
+            y = draw_chips(surface, fonts, chips, pygame.Rect(x, y, width, 60)) + 10
+        for key, items, chip_colour in (("dialog.follows", choice.follows, theme.GOOD), ("dialog.breaks", choice.breaks, (240, 140, 120))):
+            if items:
+                label = self.t(key, items="")
+                rect = draw_text(surface, fonts, label, (x, y + 2), theme.SMALL, theme.TEXT_DIM, bold=True)
+                y = draw_chips(surface, fonts, [(self.t(f"lesson.{item}"), chip_colour) for item in items],
+                               pygame.Rect(rect.right + 8, y, width - rect.width - 8, 80)) + 10

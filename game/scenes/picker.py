@@ -1,0 +1,89 @@
+"""The scenario picker: every scenario file with its title, summary, duration and difficulty, or its error."""
+from __future__ import annotations
+
+import pygame
+
+from .. import theme
+from ..catalog import Entry, scan
+from ..widgets import Button, draw_chip, draw_text, draw_wrapped
+from .base import Scene
+
+CARD_TOP, CARD_HEIGHT, CARD_GAP, VISIBLE = 100, 122, 12, 4
+DIFFICULTY_COLOURS = {"easy": theme.GOOD, "medium": theme.WARN, "hard": theme.BAD}
+
+
+class PickerScene(Scene):
+    """Lists the scenarios folder; playable files open their briefing, broken ones show why."""
+
+    name = "picker"
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.entries: list[Entry] = scan(app.scenario_dir)
+        self.first = 0
+
+    def layout(self) -> None:
+        self.buttons.clear()
+        for slot, entry in enumerate(self.entries[self.first:self.first + VISIBLE]):
+            rect = pygame.Rect(48, CARD_TOP + slot * (CARD_HEIGHT + CARD_GAP), 1184, CARD_HEIGHT)
+            self.buttons.add(Button(f"scenario:{entry.path.name}", rect, "", lambda e=entry: self.choose(e), enabled=entry.playable))
+        self.buttons.add(Button("back", pygame.Rect(48, 646, 200, 48), self.t("picker.back"), self.app.pop, key=pygame.K_ESCAPE))
+
+    def choose(self, entry: Entry) -> None:
+        from .briefing import BriefingScene
+
+        self.app.push(BriefingScene(self.app, entry.scenario))
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEWHEEL:
+            self.scroll(-event.y)
+            return
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+            self.scroll(VISIBLE if event.key == pygame.K_PAGEDOWN else -VISIBLE)
+            return
+        super().handle(event)
+
+    def scroll(self, step: int) -> None:
+        first = max(0, min(self.first + step, max(0, len(self.entries) - VISIBLE)))
+        if first != self.first:
+            self.first = first
+            self.layout()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BACKGROUND)
+        self.heading(surface, self.t("picker.title"))
+        self.buttons.draw(surface, self.app.fonts)
+        fonts, lang = self.app.fonts, self.app.settings.lang
+        if not self.entries:
+            draw_text(surface, fonts, self.t("picker.empty", folder=str(self.app.scenario_dir)), (640, 300), theme.BODY, theme.TEXT_DIM, anchor="center")
+        for slot, entry in enumerate(self.entries[self.first:self.first + VISIBLE]):
+            rect = pygame.Rect(48, CARD_TOP + slot * (CARD_HEIGHT + CARD_GAP), 1184, CARD_HEIGHT).inflate(-32, -20)
+            self._draw_card(surface, entry, rect, lang)
+        if len(self.entries) > VISIBLE:
+            shown = f"{self.first + 1}-{min(self.first + VISIBLE, len(self.entries))} / {len(self.entries)}"
+            draw_text(surface, fonts, shown, (1232, 670), theme.SMALL, theme.TEXT_DIM, anchor="midright")
+
+    def _draw_card(self, surface: pygame.Surface, entry: Entry, rect: pygame.Rect, lang: str) -> None:
+        fonts = self.app.fonts
+        color = theme.TEXT if entry.playable else theme.TEXT_DIM
+        draw_text(surface, fonts, entry.title(lang), rect.topleft, theme.H2, color, bold=True)
+        right = rect.right
+        if entry.scenario is not None:
+            level = self.t(f"difficulty.{entry.difficulty}")
+            chip_text = self.t("picker.difficulty", level=level)
+            width = fonts.width(chip_text, theme.SMALL, True) + 14
+            draw_chip(surface, fonts, chip_text, (right - width, rect.top + 2), DIFFICULTY_COLOURS.get(entry.difficulty, theme.ACCENT))
+            right -= width + 12
+        if entry.playable:
+            duration = self.t("picker.duration", minutes=entry.real_minutes)
+            draw_text(surface, fonts, duration, (right, rect.top + 4), theme.SMALL, theme.TEXT_DIM, anchor="topright")
+        body = pygame.Rect(rect.left, rect.top + 34, rect.width, rect.height - 34)
+        if entry.error is not None:
+            draw_text(surface, fonts, self.t("picker.invalid"), body.topleft, theme.SMALL, theme.BAD, bold=True)
+            detail = " ".join(line.strip() for line in entry.error.splitlines()[1:3]) or entry.error
+            draw_wrapped(surface, fonts, detail, body.move(0, 22), theme.SMALL, theme.TEXT_DIM, max_lines=2)
+        elif not entry.playable:
+            draw_wrapped(surface, fonts, entry.summary(lang), body, theme.BODY, theme.TEXT_DIM, max_lines=1)
+            draw_text(surface, fonts, self.t("picker.no_exercise"), (body.left, body.top + 30), theme.SMALL, theme.WARN)
+        else:
+            draw_wrapped(surface, fonts, entry.summary(lang), body, theme.BODY, theme.TEXT, max_lines=2)

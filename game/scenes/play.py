@@ -1,0 +1,330 @@
+"""The play scene: the venue, its customers and staff, the clock and boards; the trainee acts here."""
+from __future__ import annotations
+
+import pygame
+
+from sim import EventKind
+from sim.exercise import Happening
+
+from .. import theme
+from ..session import Session
+from ..venue.background import render_background
+from ..venue.boards import BoardPainter, BoardState
+from ..venue.crowd import Crowd
+from ..venue.geometry import VENUE_RECT, SeatPlan, Viewport
+from ..venue.hud import (
+    BANNER, SIDEBAR, CustomerCard, TickerLine, draw_sidebar_customer, draw_sidebar_staff, draw_ticker, draw_top_bar,
+    render_banner,
+)
+from ..venue.sprites import SpriteBank
+from ..venue.staff import StaffView
+from ..widgets import Button, draw_panel, draw_text
+from .base import Scene
+
+BANNER_S = 7.0
+END_CONFIRM_S = 4.0
+SPEED_KEYS = {pygame.K_0: 0, pygame.K_1: 1, pygame.K_2: 2, pygame.K_3: 4, pygame.K_4: 4}
+VERB_TOP = 300  # y of the first action button in the sidebar
+KNOWN_STATES = {"queueing", "in_service", "awaiting_recovery", "recovering", "left", "abandoned"}
+
+
+class PlayScene(Scene):
+    """Advances the session each frame, shows what happens and turns clicks and keys into actions."""
+
+    name = "play"
+
+    def __init__(self, app, session: Session):
+        super().__init__(app)
+        self.session = session
+        scenario, exercise = session.scenario, session.exercise
+        self.view = Viewport(VENUE_RECT)
+        self.layout_spec = exercise.layout
+        self.sprites = SpriteBank(app.fonts)
+        self.boards = {board.id: BoardState(board) for board in exercise.layout.boards}
+        for happening in session.run.happenings:  # a scene opened mid-run shows the boards as they are now
+            if happening.kind == "inject":
+                self._update_boards(session.run.injects[happening.ref], flash=False)
+        self.painter = BoardPainter(app.fonts, self.view)
+        self.staff = StaffView(exercise.layout, self.view, list(scenario.staff))
+        self.roles_of_segment = {name: seg.service.role for name, seg in scenario.segments.items()}
+        self.crowd = Crowd(
+            SeatPlan(exercise.layout, self.view), list(scenario.segments),
+            {name for name, seg in scenario.segments.items() if seg.priority > 0},
+            self.staff.roles, exercise.layout.theme == "cabin", {},
+        )
+        self.cast_seats = {m.id: m.seat for m in exercise.cast}
+        self.selected_customer: int | None = None
+        self.selected_role: str | None = None
+        self.ticker: list[TickerLine] = []
+        self.banner: tuple[pygame.Surface, float] | None = None
+        self.banner_inject = None
+        self.end_confirm = 0.0
+        self.ended_for = 0.0
+        self.events_seen = 0
+        self.complaints = 0
+        self._background: tuple[tuple, pygame.Surface] | None = None
+
+    # -- layout ---------------------------------------------------------------------------------
+    def layout(self) -> None:
+        self.buttons.clear()
+        for i, (speed, label) in enumerate(((0, "II"), (1, "1x"), (2, "2x"), (4, "4x"))):
+            self.buttons.add(Button(f"speed:{speed}", pygame.Rect(560 + i * 58, 10, 52, 32), label,
+                                    lambda s=speed: self.session.set_speed(s), size=theme.SMALL))
+        for i, verb in enumerate(self.session.exercise.verbs):
+            rect = pygame.Rect(SIDEBAR.left + 10, VERB_TOP + i * 40, SIDEBAR.width - 20, 34)
+            self.buttons.add(Button(f"verb:{verb.id}", rect, self.app.local(verb.label), lambda v=verb.id: self.do(v),
+                                    hint=verb.key.upper(), size=theme.SMALL))
+        if self.banner_inject is not None:
+            self._show_banner(self.banner_inject, keep_time=True)
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        run = self.session.run
+        for button in self.buttons.buttons:
+            if button.id.startswith("speed:"):
+                button.style = "selected" if int(button.id.split(":")[1]) == self.session.speed else "normal"
+            elif button.id.startswith("verb:"):
+                button.enabled = run.can_act(button.id[5:], self.selected_customer, self.selected_role)
+
+    # -- input ----------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self._escape()
+                return
+            if event.key == pygame.K_SPACE:
+                self.session.toggle_pause()
+                return
+            if event.key in SPEED_KEYS:
+                self.session.set_speed(SPEED_KEYS[event.key])
+                return
+            letter = pygame.key.name(event.key)
+            verb = next((v for v in self.session.exercise.verbs if v.key.lower() == letter), None)
+            if verb is not None:
+                self.do(verb.id)
+                return
+        if self.buttons.handle(event):
+            return
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and VENUE_RECT.collidepoint(event.pos):
+            self.select_at(event.pos)
+
+    def select_at(self, pos) -> None:
+        customer = self.crowd.at(pos)
+        if customer is not None:
+            self.selected_customer, self.selected_role = customer, None
+            self.app.sounds.play("click")
+        else:
+            self.selected_customer, self.selected_role = None, self.staff.at(pos)
+        self._refresh_buttons()
+
+    def do(self, verb_id: str) -> None:
+        """Carry out a play action on the selection and say so in the ticker."""
+        run = self.session.run
+        verb = run.verbs[verb_id]
+        label = self.app.local(verb.label)
+        if run.act(verb_id, customer=self.selected_customer, role=self.selected_role):
+            target = self._name_of(self.selected_customer) if verb.target == "customer" else (
+                self._role_label(self.selected_role) if verb.target == "staff" else self.t("timeline.everyone"))
+            self._say(f"{self.t('play.done', action=label)} - {target}", theme.GOOD)
+            self.app.sounds.play("good")
+        else:
+            self._say(self.t("play.cannot", action=label), theme.TEXT_DIM)
+        self._refresh_buttons()
+
+    def _escape(self) -> None:
+        if self.end_confirm > 0:
+            self.end()
+            return
+        self.session.set_speed(0)
+        self.end_confirm = END_CONFIRM_S
+        self._say(self.t("play.end_confirm"), theme.WARN)
+
+    def end(self) -> None:
+        from .debrief import DebriefScene
+
+        self.app.replace(DebriefScene(self.app, self.session))
+
+    # -- frame ----------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        self.end_confirm = max(0.0, self.end_confirm - dt)
+        for happening in self.session.tick(dt):
+            self._on_happening(happening)
+        self._read_events()
+        self.crowd.cast_seats = {cid: self.cast_seats[cast] for cid, cast in self.session.run.cast_of.items()}
+        self.crowd.sync(self.session.model.present, self.roles_of_segment, dt)
+        for board in self.boards.values():
+            board.update(dt)
+        if self.banner is not None:
+            surface, left = self.banner
+            self.banner = (surface, left - dt) if left - dt > 0 else None
+            if self.banner is None:
+                self.banner_inject = None
+        if self.selected_customer is not None and self.selected_customer not in self.crowd.members:
+            self.selected_customer = None
+        self._refresh_buttons()
+        if self.session.run.pending is not None and self.app.top is self:
+            self._open_dialog()
+        elif self.session.over:
+            self.ended_for += dt
+            if self.ended_for > 1.5:
+                self.end()
+
+    def _on_happening(self, happening: Happening) -> None:
+        run = self.session.run
+        if happening.kind == "cast":
+            member = run.cast_members[happening.ref]
+            self._say(self.app.local(member.name), theme.TEXT_DIM)
+        elif happening.kind == "inject":
+            inject = run.injects[happening.ref]
+            self._update_boards(inject)
+            self._show_banner(inject)
+            self._say(self.app.local(inject.title), theme.INJECT_COLOURS.get(inject.kind, theme.ACCENT))
+            self.app.sounds.play("inject")
+
+    def _update_boards(self, inject, flash: bool = True) -> None:
+        for update in inject.board:
+            if update.board in self.boards:
+                self.boards[update.board].apply(update, flash)
+
+    def _show_banner(self, inject, keep_time: bool = False) -> None:
+        colour = theme.INJECT_COLOURS.get(inject.kind, theme.ACCENT)
+        surface = render_banner(self.app.fonts, self.app.local(inject.title), self.app.local(inject.cue), colour)
+        left = self.banner[1] if keep_time and self.banner is not None else BANNER_S
+        self.banner = (surface, left)
+        self.banner_inject = inject
+
+    def _open_dialog(self) -> None:
+        from .dialog import DialogScene
+
+        self.app.sounds.play("decision")
+        self.app.push(DialogScene(self.app, self.session, on_close=self._after_dialog))
+
+    def _after_dialog(self, text: str, good: bool) -> None:
+        self._say(text, theme.GOOD if good else theme.BAD)
+
+    def _read_events(self) -> None:
+        """Turn new model events about complaints and the cast into ticker lines."""
+        events = self.session.model.events
+        run = self.session.run
+        complaints = 0
+        for event in events[self.events_seen:]:
+            if event.kind is EventKind.COMPLAINT:
+                complaints += 1
+                if event.customer in run.cast_of:
+                    self._say(self.t("timeline.cast_complaint", name=self._name_of(event.customer)), theme.BAD)
+            elif event.kind is EventKind.FAILURE and event.customer in run.cast_of and not event.detail.get("prevented"):
+                severity = self.t(f"severity.{event.detail.get('severity', 'minor')}")
+                self._say(self.t("timeline.failure", name=self._name_of(event.customer), severity=severity), theme.BAD)
+        self.events_seen = len(events)
+        if complaints:
+            self.complaints += complaints
+            if complaints > 1 or not any(e.customer in run.cast_of for e in events[-complaints:]):
+                self._say(self.t("play.complaints", count=self.complaints), theme.WARN)
+
+    def _say(self, text: str, colour) -> None:
+        self.ticker.append(TickerLine(self.session.clock_text(), text, colour))
+        del self.ticker[:-40]
+
+    # -- names ----------------------------------------------------------------------------------
+    def _name_of(self, cid: int | None) -> str:
+        if cid is None:
+            return ""
+        run = self.session.run
+        cast = run.cast_of.get(cid)
+        if cast is not None:
+            return self.app.local(run.cast_members[cast].name)
+        member = self.crowd.members.get(cid)
+        segment = member.record.segment if member else ""
+        return self.t("play.customer_number", segment=self._segment_label(segment), id=cid)
+
+    def _segment_label(self, segment: str) -> str:
+        spec = self.session.scenario.segments.get(segment)
+        return self.app.local(spec.label) if spec is not None and spec.label is not None else segment
+
+    def _role_label(self, role: str | None) -> str:
+        spec = self.session.scenario.staff.get(role or "")
+        return self.app.local(spec.label) if spec is not None and spec.label is not None else (role or "")
+
+    # -- drawing --------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BACKGROUND)
+        session, model = self.session, self.session.model
+        lang = self.app.settings.lang
+        stats = [
+            self.t("play.in_venue", count=len(model.present)),
+            self.t("play.complaints", count=self.complaints),
+        ]
+        demo = self.t("play.autoplay", policy=self._policy_label()) if session.autoplay else ""
+        draw_top_bar(surface, self.app.fonts, self.app.local(session.scenario.meta.title), session.clock_text(), stats, demo)
+        surface.blit(self._background_layer(), VENUE_RECT.topleft)
+        for board in self.boards.values():
+            self.painter.draw(surface, board, self.app.local, lang)
+        self.staff.draw(surface, self.sprites, model.pools, model.now, self.selected_role)
+        self.crowd.draw(surface, self.sprites, self.roles_of_segment, self.selected_customer)
+        self._draw_sidebar(surface)
+        hint = self.t("play.ended") if session.over else (self.t("play.paused") if session.paused else "")
+        draw_ticker(surface, self.app.fonts, self.ticker, hint)
+        if self.banner is not None:
+            self._draw_cue(surface)
+        self.buttons.draw(surface, self.app.fonts)
+
+    def _draw_cue(self, surface: pygame.Surface) -> None:
+        """The inject's banner over the ticker, and a pulsing frame round the venue while it is new."""
+        banner, left = self.banner
+        banner.set_alpha(int(255 * min(1.0, left / 1.0)))
+        surface.blit(banner, BANNER.topleft)
+        shown = BANNER_S - left
+        if shown < 3.0 and int(shown * 4) % 2 == 0:
+            colour = theme.INJECT_COLOURS.get(self.banner_inject.kind, theme.ACCENT)
+            pygame.draw.rect(surface, colour, VENUE_RECT.inflate(-4, -4), width=4, border_radius=10)
+
+    def _background_layer(self) -> pygame.Surface:
+        key = (self.app.settings.lang, self.app.fonts.scale)
+        if self._background is None or self._background[0] != key:
+            self._background = (key, render_background(self.layout_spec, self.view, self.app.fonts, self.app.local))
+        return self._background[1]
+
+    def _policy_label(self) -> str:
+        policy = self.session.scenario.policies.get(self.session.autoplay or "")
+        return self.app.local(policy.label) if policy is not None and policy.label is not None else (self.session.autoplay or "")
+
+    def _draw_sidebar(self, surface: pygame.Surface) -> None:
+        draw_panel(surface, SIDEBAR)
+        fonts = self.app.fonts
+        bottom = VERB_TOP - 32
+        draw_text(surface, fonts, self.t("play.actions"), (SIDEBAR.left + 14, VERB_TOP - 26), theme.SMALL, theme.ACCENT, bold=True)
+        if self.selected_customer is not None and self.selected_customer in self.crowd.members:
+            draw_sidebar_customer(surface, fonts, self._card(self.selected_customer), SIDEBAR.top + 12, bottom)
+        elif self.selected_role is not None:
+            pool = self.session.model.pools[self.selected_role]
+            now = self.session.model.now
+            on_duty = pool.on_duty_at(now)
+            busy = min(on_duty, round(pool.busy.value))
+            draw_sidebar_staff(surface, fonts, self._role_label(self.selected_role),
+                               [self.t("play.staff_on_duty", busy=busy, on_duty=on_duty)], SIDEBAR.top + 12)
+        else:
+            draw_text(surface, fonts, self.t("play.select_hint"), (SIDEBAR.left + 14, SIDEBAR.top + 14), theme.SMALL, theme.TEXT_DIM)
+
+    def _card(self, cid: int) -> CustomerCard:
+        member = self.crowd.members[cid]
+        record, run = member.record, self.session.run
+        mood = record.mood
+        chips = []
+        state = record.state
+        chips.append((self.t(f"state.{state}") if state in KNOWN_STATES else state, (170, 190, 220)))
+        for tag in sorted(record.tags):
+            if tag in ("gone",) or (tag == "asleep" and "awake" in record.tags):
+                continue
+            chips.append((self.t(f"tag.{tag}"), theme.VIP_GOLD if tag == "vip" else (200, 200, 210)))
+        details = [self.t("play.waited", minutes=int(self.session.model.now - record.arrived_at))]
+        if record.failure is not None:
+            details.append(self.t("play.failure", severity=self.t(f"severity.{record.failure[1]}")))
+        if record.complained:
+            details.append(self.t("play.complained"))
+        cast = run.cast_of.get(cid)
+        description = self.app.local(run.cast_members[cast].description) if cast is not None else ""
+        return CustomerCard(
+            name=self._name_of(cid), subtitle=self._segment_label(record.segment), mood=mood,
+            mood_word=self.t(theme.mood_word_key(mood)), chips=chips, details=details, description=description,
+        )

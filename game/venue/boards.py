@@ -1,0 +1,97 @@
+"""The venue's information boards (flights, order tickets, notices): their live rows and their drawing."""
+from __future__ import annotations
+
+import pygame
+
+from sim.scenario.exercise import Board, BoardUpdate
+
+from .. import theme
+from ..fonts import FontBook
+from .geometry import Viewport
+
+STYLE = {
+    "flights": ((16, 20, 28), (250, 200, 80), (255, 226, 140)),  # background, title, cells
+    "tickets": ((236, 232, 214), (60, 60, 70), (40, 40, 48)),
+    "notices": ((28, 44, 60), (140, 200, 250), (220, 232, 244)),
+}
+CHANGED_S = 8.0  # a changed row flashes this long (real seconds)
+
+
+class BoardState:
+    """One board's rows as they are now; injects update cells and add rows."""
+
+    def __init__(self, board: Board):
+        self.board = board
+        self.rows: list[tuple[str, dict]] = [(row.id, dict(row.cells)) for row in board.rows]
+        self.version = 0
+        self.changed: dict[str, float] = {}
+
+    def apply(self, update: BoardUpdate, flash: bool = True) -> None:
+        for row_id, cells in self.rows:
+            if row_id == update.row:
+                cells.update(update.cells)
+                break
+        else:
+            self.rows.append((update.row, dict(update.cells)))
+        if flash:
+            self.changed[update.row] = CHANGED_S
+        self.version += 1
+
+    def update(self, dt: float) -> None:
+        for row in list(self.changed):
+            self.changed[row] -= dt
+            if self.changed[row] <= 0:
+                del self.changed[row]
+                self.version += 1
+
+
+class BoardPainter:
+    """Draws boards into cached surfaces, redrawn only when a board, the language or the text size changes."""
+
+    def __init__(self, fonts: FontBook, view: Viewport):
+        self.fonts = fonts
+        self.view = view
+        self._cache: dict[str, tuple[tuple, pygame.Surface]] = {}
+
+    def draw(self, surface: pygame.Surface, state: BoardState, local, lang: str) -> None:
+        rect = self.view.rect(state.board.rect)
+        key = (state.version, lang, self.fonts.scale)
+        cached = self._cache.get(state.board.id)
+        if cached is None or cached[0] != key:
+            cached = (key, self._render(state, rect.size, local))
+            self._cache[state.board.id] = cached
+        surface.blit(cached[1], rect)
+
+    def _render(self, state: BoardState, size, local) -> pygame.Surface:
+        board, fonts = state.board, self.fonts
+        back, title_colour, cell_colour = STYLE[board.kind]
+        surface = pygame.Surface(size).convert()
+        surface.fill(back)
+        pygame.draw.rect(surface, (90, 100, 120), surface.get_rect(), width=1)
+        title = fonts.render(local(board.title), theme.SMALL, title_colour, True)
+        surface.blit(title, (8, 2))
+        y = 2 + title.get_height()
+        total = sum(c.width for c in board.columns)
+        xs, x = [], 8
+        for column in board.columns:
+            xs.append(x)
+            x += (size[0] - 16) * column.width / total
+        header_colour = tuple(c // 2 + 60 for c in cell_colour)
+        for column, cx in zip(board.columns, xs):
+            surface.blit(fonts.render(local(column.title), theme.TINY, header_colour), (cx, y))
+        row_h = round(fonts.line_height(theme.TINY) * 0.95)
+        y += row_h
+        for row_id, cells in state.rows:
+            if y + row_h > size[1] - 2:
+                break
+            if row_id in state.changed:
+                pygame.draw.rect(surface, (120, 60, 40) if board.kind != "tickets" else (250, 220, 140), (4, y - 1, size[0] - 8, row_h))
+            for column, cx, nxt in zip(board.columns, xs, [*xs[1:], size[0] - 8]):
+                value = cells.get(column.key)
+                if value is None:
+                    continue
+                text = fonts.render(local(value), theme.TINY, cell_colour)
+                width = int(nxt - cx - 4)
+                surface.blit(text, (cx, y), pygame.Rect(0, 0, width, text.get_height()))
+            y += row_h
+        return surface

@@ -1,0 +1,69 @@
+"""The scenario picker's catalogue and the exercise schema's checks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.catalog import scan
+from sim import ScenarioError, load_scenario_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_catalog_lists_every_file_with_errors_instead_of_crashing(tmp_path):
+    for name in ("delayed_flight.yaml", "vip_lounge.yaml", "bank_branch.yaml"):
+        (tmp_path / name).write_text((ROOT / "scenarios" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("meta: [not, a, mapping\n", encoding="utf-8")
+    entries = {entry.path.name: entry for entry in scan(tmp_path)}
+    assert entries["delayed_flight.yaml"].playable and entries["vip_lounge.yaml"].playable
+    assert not entries["bank_branch.yaml"].playable and entries["bank_branch.yaml"].error is None
+    assert entries["broken.yaml"].error is not None and "broken.yaml" in entries["broken.yaml"].error
+    assert [e.path.name for e in scan(tmp_path)][-1] == "broken.yaml"
+    assert entries["delayed_flight.yaml"].real_minutes == 3
+    assert entries["vip_lounge.yaml"].title("zh") == "贵宾休息室错过登机提醒"
+
+
+@pytest.mark.parametrize("change, says", [
+    ("actions: [apologise, rebook, follow_up]", "unknown recovery action 'teleport'"),
+    ("default: cannot_change", "default 'shrug' is not one of the choices"),
+    ("segment: resting", "unknown segment 'sleepers'"),
+    ("missed_flight: cannot_change", "unknown choice 'cry'"),
+])
+def test_exercise_mistakes_name_the_key_and_the_allowed_values(change, says):
+    text = (ROOT / "scenarios" / "vip_lounge.yaml").read_text(encoding="utf-8")
+    replacement = {
+        "actions: [apologise, rebook, follow_up]": "actions: [apologise, teleport, follow_up]",
+        "default: cannot_change": "default: shrug",
+        "segment: resting": "segment: sleepers",
+        "missed_flight: cannot_change": "missed_flight: cry",
+    }[change]
+    assert change in text
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(text.replace(change, replacement, 1), "vip_lounge.yaml")
+    assert says in str(raised.value)
+
+
+def test_both_exercises_are_fully_bilingual(flight, lounge):
+    from pydantic import BaseModel
+
+    from sim.scenario.base import LocalizedText
+
+    def walk(node, path="exercise"):
+        if isinstance(node, LocalizedText):
+            assert node.zh, f"{path} has no Chinese text"
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{path}.{name}")
+        elif isinstance(node, (list, tuple)):
+            for i, item in enumerate(node):
+                walk(item, f"{path}.{i}")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, f"{path}.{key}")
+
+    for scenario in (flight, lounge):
+        walk(scenario.exercise)
+        walk(scenario.meta, "meta")
+        for name, policy in scenario.policies.items():
+            walk(policy, f"policies.{name}")

@@ -1,0 +1,64 @@
+"""Thousands of random clicks, keys and wheel turns (fixed seed) through the real loop never crash the game."""
+from __future__ import annotations
+
+import random
+
+import pygame
+
+from game.scenes.title import TitleScene
+
+KEYS = [
+    *range(pygame.K_a, pygame.K_z + 1), *range(pygame.K_0, pygame.K_9 + 1), pygame.K_SPACE, pygame.K_RETURN,
+    pygame.K_ESCAPE, pygame.K_TAB, pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_PAGEUP,
+    pygame.K_PAGEDOWN, pygame.K_F11, pygame.K_KP_ENTER,
+]
+
+
+class RandomInput:
+    """Posts 0-4 random events a frame; Escape is rarer so that play gets time to run."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.posted = 0
+        self.scenes: set[str] = set()
+
+    def before_frame(self, app) -> None:
+        rng = self.rng
+        if app.top is not None:
+            self.scenes.add(app.top.name)
+        for _ in range(rng.randint(0, 4)):
+            roll = rng.random()
+            pos = (rng.randrange(1280), rng.randrange(720))
+            if roll < 0.55:
+                button = rng.choice((1, 1, 1, 3))
+                pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button))
+                pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button))
+            elif roll < 0.6:
+                pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=rng.choice((-1, 1)), flipped=False))
+            elif roll < 0.62:
+                pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+            else:
+                key = rng.choice(KEYS)
+                if key == pygame.K_ESCAPE and rng.random() < 0.7:
+                    key = pygame.K_SPACE
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+            self.posted += 1
+
+    def after_frame(self, app) -> None:
+        pass
+
+
+def test_random_input_never_crashes(make_app):
+    driver = RandomInput(seed=20240611)
+    frames = 0
+    apps = 0
+    while driver.posted < 4000:
+        app = make_app(lang="zh" if apps % 2 else "en", speed=4)
+        app.options.replications = 2
+        app.push(TitleScene(app))
+        app.run((driver,), frame_dt=0.25, max_frames=1500)
+        frames += app.frame
+        apps += 1
+    assert driver.posted >= 4000
+    assert frames > 1000
+    assert {"title", "settings", "picker", "briefing", "play", "dialog", "debrief"} <= driver.scenes, driver.scenes
