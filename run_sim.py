@@ -105,6 +105,7 @@ def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
     text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str)
     try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
@@ -191,11 +192,16 @@ def print_precision(precision: float | None, imprecise: Sequence[str], cap: int)
               f"+/-{precision:.0%} of their mean: {', '.join(imprecise)}", file=sys.stderr)
 
 
-def interval_cell(entry: dict[str, Any]) -> str:
-    """``mean ± half-width`` of the 95 % interval, for a table cell."""
+def interval_cell(entry: dict[str, Any], signed: bool = False) -> str:
+    """``mean ± half-width`` of the 95 % interval, for a table cell (small values keep 3 significant digits)."""
+
+    def number(value: float) -> str:
+        text = f"{value:.3g}" if value and abs(value) < 0.01 else format_number(value)
+        return f"+{text}" if signed and value > 0 else text
+
     low, high = entry["ci95"]
-    half = "" if low is None or math.isnan(low) else f" ± {format_number((high - low) / 2)}"
-    return f"{format_number(entry['mean'])}{half}"
+    half = "" if low is None or math.isnan(low) else f" ± {number((high - low) / 2).lstrip('+')}"
+    return f"{number(entry['mean'])}{half}"
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> None:
@@ -217,6 +223,7 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
     import csv
 
     try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
             writer.writeheader()
@@ -324,7 +331,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for name in names:
             diff = result.differences[other.label][name]
             low, high = diff["ci95"]
-            rows.append([name, other.label, interval_cell(base.kpis[name]), interval_cell(diff) + (" *" if low > 0 or high < 0 else "")])
+            rows.append([name, other.label, interval_cell(base.kpis[name]), interval_cell(diff, signed=True) + (" *" if low > 0 or high < 0 else "")])
     pairing = "common random numbers" if result.common_random_numbers else "independent random numbers"
     print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}",
                 ["KPI", "alternative", f"baseline: {result.baseline}", "alternative - baseline"], rows, left=2)

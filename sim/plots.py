@@ -62,6 +62,16 @@ def kpi_label(name: str, currency: str = "") -> str:
     return f"{title} ({unit})" if unit else title
 
 
+def short_number(value: float, signed: bool = False) -> str:
+    """A number as people read it: ``-874,000``, ``0.012``, ``+3.2e-04`` (with a sign when ``signed``)."""
+    sign = "+" if signed and value > 0 else ""
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e4:
+        return f"{sign}{value:,.0f}"
+    return f"{sign}{value:.3g}"
+
+
 def headline_kpis(available: Sequence[str]) -> list[str]:
     """The KPIs worth a plot by default, among those a run reports."""
     return [name for name in HEADLINE_KPIS if name in available]
@@ -138,14 +148,16 @@ def plot_comparison(comparison: Any, kpis: Sequence[str], currency: str = "") ->
             significant = low > 0 or high < 0
             ax.errorbar(d, y, xerr=[[d - low], [high - d]], fmt="o", capsize=4, color=COLOURS[0] if significant else "grey")
             mean = base[name]["mean"]
-            share = f" ({100 * d / abs(mean):+.1f} %)" if mean and not math.isnan(mean) else ""
-            ax.annotate(f"{d:+.3g}{share}", (d, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize="x-small")
+            share = f" ({100 * d / abs(mean):+.1f} %)" if d and mean and not math.isnan(mean) else ""
+            ax.annotate(f"{short_number(d, signed=True)}{share}", (d, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize="x-small")
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(labels)), labels, fontsize="small")
         ax.set_ylim(-0.6, len(labels) - 0.2)
         ax.set_title(kpi_label(name, currency), fontsize="small")
         ax.tick_params(axis="x", labelsize="x-small")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: short_number(v)))
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)

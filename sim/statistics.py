@@ -5,7 +5,6 @@ import math
 from typing import Iterable, Mapping
 
 import numpy as np
-from scipy import stats
 
 
 def confidence_interval(values: Iterable[float], level: float = 0.95) -> tuple[float, float, float]:
@@ -16,6 +15,8 @@ def confidence_interval(values: Iterable[float], level: float = 0.95) -> tuple[f
     mean = float(data.mean())
     if data.size < 2:
         return mean, math.nan, math.nan
+    from scipy import stats  # imported on first use: worker processes that only simulate start faster
+
     half = float(stats.t.ppf(0.5 + level / 2, data.size - 1) * data.std(ddof=1) / math.sqrt(data.size))
     return mean, mean - half, mean + half
 

@@ -86,8 +86,12 @@ class Trace:
         }
 
 
-def start_trace(model: Model, trace: Trace) -> None:
-    """Start a SimPy process on ``model`` that adds a sample of every pool to ``trace`` every ``trace.every_min``."""
+def start_trace(model: Model, every_min: float = 5.0, trace: Trace | None = None) -> Trace:
+    """Start a SimPy process on ``model`` that samples every pool every ``every_min`` minutes; returns the trace.
+
+    Pass ``trace`` to add this model's samples to an existing trace (to average over replications).
+    """
+    trace = trace or Trace.for_scenario(model.scenario, every_min)
     day = model.scenario.operation.duration_min
 
     def sampler():
@@ -104,6 +108,7 @@ def start_trace(model: Model, trace: Trace) -> None:
             yield env.timeout(trace.every_min)
 
     model.env.process(sampler())
+    return trace
 
 
 def trace_replications(scenario: Scenario, replications: int = 10, seed: int = 0, every_min: float = 5.0,
@@ -112,6 +117,6 @@ def trace_replications(scenario: Scenario, replications: int = 10, seed: int = 0
     trace = Trace.for_scenario(scenario, every_min)
     for replication in range(replications):
         model = Model(scenario, seed=seed, replication=replication, policy=policy)
-        start_trace(model, trace)
+        start_trace(model, trace=trace)
         model.run()
     return trace
