@@ -36,8 +36,11 @@ class QueueKpis:
             self.within_threshold += 1
         self.waits.add(wait)
 
-    def results(self, end: float) -> dict[str, float]:
+    def results(self, end: float, late_at_end: int = 0) -> dict[str, float]:
+        """KPIs at time ``end``; ``late_at_end`` customers still queue there, already past the threshold."""
         finished_waiting = self.served + self.abandoned
+        # a customer still queueing at the end has missed the threshold if their wait already exceeds it
+        judged = finished_waiting + late_at_end
         return {
             "arrived": float(self.arrived),
             "served": float(self.served),
@@ -47,7 +50,7 @@ class QueueKpis:
             "mean_wait_min": safe_ratio(self.wait_sum, self.served),
             "p90_wait_min": self.waits.quantile(0.9),
             "prob_wait": safe_ratio(self.waited, self.served),
-            "service_level": safe_ratio(self.within_threshold, finished_waiting),
+            "service_level": safe_ratio(self.within_threshold, judged),
             "mean_queue_length": self.queue.mean(end),
         }
 

@@ -420,7 +420,10 @@ class Model:
     def kpis(self) -> dict[str, float]:
         """KPIs of the run so far, measured from the end of the warm-up."""
         end = max(self.env.now, self.measure_from)
-        results = self.queue.results(end)
+        threshold = self.scenario.operation.service_level_threshold_min
+        late = sum(1 for c in self.present.values()
+                   if c.state == "queueing" and c.arrived_at >= self.measure_from and end - c.arrived_at > threshold)
+        results = self.queue.results(end, late)
         busy = sum(pool.busy.area_until(end) for pool in self.pools.values())
         on_duty = sum(pool.staff_minutes(self.measure_from, end) for pool in self.pools.values())
         results["utilization"] = safe_ratio(busy, on_duty)

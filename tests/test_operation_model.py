@@ -139,3 +139,13 @@ def test_time_average_and_quantiles():
     for v in [0.0] * 95 + [1.0] * 5:
         zeros.add(v)
     assert zeros.quantile(0.9) == 0.0 and math.isnan(BinnedQuantiles(1).quantile(0.5))
+
+
+def test_customers_still_queueing_past_the_threshold_count_as_missed():
+    # one agent, far too many customers: at closing many are still queueing, long past the threshold
+    s = scenario(segments__regular__arrivals_per_hour=120, staff__agent__count=1, operation__service_level_threshold_min=5)
+    model = Model(s, seed=1)
+    kpis = model.run()
+    late = sum(1 for c in model.present.values() if c.state == "queueing" and model.now - c.arrived_at > 5)
+    assert late > 50
+    assert kpis["service_level"] * (kpis["served"] + kpis["abandoned"] + late) == pytest.approx(model.queue.within_threshold)
