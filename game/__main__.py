@@ -13,7 +13,9 @@ HEADLESS_FRAME_S = 1 / 15  # seconds of game time per frame when there is no win
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the game; a user mistake prints one line and returns 2."""
     from .cli import PROG, parse
+    from .trainer import RecordsError
 
+    app = records = None
     try:
         options, font_path = parse(argv)
         if options.headless:
@@ -26,16 +28,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .fonts import resolve_font
         from .scenes.briefing import BriefingScene
         from .scenes.title import TitleScene
+        from .trainer import TrainerRecords
+        from .trainer_start import resolve, start_scenes
 
+        wants_records = options.db is not None or options.session_name is not None or options.resume is not None
+        records = TrainerRecords.open(options.db) if wants_records else None  # a bad --db stops here, untouched
+        start = resolve(records, options) if records is not None else None
         pygame.display.init()
         options.font = resolve_font(font_path)
-        app = App(options)
+        app = App(options, records=records)
         drivers = []
         if options.autoplay:
+            scenario = options.scenario or start.scenario
             shots = Screenshots(options.screenshots, options.lang) if options.screenshots else None
-            drivers.append(Autopilot(options.scenario.source, shots, tour_settings=shots is not None, quit_at_end=options.headless))
-            app.push(TitleScene(app))
-        elif options.scenario is not None:
+            drivers.append(Autopilot(scenario.source, shots, tour_settings=shots is not None and start is None,
+                                     quit_at_end=options.headless))
+        if start is not None:
+            app.reset(*start_scenes(app, start))
+        elif options.scenario is not None and not options.autoplay:
             app.reset(TitleScene(app), BriefingScene(app, options.scenario))
         else:
             app.push(TitleScene(app))
@@ -43,12 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.screenshots:
             print(f"{len(drivers[0].shots.saved)} screenshots in {options.screenshots}")
         return 0
-    except UserError as exc:
+    except (UserError, RecordsError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     finally:
+        if app is not None:
+            app.close()
+        elif records is not None:
+            records.close()
         if "pygame" in sys.modules:
             sys.modules["pygame"].quit()
 

@@ -33,6 +33,11 @@ class Options:
     sound: bool = True
     speed: int = 1
     replications: int = 20
+    db: Path | None = None  # trainer records file (None: the default in the user's data folder)
+    export_dir: Path | None = None  # where scoreboards are exported (None: Documents/Service Recovery Lab)
+    session_name: str | None = None  # --session: open this training session (number or exact name)
+    trainee_name: str | None = None  # --trainee: record the turn for this trainee of the session
+    resume: int | None = None  # --resume: carry on this unfinished recorded turn
 
 
 class Driver(Protocol):
@@ -48,7 +53,7 @@ class App:
 
     FPS = 60
 
-    def __init__(self, options: Options, screen: pygame.Surface | None = None):
+    def __init__(self, options: Options, screen: pygame.Surface | None = None, records=None):
         self.options = options
         self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless)
         self.screen = screen if screen is not None else open_display(options)
@@ -60,6 +65,22 @@ class App:
         self.frame = 0
         self.clock = pygame.time.Clock()
         self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
+        self._records = records  # the trainer records, opened when first needed
+
+    # -- trainer records ------------------------------------------------------------------------
+    def records(self):
+        """The trainer records file, opened on first use; raises RecordsError with a message to show."""
+        if self._records is None:
+            from .trainer import TrainerRecords
+
+            self._records = TrainerRecords.open(self.options.db)
+        return self._records
+
+    def close(self) -> None:
+        """Close the records file (everything in it is already committed)."""
+        if self._records is not None:
+            self._records.close()
+            self._records = None
 
     # -- text -----------------------------------------------------------------------------------
     def text(self, key: str, **values) -> str:

@@ -59,3 +59,12 @@ def scan(folder: Path) -> list[Entry]:
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     entries = [load_entry(path) for path in files]
     return sorted(entries, key=lambda e: (not e.playable, e.error is not None, e.path.name))
+
+
+def find(folder: Path, scenario_id: str) -> Entry | None:
+    """The file of the scenario with this id (its file name without extension) in ``folder``, if there is one."""
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{scenario_id}{suffix}"
+        if path.is_file():
+            return load_entry(path)
+    return None

@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--replays", type=int, default=20, metavar="N", help="model runs behind the debrief's chart (default 20)")
     parser.add_argument("--fullscreen", action="store_true", help="start in full screen")
     parser.add_argument("--no-sound", action="store_true", help="start with sound off")
+    trainer = parser.add_argument_group("trainer sessions")
+    trainer.add_argument("--db", metavar="PATH", help="trainer records file (default: trainer-records.sqlite3 in your data folder)")
+    trainer.add_argument("--session", metavar="NAME", help="open this training session (its number or exact name)")
+    trainer.add_argument("--trainee", metavar="NAME", help="with --session: record the turn for this trainee (joins if new)")
+    trainer.add_argument("--resume", type=int, metavar="TURN", help="carry on this unfinished recorded turn")
+    trainer.add_argument("--export-dir", metavar="DIR", help="where scoreboards are exported (default: Documents/Service Recovery Lab)")
     return parser
 
 
@@ -45,8 +51,16 @@ def parse(argv: Sequence[str] | None):
         raise UserError("--headless needs --autoplay POLICY: without a window nobody can play")
     if args.screenshots and not args.autoplay:
         raise UserError("--screenshots needs --autoplay POLICY (the demo takes the screenshots)")
-    if args.autoplay and not args.scenario:
-        raise UserError("--autoplay needs --scenario FILE: which scenario should the demo play?")
+    if args.autoplay and not (args.scenario or args.resume):
+        raise UserError("--autoplay needs --scenario FILE (or --resume TURN): which scenario should the demo play?")
+    if args.trainee is not None and args.session is None:
+        raise UserError("--trainee needs --session NAME: which training session is the trainee in?")
+    if args.session is not None and args.scenario and args.trainee is None:
+        raise UserError("--session with --scenario needs --trainee NAME: whose turn should be recorded?")
+    if args.resume is not None and (args.session is not None or args.trainee is not None):
+        raise UserError("--resume TURN already names its session and trainee; leave out --session and --trainee")
+    if args.resume is not None and args.resume < 1:
+        raise UserError(f"--resume {args.resume}: give a turn number (see: srl-trainer turns SESSION --unfinished)")
     if not 1 <= args.replays <= 1000:
         raise UserError(f"--replays {args.replays}: give a number from 1 to 1000")
     if args.seed < 0:
@@ -73,5 +87,7 @@ def parse(argv: Sequence[str] | None):
     return Options(
         scenario=scenario, lang=args.lang, seed=args.seed, autoplay=args.autoplay, headless=args.headless,
         screenshots=screenshots, scenario_dir=scenario_dir, fullscreen=args.fullscreen, sound=not args.no_sound,
-        speed=speed, replications=args.replays,
+        speed=speed, replications=args.replays, db=Path(args.db).expanduser() if args.db else None,
+        export_dir=Path(args.export_dir).expanduser() if args.export_dir else None, session_name=args.session,
+        trainee_name=args.trainee, resume=args.resume,
     ), args.font

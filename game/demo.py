@@ -54,12 +54,14 @@ class Autopilot:
         self.settings_seen = False
         self.done_scenes: set[int] = set()
         self.photographed: set[tuple[int, str]] = set()
+        self._seen: dict[int, object] = {}  # every scene met stays referenced, so no new scene can reuse its id
         self.marks: list[float] | None = None
         self.tab_index = 0
 
     # -- driver hooks ---------------------------------------------------------------------------
     def before_frame(self, app) -> None:
         scene = app.top
+        self._seen.setdefault(id(scene), scene)
         if scene is None or scene.age < DWELL_S or id(scene) in self.done_scenes:
             return
         if self.shots is not None and scene.name in MENU_SCENES and (id(scene), "screen") not in self.photographed:
@@ -70,6 +72,7 @@ class Autopilot:
 
     def after_frame(self, app) -> None:
         scene = app.top
+        self._seen.setdefault(id(scene), scene)
         if scene is None or self.shots is None:
             return
         if scene.name == "play":

@@ -5,18 +5,33 @@ from sim import Model, Scenario
 from sim.exercise import ExerciseRun, Happening
 
 SPEEDS = (0, 1, 2, 4)
+AS_AUTOPLAY = "<autoplay>"  # the default model policy: the one the demo answers with (none for a trainee)
+
+
+def clock_text(scenario: Scenario, t: float) -> str:
+    """The wall-clock time (HH:MM) of model minute ``t`` of a scenario."""
+    minute = int(scenario.operation.opens_at_min + t) % (24 * 60)
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 class Session:
-    """A scenario being played: advances the model on a scaled clock and remembers what happened."""
+    """A scenario being played: advances the model on a scaled clock and remembers what happened.
 
-    def __init__(self, scenario: Scenario, seed: int = 0, autoplay: str | None = None, speed: int = 1):
+    When the turn is recorded, ``recorder`` (a :class:`game.recording.TurnRecorder`) is told of every
+    answer and play action as it happens; answers and actions therefore go through :meth:`choose` and
+    :meth:`act`, not straight to the exercise runtime.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0, autoplay: str | None = None, speed: int = 1,
+                 policy: str | None = AS_AUTOPLAY):
         self.scenario = scenario
         self.exercise = scenario.exercise
         self.seed = seed
         self.autoplay = autoplay
-        self.model = Model(scenario, seed=seed, policy=autoplay, record_events=True)
+        self.policy = autoplay if policy == AS_AUTOPLAY else policy  # how the model's staff respond
+        self.model = Model(scenario, seed=seed, policy=self.policy, record_events=True)
         self.run = ExerciseRun(self.model)
+        self.recorder = None
         self.speed = speed if speed in SPEEDS else 1
         self.resume_speed = self.speed or 1
         self.final_kpis: dict[str, float] | None = None
@@ -45,14 +60,29 @@ class Session:
         minutes = real_seconds * self.exercise.time_scale * self.speed
         return self.run.advance(self.model.now + minutes)
 
+    # -- the trainee's input --------------------------------------------------------------------
+    def choose(self, choice_id: str, timed_out: bool = False):
+        """Answer the open decision point; the model applies the consequences and a recorded turn stores it."""
+        choice = self.run.choose(choice_id, timed_out=timed_out)
+        if self.recorder is not None:
+            self.recorder.decision(self.run.records[-1], choice)
+        return choice
+
+    def act(self, verb_id: str, customer: int | None = None, role: str | None = None) -> bool:
+        """Carry out a play action on a customer or a staff role; False when it cannot apply now."""
+        if not self.run.act(verb_id, customer=customer, role=role):
+            return False
+        if self.recorder is not None:
+            self.recorder.action(self.run.steps[-1], customer, role, decisions_before=len(self.run.records))
+        return True
+
     @property
     def over(self) -> bool:
         return self.run.finished
 
     def clock_text(self, t: float | None = None) -> str:
         """The wall-clock time (HH:MM) of model time ``t`` (default: now)."""
-        minute = int(self.scenario.operation.opens_at_min + (self.now if t is None else t)) % (24 * 60)
-        return f"{minute // 60:02d}:{minute % 60:02d}"
+        return clock_text(self.scenario, self.now if t is None else t)
 
     # -- results --------------------------------------------------------------------------------
     def finish(self) -> dict[str, float]:

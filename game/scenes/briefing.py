@@ -11,27 +11,54 @@ from .base import Scene
 
 
 class BriefingScene(Scene):
-    """Read before play; Start opens the play scene for this scenario."""
+    """Read before play; Start opens the play scene for this scenario.
+
+    With a ``plan`` the turn is recorded for a trainee (it starts in the records when Start is pressed);
+    with a ``resumed`` session, Continue carries on a recorded turn where it stopped.
+    """
 
     name = "briefing"
 
-    def __init__(self, app, scenario: Scenario):
+    def __init__(self, app, scenario: Scenario, plan=None, resumed=None):
         super().__init__(app)
         self.scenario = scenario
+        self.plan = plan
+        self.resumed = resumed
+        self.error = ""
 
     def layout(self) -> None:
         self.buttons.clear()
-        self.buttons.add(Button("start", pygame.Rect(1012, 646, 220, 50), self.t("briefing.start"), self.start,
-                                key=pygame.K_RETURN, style="primary"))
+        label = self.t("briefing.continue" if self.resumed is not None else "briefing.start")
+        self.buttons.add(Button("start", pygame.Rect(1012, 646, 220, 50), label, self.start, key=pygame.K_RETURN, style="primary"))
         self.buttons.add(Button("back", pygame.Rect(48, 646, 180, 50), self.t("briefing.back"), self.app.pop, key=pygame.K_ESCAPE))
 
     def start(self) -> None:
+        from ..recording import TurnRecorder
         from ..session import Session
+        from ..trainer import RecordsError
         from .play import PlayScene
 
         options = self.app.options
-        session = Session(self.scenario, seed=options.seed, autoplay=options.autoplay, speed=options.speed)
+        session = self.resumed
+        if session is None:
+            session = Session(self.scenario, seed=options.seed, autoplay=options.autoplay, speed=options.speed)
+            if self.plan is not None:
+                try:
+                    TurnRecorder.start(self.plan, session)
+                except RecordsError as exc:
+                    self.error = str(exc)
+                    return
         self.app.replace(PlayScene(self.app, session))
+
+    def _recorded_note(self) -> str:
+        """Whose turn is recorded, and for a resumed one what was replayed."""
+        if self.resumed is not None:
+            run = self.resumed.run
+            return self.t("briefing.resumed", name=self.resumed.recorder.trainee.name, answers=len(run.records),
+                          actions=len(run.steps), clock=self.resumed.clock_text())
+        if self.plan is not None:
+            return self.t("briefing.recorded", name=self.plan.trainee.name)
+        return ""
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)
@@ -62,7 +89,15 @@ class BriefingScene(Scene):
             y += 6 + fonts.line_height(theme.H2) + 4
             chips = [(self.t(f"lesson.{d}"), theme.PANEL_BORDER) for d in ex.dimensions]
             draw_chips(surface, fonts, [(label, (150, 190, 240)) for label, _ in chips], pygame.Rect(inner.left, y, inner.width, 100))
-        draw_wrapped(surface, fonts, self.t("briefing.controls"), pygame.Rect(260, 644, 730, 60), theme.SMALL, theme.TEXT_DIM, max_lines=3)
+        note = self._recorded_note()
+        heading_right = 48 + fonts.width(self.t("heading", label=self.t("briefing.title"), title=self.app.local(self.scenario.meta.title)),
+                                         theme.H1, True)
+        if note and fonts.width(note, theme.SMALL, True) < 1232 - heading_right - 24:
+            draw_text(surface, fonts, note, (1232, 58), theme.SMALL, theme.WARN, bold=True, anchor="midright")
+            note = ""
+        bottom = self.error or note or self.t("briefing.controls")
+        colour = theme.BAD if self.error else theme.WARN if note else theme.TEXT_DIM
+        draw_wrapped(surface, fonts, bottom, pygame.Rect(260, 644, 730, 60), theme.SMALL, colour, max_lines=3)
         self.buttons.draw(surface, fonts)
 
     def _section(self, surface, title: str, body: str, x: int, y: int, width: int) -> int:

@@ -10,20 +10,21 @@ from ..debrief.chart import render_chart
 from ..debrief.lessons import assess
 from ..debrief.replay import CHART_KPIS, Replays, Series
 from ..debrief.timeline import build_timeline
+from ..scoring import HIGHER_IS_BETTER
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
 from .base import Scene
 
 TABS = ("timeline", "lessons", "kpis", "replay")
 CONTENT = pygame.Rect(48, 150, 1184, 476)
-KPI_ROWS = (  # (kpi, higher is better, format)
-    ("complaints", False, "{:.0f}"),
-    ("dissatisfied", False, "{:.0f}"),
-    ("silent_dissatisfied", False, "{:.0f}"),
-    ("retention_rate", True, "{:.1%}"),
-    ("customers_lost_wom", False, "{:.0f}"),
-    ("recovery_cost", False, "{:.0f}"),
-    ("revenue_lost", False, "{:.0f}"),
-    ("quality_score", True, "{:.2f}"),
+KPI_ROWS = (  # (kpi, format); which way is better: scoring.HIGHER_IS_BETTER
+    ("complaints", "{:.0f}"),
+    ("dissatisfied", "{:.0f}"),
+    ("silent_dissatisfied", "{:.0f}"),
+    ("retention_rate", "{:.1%}"),
+    ("customers_lost_wom", "{:.0f}"),
+    ("recovery_cost", "{:.0f}"),
+    ("revenue_lost", "{:.0f}"),
+    ("quality_score", "{:.2f}"),
 )
 POLICY_SERIES = (("expert", "expert"), ("standard", "standard_process"))
 
@@ -41,12 +42,15 @@ class DebriefScene(Scene):
         self.scroll = 0
         self.kpis = {"you": session.finish()}
         scenario, seed = session.scenario, session.seed
-        series = [Series("you", session.run.playbook_of_play(), session.autoplay)]
+        series = [Series("you", session.run.playbook_of_play(), session.policy)]
         for key, policy in POLICY_SERIES:
             if policy in scenario.policies:
                 playbook = Playbook.from_policy(scenario, policy)
                 self.kpis[key] = replay(scenario, playbook, seed, 0, policy)
                 series.append(Series(key, playbook, policy))
+        self.error = ""
+        if session.recorder is not None:  # a recorded turn: its score and KPIs go to the trainer records
+            session.recorder.finish(session, self.kpis)
         self.replays = Replays(scenario, seed, series, replications).start()
         self._chart: tuple[tuple, pygame.Surface] | None = None
         self.chart_shown = False  # the replay chart has been drawn at least once
@@ -65,7 +69,7 @@ class DebriefScene(Scene):
         bottom = [("try_again", "debrief.try_again", self.try_again, pygame.K_t)]
         if "expert" in self.session.scenario.policies:
             bottom.append(("watch_expert", "debrief.watch_expert", self.watch_expert, pygame.K_w))
-        bottom.append(("menu", "debrief.menu", self.to_menu, pygame.K_ESCAPE))
+        bottom.append(("menu", "debrief.back_trainee" if self._from_trainer() else "debrief.menu", self.to_menu, pygame.K_ESCAPE))
         x = 1232
         for bid, key, action, hotkey in reversed(bottom):
             label = self.t(key)
@@ -82,24 +86,40 @@ class DebriefScene(Scene):
         self.layout()
 
     # -- navigation -----------------------------------------------------------------------------
-    def _new_play(self, autoplay: str | None) -> None:
+    def _new_play(self, autoplay: str | None, recorded: bool = False) -> None:
+        from ..recording import TurnPlan, TurnRecorder
         from ..session import Session
+        from ..trainer import RecordsError
         from .play import PlayScene
 
         session = Session(self.session.scenario, seed=self.session.seed, autoplay=autoplay, speed=self.app.options.speed)
+        recorder = self.session.recorder
+        if recorded and recorder is not None:  # the trainee's next attempt is recorded too
+            try:
+                TurnRecorder.start(TurnPlan(recorder.records, recorder.trainee, recorder.turn.scenario_id), session)
+            except RecordsError as exc:
+                self.error = str(exc)
+                return
         self.app.replace(PlayScene(self.app, session))
 
     def try_again(self) -> None:
-        self._new_play(None)
+        self._new_play(self.session.autoplay if self.session.recorder is not None else None, recorded=True)
 
     def watch_expert(self) -> None:
         self._new_play("expert")
+
+    def _from_trainer(self) -> bool:
+        """Whether the screen below is a trainer screen (the turn was started from a trainee's page)."""
+        return len(self.app.stack) > 1 and self.app.stack[-2].name.startswith("trainer")
 
     def to_menu(self) -> None:
         from .picker import PickerScene
         from .title import TitleScene
 
-        self.app.reset(TitleScene(self.app), PickerScene(self.app))
+        if self._from_trainer():
+            self.app.pop()
+        else:
+            self.app.reset(TitleScene(self.app), PickerScene(self.app))
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEWHEEL:
@@ -153,6 +173,7 @@ class DebriefScene(Scene):
             draw_text(surface, self.app.fonts, self.t("scroll_hint") + " ▼", (CONTENT.right, 117), theme.TINY,
                       theme.TEXT_DIM, anchor="midright")
         self.buttons.draw(surface, self.app.fonts)
+        self._draw_record_line(surface)
 
     def _draw_timeline(self, surface: pygame.Surface) -> None:
         fonts = self.app.fonts
@@ -194,7 +215,7 @@ class DebriefScene(Scene):
             draw_text(surface, fonts, self.t(label), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
         y += fonts.line_height(theme.BODY) + 10
         currency = self.session.scenario.meta.currency
-        for kpi, higher_better, fmt in KPI_ROWS:
+        for kpi, fmt in KPI_ROWS:
             label = self.t(f"kpi.{kpi}") + (f" ({currency})" if kpi in ("recovery_cost", "revenue_lost") else "")
             draw_text(surface, fonts, label, (xs[0], y), theme.BODY, theme.TEXT)
             for (key, _), x in zip(columns, xs[1:]):
@@ -202,7 +223,7 @@ class DebriefScene(Scene):
                 draw_text(surface, fonts, "-" if value is None else fmt.format(value), (x, y), theme.BODY, theme.TEXT)
             you, expert = self.kpis["you"].get(kpi), self.kpis.get("expert", {}).get(kpi)
             if you is not None and expert is not None:
-                verdict, colour = _compare(you, expert, higher_better)
+                verdict, colour = _compare(you, expert, HIGHER_IS_BETTER[kpi])
                 draw_chip(surface, fonts, self.t(verdict), (xs[-1] + 40, y), colour)
             y += fonts.line_height(theme.BODY) + 12
         note = self.t("debrief.runs_note", seed=self.session.seed, n=self.replications)
@@ -227,6 +248,20 @@ class DebriefScene(Scene):
         surface.blit(self._chart[1], CONTENT.topleft)
         self.chart_shown = True
         draw_text(surface, fonts, self.t("debrief.chart_caption"), (CONTENT.left + 8, CONTENT.bottom - 26), theme.SMALL, theme.TEXT_DIM)
+
+    def _draw_record_line(self, surface: pygame.Surface) -> None:
+        """Bottom left: the recorded score of a trainee's turn, or why it could not be stored."""
+        recorder = self.session.recorder
+        problem = self.error or (recorder.error if recorder is not None else "")
+        if problem:
+            text, colour = problem, theme.BAD
+        elif recorder is not None and recorder.score is not None:
+            text = self.t("debrief.recorded", name=recorder.trainee.name, score=f"{recorder.score:g}")
+            colour = theme.GOOD
+        else:
+            return
+        left = min(button.rect.left for button in self.buttons.buttons if button.rect.top >= 640)
+        draw_wrapped(surface, self.app.fonts, text, pygame.Rect(48, 648, left - 64, 50), theme.SMALL, colour, max_lines=2)
 
 
 def _compare(you: float, expert: float, higher_better: bool) -> tuple[str, tuple]:

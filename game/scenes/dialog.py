@@ -6,6 +6,7 @@ from typing import Callable
 import pygame
 
 from .. import theme
+from ..scoring import is_mistake
 from ..session import Session
 from ..widgets import Button, draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped
 from .base import Scene
@@ -67,7 +68,7 @@ class DialogScene(Scene):
     def answer(self, choice_id: str, timed_out: bool = False) -> None:
         if self.choice is not None:
             return
-        self.choice = self.run.choose(choice_id, timed_out=timed_out)
+        self.choice = self.session.choose(choice_id, timed_out=timed_out)
         self.record = self.run.records[-1]
         self.answered_at = self.age
         self.app.sounds.play("bad" if self._bad() else "good")
@@ -81,7 +82,7 @@ class DialogScene(Scene):
         self.on_close(text, not self._bad())
 
     def _bad(self) -> bool:
-        return bool(self.choice.flags) or self.choice.mood < 0
+        return is_mistake(self.choice)
 
     # -- frame ----------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:

@@ -63,6 +63,7 @@ class PlayScene(Scene):
         self.events_seen = 0
         self.complaints = 0
         self._background: tuple[tuple, pygame.Surface] | None = None
+        self.record_error_shown = ""
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -122,7 +123,7 @@ class PlayScene(Scene):
         run = self.session.run
         verb = run.verbs[verb_id]
         label = self.app.local(verb.label)
-        if run.act(verb_id, customer=self.selected_customer, role=self.selected_role):
+        if self.session.act(verb_id, customer=self.selected_customer, role=self.selected_role):
             target = self._name_of(self.selected_customer) if verb.target == "customer" else (
                 self._role_label(self.selected_role) if verb.target == "staff" else self.t("timeline.everyone"))
             self._say(f"{self.t('play.done', action=label)} - {target}", theme.GOOD)
@@ -163,6 +164,10 @@ class PlayScene(Scene):
         if self.selected_customer is not None and self.selected_customer not in self.crowd.members:
             self.selected_customer = None
         self._refresh_buttons()
+        recorder = self.session.recorder
+        if recorder is not None and recorder.error and recorder.error != self.record_error_shown:
+            self.record_error_shown = recorder.error
+            self._say(self.t("play.not_recorded", problem=recorder.error), theme.BAD)
         if self.session.run.pending is not None and self.app.top is self:
             self._open_dialog()
         elif self.session.over:
@@ -256,6 +261,8 @@ class PlayScene(Scene):
             self.t("play.complaints", count=self.complaints),
         ]
         demo = self.t("play.autoplay", policy=self._policy_label()) if session.autoplay else ""
+        if session.recorder is not None and not demo:
+            demo = self.t("play.recording", name=session.recorder.trainee.name)
         draw_top_bar(surface, self.app.fonts, self.app.local(session.scenario.meta.title), session.clock_text(), stats, demo)
         surface.blit(self._background_layer(), VENUE_RECT.topleft)
         for board in self.boards.values():

@@ -1,4 +1,4 @@
-"""The title screen: start, language, settings, quit."""
+"""The title screen: start, trainer sessions, language, settings, quit."""
 from __future__ import annotations
 
 import math
@@ -18,20 +18,26 @@ class TitleScene(Scene):
 
     def layout(self) -> None:
         self.buttons.clear()
-        x, w, h = 440, 400, 52
+        x, w, h = 440, 400, 48
         entries = [
             ("start", self.t("title.start"), self.open_picker, pygame.K_s, "primary"),
+            ("trainer", self.t("title.trainer"), self.open_trainer, pygame.K_t, "normal"),
             ("language", self.t("title.language", language=LANG_NAMES[self.app.settings.lang]), self.toggle_language, pygame.K_l, "normal"),
             ("settings", self.t("title.settings"), self.open_settings, None, "normal"),
             ("quit", self.t("title.quit"), self.app.quit, pygame.K_ESCAPE, "danger"),
         ]
         for i, (bid, label, action, key, style) in enumerate(entries):
-            self.buttons.add(Button(bid, pygame.Rect(x, 330 + i * (h + 14), w, h), label, action, key=key, style=style))
+            self.buttons.add(Button(bid, pygame.Rect(x, 316 + i * (h + 12), w, h), label, action, key=key, style=style))
 
     def open_picker(self) -> None:
         from .picker import PickerScene
 
         self.app.push(PickerScene(self.app))
+
+    def open_trainer(self) -> None:
+        from .trainer_sessions import TrainerSessionsScene
+
+        self.app.push(TrainerSessionsScene(self.app))
 
     def open_settings(self) -> None:
         from .settings import SettingsScene

@@ -57,8 +57,11 @@ class Playthrough:
             click(scene.buttons.get("start"))
 
     def _on_picker(self, app, scene) -> None:
-        if self._once(scene):
-            click(scene.buttons.get(f"scenario:{self.scenario_file}"))
+        button = scene.buttons.get(f"scenario:{self.scenario_file}")
+        if button is None:  # further down the list: a page on
+            press(pygame.K_PAGEDOWN)
+        elif self._once(scene):
+            click(button)
 
     def _on_briefing(self, app, scene) -> None:
         if self._once(scene):

@@ -11,9 +11,10 @@ from sim import ScenarioError, load_scenario_text
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_catalog_lists_every_file_with_errors_instead_of_crashing(tmp_path):
-    for name in ("delayed_flight.yaml", "vip_lounge.yaml", "bank_branch.yaml"):
+def test_catalog_lists_every_file_with_errors_instead_of_crashing(tmp_path, planning_only):
+    for name in ("delayed_flight.yaml", "vip_lounge.yaml"):
         (tmp_path / name).write_text((ROOT / "scenarios" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "bank_branch.yaml").write_text(planning_only.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "broken.yaml").write_text("meta: [not, a, mapping\n", encoding="utf-8")
     entries = {entry.path.name: entry for entry in scan(tmp_path)}
     assert entries["delayed_flight.yaml"].playable and entries["vip_lounge.yaml"].playable

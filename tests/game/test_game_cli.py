@@ -24,10 +24,10 @@ def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     (["--scenario", FLIGHT, "--font", "/no/such/font.ttf"], "--font /no/such/font.ttf: no such font file"),
     (["--headless"], "--headless needs --autoplay"),
     (["--scenario", FLIGHT, "--autoplay", "genius", "--headless"], "unknown policy"),
-    (["--scenario", str(ROOT / "scenarios" / "bank_branch.yaml")], "has no `exercise` section"),
+    (["--scenario", "PLANNING_ONLY"], "has no `exercise` section"),
 ])
-def test_user_mistakes_exit_2_with_one_clear_message(args, says):
-    result = _run(*args)
+def test_user_mistakes_exit_2_with_one_clear_message(args, says, planning_only):
+    result = _run(*[str(planning_only) if arg == "PLANNING_ONLY" else arg for arg in args])
     assert result.returncode == 2, result.stderr
     assert says in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,0 +1,99 @@
+"""Recording a trainee's turn: each answer and play action is written to the trainer records as it happens.
+
+Every write is its own committed transaction (see ``game.trainer.store``), so a crash loses nothing
+already played. The turn's start notes the model's policy, each play action notes its exact target and
+how many answers came before it: with the turn's seed that is all :mod:`game.resume` needs to rebuild it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from sim.exercise import ChoiceRecord, Step
+
+from .scoring import SCORE_MAX, SCORE_MIN, feedback_key, is_mistake, recorded_kpis, scored_kpis, turn_score
+from .strings import LANGS
+from .trainer import RecordsError, TrainerRecords, Trainee, Turn
+
+START, DECISION, ACTION, RESUME = "start", "decision", "action", "resume"  # kinds of outcome a recorded turn writes
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """A recorded turn about to be played: who plays which scenario, kept in which records file."""
+
+    records: TrainerRecords
+    trainee: Trainee
+    scenario_id: str
+
+
+def bilingual(text) -> str | dict[str, str]:
+    """A scenario text (plain or {en, zh}) as the records keep it."""
+    if text is None or isinstance(text, str):
+        return text
+    return {lang: value for lang in LANGS if (value := getattr(text, lang, None))}
+
+
+class TurnRecorder:
+    """Writes one turn; a failed write is kept in ``error`` for the screen to show, and play goes on."""
+
+    def __init__(self, records: TrainerRecords, turn: Turn, trainee: Trainee):
+        self.records = records
+        self.turn = turn
+        self.trainee = trainee
+        self.error: str | None = None
+        self.score: float | None = None
+
+    @classmethod
+    def start(cls, plan: TurnPlan, session) -> "TurnRecorder":
+        """Start the turn in the records (raises RecordsError) and attach a recorder to the session."""
+        turn = plan.records.start_turn(plan.trainee.id, plan.scenario_id, seed=session.seed)
+        recorder = cls.attach(plan.records, turn, plan.trainee, session)
+        recorder.note(START, session.now, policy=session.policy)
+        return recorder
+
+    @classmethod
+    def attach(cls, records: TrainerRecords, turn: Turn, trainee: Trainee, session) -> "TurnRecorder":
+        """Record the rest of an existing (resumed) turn."""
+        recorder = cls(records, turn, trainee)
+        session.recorder = recorder
+        return recorder
+
+    @property
+    def finished(self) -> bool:
+        return self.turn.finished
+
+    def note(self, kind: str, minute: float, **data) -> None:
+        """An outcome of the turn itself (its start, a resume) with its data."""
+        self._write(self.records.record_outcome, sim_minute=minute, kind=kind, data=data)
+
+    def decision(self, record: ChoiceRecord, choice) -> None:
+        """An answer at a decision point, with the kind of feedback it got and whether it was a mistake."""
+        self._write(self.records.record_decision, sim_minute=record.time, decision_point_id=record.decision,
+                    choice_id=record.choice, feedback_key=feedback_key(choice, record.timed_out),
+                    is_mistake=is_mistake(choice), choice_label=bilingual(choice.text))
+        self.note(DECISION, record.time, decision=record.decision, choice=record.choice, customer=record.customer,
+                  mood_before=record.mood_before, mood_after=record.mood_after, flags=list(choice.flags))
+
+    def action(self, step: Step, customer: int | None, role: str | None, decisions_before: int) -> None:
+        """A play action, with the exact customer or role it was aimed at."""
+        self.note(ACTION, step.time, verb=step.verb, customer=customer, role=role, cast=step.cast, segment=step.segment,
+                  after_decisions=decisions_before)
+
+    def finish(self, session, kpis: Mapping[str, Mapping[str, float]]) -> None:
+        """Close the turn with its score and KPIs; ``kpis`` holds the run's ("you") and the policies' KPIs."""
+        if self.finished:
+            return
+        scored = scored_kpis(session.scenario)
+        score = turn_score(kpis["you"], kpis.get("expert"), kpis.get("standard"), scored)
+        turn = self._write(self.records.finish_turn, score=score, kpis=recorded_kpis(kpis["you"], scored),
+                           score_min=SCORE_MIN, score_max=SCORE_MAX)
+        if turn is not None:
+            self.turn, self.score = turn, score
+
+    def _write(self, method, **values):
+        try:
+            return method(self.turn.id, **values)
+        except RecordsError as exc:
+            self.error = str(exc)
+            return None
