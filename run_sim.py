@@ -146,7 +146,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim import scenario_json_schema
 
-    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False)
+    if args.write is None:
+        print(text)
+        return 0
+    try:
+        Path(args.write).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {args.write}: {exc.strerror}; choose a folder you can write to") from None
+    print(f"wrote {args.write}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from sim.scenario.starter import write_starter
+
+    path = write_starter(Path(args.folder) if args.folder else DEFAULT_SCENARIO.parent, args.name)
+    print(f"wrote {path}; edit it, then check it with: python run_sim.py validate {path}")
     return 0
 
 
@@ -373,7 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.add_argument("--write", metavar="FILE", help="write it to FILE instead (e.g. scenarios/schema.json, for editors)")
     schema.set_defaults(handler=cmd_schema)
+
+    new = commands.add_parser("new", help="write a commented starter scenario, scenarios/NAME.yaml")
+    new.add_argument("name", metavar="NAME", help="file name without .yaml: lowercase letters, digits and underscores")
+    new.add_argument("--folder", metavar="DIR", help="write it in DIR instead of the scenarios/ folder")
+    new.set_defaults(handler=cmd_new)
 
     run = commands.add_parser("run", help="simulate a scenario and print its KPIs with 95 %% intervals")
     add_experiment_flags(run, 10)
