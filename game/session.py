@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sim import Model, Scenario
+from sim.clock import time_of_day
 from sim.exercise import ExerciseRun, Happening
 
 SPEEDS = (0, 1, 2, 4)
@@ -10,8 +11,7 @@ AS_AUTOPLAY = "<autoplay>"  # the default model policy: the one the demo answers
 
 def clock_text(scenario: Scenario, t: float) -> str:
     """The wall-clock time (HH:MM) of model minute ``t`` of a scenario."""
-    minute = int(scenario.operation.opens_at_min + t) % (24 * 60)
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+    return time_of_day(scenario.operation, t)
 
 
 class Session:

@@ -9,6 +9,11 @@ def scenario_json_schema() -> dict:
     """The JSON Schema of scenario files, for editors and for ``run_sim.py schema``."""
     schema = Scenario.model_json_schema()
     schema["title"] = "Service Recovery Lab scenario"
+    # read by the loader before validation: the file this one builds on
+    schema["properties"] = {
+        "extends": {"type": "string", "description": "another scenario file (relative to this one) whose values this file overrides"},
+        **schema["properties"],
+    }
     return schema
 
 

@@ -45,3 +45,13 @@ def test_memory_depends_on_the_day_not_on_days_or_replications(lounge):
     assert one.slots == many.slots == 24
     assert many.samples.sum() == 3 * 7 * 24  # samples at minutes 0, 5, ..., 115 of each day
     assert Trace.for_scenario(lounge, every_min=0.001).slots <= 2000
+
+
+def test_each_day_of_a_multi_day_run_opens_again():
+    from sim.clock import time_of_day
+    from sim.scenario.operation import Operation
+
+    two_hour_days = Operation(opens_at="08:00", duration_min=120, days=5)
+    assert time_of_day(two_hour_days, 0) == "08:00"
+    assert time_of_day(two_hour_days, 119) == "09:59"
+    assert time_of_day(two_hour_days, 120 * 3 + 15) == "08:15"
