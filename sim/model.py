@@ -71,6 +71,8 @@ class Model:
         self.wait_tolerance = scenario.quality.wait_tolerance_min
         for pool in self.pools.values():
             pool.skill_multiplier = skill_multiplier(pool.role.skill, failures)
+        # no encounter can fail with a draw above this, however busy and unskilled the staff
+        self.max_failure_multiplier = (1.0 + failures.load_effect) * max(p.skill_multiplier for p in self.pools.values())
         self.failure_draws = self.streams["failures"]
         self.behaviour_draws = self.streams["behaviour"]
         self.recovery_draws = self.streams["recovery"]
@@ -184,12 +186,25 @@ class Model:
         if logging:
             self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait)
         pool.busy.add(now, 1)
-        if self.failing:
-            self._maybe_fail(customer, pool, now)
+        failing = self.failing
+        if failing:
+            u_fail = self.failure_draws.uniform()
+            if u_fail < self.chances.total * self.max_failure_multiplier:  # else no failure whatever the load
+                self._maybe_fail(customer, pool, u_fail)
         yield env.timeout(customer.service_min)
         if logging:
             self.log(EventKind.SERVICE_END, customer.id, flow.name)
-        recovery = self._after_service(customer, flow, pool, request, wait, counted) if self.failing else None
+        recovery = None
+        if failing:
+            if (wait + customer.extra_wait <= self.wait_tolerance and customer.perceived >= customer.expectation
+                    and not logging and not self.frustration):
+                # the common case, booked in three additions: a good visit with nothing to tell
+                self.today.visits += 1
+                customer.path = "no_failure"
+                if counted:
+                    self.outcomes.conclude_satisfied(customer.perceived, flow.value)
+            else:
+                recovery = self._after_service(customer, flow, pool, request, wait, counted)
         if recovery is None:
             pool.busy.add(env.now, -1)
             pool.resource.release(request)
@@ -223,7 +238,8 @@ class Model:
             self._conclude(customer, flow, "unresolved" if complained else "silent", severity, 0.0, counted)
 
     # -- failures -------------------------------------------------------------------------------
-    def _maybe_fail(self, customer: Customer, pool: StaffPool, now: float) -> None:
+    def _maybe_fail(self, customer: Customer, pool: StaffPool, u_fail: float) -> None:
+        """Whether this encounter fails, given the uniform draw ``u_fail`` and the pool's load and skill."""
         draws = self.failure_draws
         failures = self.scenario.failures
         on_duty = pool.scheduled + pool.moved or 1
@@ -231,9 +247,8 @@ class Model:
         multiplier = pool.skill_multiplier
         if load > failures.load_threshold:
             multiplier *= load_multiplier(load, failures)
-        u_fail = draws.uniform()
         if u_fail >= self.chances.total * multiplier:
-            return  # the common case: no failure, decided with one draw
+            return
         failure = self.chances.draw(u_fail, draws.uniform(), multiplier)
         if failure is None:
             return
@@ -303,12 +318,7 @@ class Model:
         if waited > self.wait_tolerance:
             customer.perceived -= wait_loss(waited, scenario.quality)
         if customer.perceived >= customer.expectation:
-            if self.events is None and not self.frustration:  # fast path: a visit that went well, no memory
-                customer.path = "no_failure"
-                if counted:
-                    self.outcomes.conclude_satisfied(customer.perceived, flow.value)
-            else:
-                self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
+            self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
             return None
         if customer.failure is None:
             customer.feel_failure("delivery_system", "minor", 0.0)  # the wait itself was the failure
