@@ -78,6 +78,15 @@ class TrainerScene(Scene):
         self.stop_typing()
         self.app.push(scene)
 
+    def reopen(self, turn) -> None:
+        """Open a finished turn's debrief from the records."""
+        from .trainer_debrief import RecordDebriefScene
+
+        records = self.attempt(self.app.records)
+        record = records and self.attempt(records.turn_record, turn.id)
+        if record:
+            self.open(RecordDebriefScene(self.app, record))
+
     def leave(self) -> None:
         """Back to the screen below."""
         self.stop_typing()

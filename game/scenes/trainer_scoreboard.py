@@ -73,14 +73,6 @@ class ScoreboardScene(TrainerScene):
         if path is not None:
             self.say(self.t("trainer.exported", path=str(path)))
 
-    def reopen(self, turn) -> None:
-        from .trainer_debrief import RecordDebriefScene
-
-        records = self.attempt(self.app.records)
-        record = records and self.attempt(records.turn_record, turn.id)
-        if record:
-            self.open(RecordDebriefScene(self.app, record))
-
     # -- drawing --------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)

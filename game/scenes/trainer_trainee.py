@@ -90,14 +90,6 @@ class TraineeScene(TrainerScene):
         if session:
             self.open(BriefingScene(self.app, scenario, resumed=session))
 
-    def reopen(self, turn) -> None:
-        from .trainer_debrief import RecordDebriefScene
-
-        records = self.attempt(self.app.records)
-        record = records and self.attempt(records.turn_record, turn.id)
-        if record:
-            self.open(RecordDebriefScene(self.app, record))
-
     # -- drawing --------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)
