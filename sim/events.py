@@ -22,7 +22,8 @@ class EventKind(str, Enum):
     WORD_OF_MOUTH = "word_of_mouth"
     DISRUPTION = "disruption"
     INJECT = "inject"
-    DECISION = "decision"
+    DECISION = "decision"  # a trainee's (or a policy's) answer at a decision point
+    ACTION = "action"  # an outside action applied to the model (Model.apply)
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ def apply_action(model: "Model", action: Action) -> int | None:
     handler = HANDLERS.get(action.kind)
     if handler is None:
         raise UserError(f"unknown action kind '{action.kind}'; allowed: {', '.join(HANDLERS)}")
-    model.log(EventKind.DECISION, action.customers[0] if action.customers else -1, action.segment or "",
+    model.log(EventKind.ACTION, action.customers[0] if action.customers else -1, action.segment or "",
               action=action.kind, label=action.label, source=action.source)
     return handler(model, action)
 

@@ -103,7 +103,7 @@ def test_outside_actions_change_the_model():
     assert customer.perceived > low
     assert model.pools["supervisor"].busy.area_until(model.now) > busy_before
     kinds = [e.kind for e in model.events]
-    assert EventKind.DECISION in kinds and EventKind.RECOVERY_ACTION in kinds
+    assert EventKind.ACTION in kinds and EventKind.RECOVERY_ACTION in kinds
     with pytest.raises(UserError):
         model.apply(Action("recover", customers=(vip,), actions=("hug",)))
 
