@@ -54,17 +54,3 @@ class QueueKpis:
             "mean_queue_length": self.queue.mean(end),
         }
 
-
-KPI_DESCRIPTIONS: dict[str, str] = {
-    "arrived": "customers who arrived after the warm-up",
-    "served": "customers whose service started",
-    "abandoned": "customers who gave up waiting (reneged)",
-    "balked": "customers who left at once because the queue was too long",
-    "abandon_rate": "share of waiting customers who gave up",
-    "mean_wait_min": "mean wait before service, minutes",
-    "p90_wait_min": "90th percentile of the wait before service, minutes",
-    "prob_wait": "share of served customers who had to wait at all",
-    "service_level": "share of customers served within the scenario's wait threshold",
-    "mean_queue_length": "time-average number of customers queueing",
-    "utilization": "share of on-duty staff time spent serving (per role: utilization.ROLE)",
-}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import UserError
-from .model import Model, run_once
+from .model import Model
 from .parallel import Runner, Variant, using_runner
 from .scenario import Scenario
 from .statistics import half_width, summarise
@@ -52,12 +52,6 @@ class Replications:
         if with_runs:
             data["runs"] = self.runs
         return data
-
-
-def iter_replications(scenario: Scenario, replications: int, seed: int = 0, first: int = 0) -> Iterator[dict[str, float]]:
-    """KPIs of replications ``first .. first + replications - 1``, one at a time, in this process."""
-    for replication in range(first, first + replications):
-        yield run_once(scenario, seed, replication)
 
 
 # -- KPI names ------------------------------------------------------------------------------------
