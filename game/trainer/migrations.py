@@ -107,6 +107,51 @@ SCHEMA_STEPS: dict[int, Sequence[str]] = {
         )
         """,
     ),
+    # Version 3: classroom play. A classroom is one live run of a session's scenario for the whole
+    # room (its join code, phase and timer setting survive a restart of the server); members link
+    # each trainee to their turn; every event of the room (joins, reports, the trainer's commands,
+    # refused messages) is kept in order. A sender's message id is stored once per sender, which
+    # makes resending after a dropped connection harmless.
+    3: (
+        """
+        CREATE TABLE classrooms (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            scenario_id TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            join_code TEXT NOT NULL,
+            console_code TEXT NOT NULL,
+            phase TEXT NOT NULL CHECK (phase IN ('lobby', 'running', 'paused', 'ended')),
+            timer TEXT NOT NULL,
+            revealed INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE classroom_members (
+            classroom_id INTEGER NOT NULL REFERENCES classrooms (id) ON DELETE CASCADE,
+            trainee_id INTEGER NOT NULL REFERENCES trainees (id) ON DELETE CASCADE,
+            turn_id INTEGER NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+            client TEXT NOT NULL,
+            joined_at TEXT NOT NULL,
+            PRIMARY KEY (classroom_id, trainee_id)
+        )
+        """,
+        """
+        CREATE TABLE classroom_events (
+            id INTEGER PRIMARY KEY,
+            classroom_id INTEGER NOT NULL REFERENCES classrooms (id) ON DELETE CASCADE,
+            sender TEXT NOT NULL,
+            message_id TEXT,
+            kind TEXT NOT NULL,
+            sim_minute REAL,
+            data TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (classroom_id, sender, message_id)
+        )
+        """,
+        "CREATE INDEX classrooms_by_session ON classrooms (session_id)",
+    ),
 }
 
 CURRENT_VERSION = max(SCHEMA_STEPS)

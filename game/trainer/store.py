@@ -10,8 +10,9 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .checks import (
     clean_name,
@@ -53,6 +54,7 @@ class TrainerRecords:
         self._conn = conn
         self.path = path
         self._clock = clock
+        self._in_atomic = False
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True, clock: Clock = utc_now) -> "TrainerRecords":
@@ -71,6 +73,23 @@ class TrainerRecords:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """Group several records into one transaction: all of them are stored, or none.
+
+        Recording calls made inside join it instead of committing on their own, so for example a
+        classroom report and the decision it carries are written together or not at all.
+        """
+        if self._in_atomic:
+            yield self._conn
+            return
+        with transaction(self._conn, self.path):
+            self._in_atomic = True
+            try:
+                yield self._conn
+            finally:
+                self._in_atomic = False
 
     # --- sessions -------------------------------------------------------------------------------
 
@@ -342,7 +361,11 @@ class TrainerRecords:
     # --- helpers --------------------------------------------------------------------------------
 
     def _writing(self):
-        return transaction(self._conn, self.path)
+        return nullcontext(self._conn) if self._in_atomic else transaction(self._conn, self.path)
+
+    def now_text(self) -> str:
+        """The records clock's present moment as stored (UTC, ISO 8601 with milliseconds)."""
+        return self._now()
 
     def _now(self) -> str:
         moment = self._clock()

@@ -1,0 +1,411 @@
+"""The classroom server: trainees and the trainer's console connect to it over websockets.
+
+It runs on the trainer's machine, bound to the address the trainer chooses (loopback by default), and
+keeps every event in the session's records the moment it arrives, before acknowledging it. Messages
+are validated (see :mod:`.protocol`) and limited in size and rate; a refused message gets one reply,
+is logged, and disturbs nobody else. The same port serves the projector's scoreboard page over HTTP.
+
+Records are written on one worker thread, one message at a time and in arrival order, so the network
+loop never waits on the disk and a slow disk cannot reorder a trainee's decisions.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from ..errors import RecordsError
+from ..store import TrainerRecords
+from .board import Board
+from .limits import Limits, RateLimiter
+from .page import board_page
+from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming
+from .records import Classroom, ClassroomRecords, Member, console_sender
+
+CLOSE_POLICY = 1008  # websocket close code: the peer broke the rules (wrong code, too many bad messages)
+CLOSE_REPLACED = 4000  # the same trainee connected again from the same game
+PUSH_INTERVAL_S = 0.2  # how often changed scoreboards go out: well inside the one-second promise
+HISTORY_INTERVAL_S = 2.0
+
+
+@dataclass(eq=False)
+class _Peer:
+    """One open connection and what it is allowed to do."""
+
+    ws: ServerConnection
+    limiter: RateLimiter
+    role: str = ""
+    member: Member | None = None
+    client: str = ""
+    refusals: int = 0
+    sent_version: int = -1
+
+
+@dataclass(frozen=True)
+class ScenarioFacts:
+    """What the server checks reports and commands against: the scenario's decision points and injects."""
+
+    digest: str
+    choices: dict[str, frozenset[str]] = field(default_factory=dict)
+    injects: tuple[str, ...] = ()
+    key_kpis: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, scenario, source_text: str) -> "ScenarioFacts":
+        exercise = scenario.exercise
+        return cls(
+            digest=scenario_digest(source_text),
+            choices={d.id: frozenset(c.id for c in d.choices) for d in exercise.decisions},
+            injects=tuple(i.id for i in exercise.injects),
+            key_kpis=tuple(k.kpi for k in (getattr(scenario.meta, "key_kpis", None) or ())),
+        )
+
+
+def scenario_digest(text: str) -> str:
+    """A short fingerprint of a scenario file, so a trainee with a different file is told before playing."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class ClassroomServer:
+    """One classroom, served: its records, its live board and its open connections."""
+
+    def __init__(self, records: TrainerRecords, classroom: Classroom, facts: ScenarioFacts,
+                 limits: Limits = Limits(), clock: Callable[[], float] = time.time):
+        self.records = records
+        self.store = ClassroomRecords(records)
+        self.classroom = classroom
+        self.facts = facts
+        self.limits = limits
+        session = records.get_session(classroom.session_id)
+        self.board = Board(session.name, classroom.scenario_id, facts.key_kpis, clock)
+        self.peers: set[_Peer] = set()
+        self.trainees: dict[int, _Peer] = {}
+        self.refused = 0
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classroom-records")
+        self._server: Server | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._restore_board()
+
+    # -- life cycle -----------------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        """Listen on host:port (0: any free port); return the port."""
+        self._server = await serve(self._handle, host, port, max_size=self.limits.max_message_bytes,
+                                   process_request=self._http, ping_interval=5, ping_timeout=10, max_queue=64)
+        self._tasks.append(asyncio.create_task(self._push_loop()))
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        self._writer.shutdown(wait=True)
+
+    async def _write(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+
+    def _restore_board(self) -> None:
+        """After a restart: the board as the records left it (members, answers, scores, last progress)."""
+        room = self.classroom
+        self.board.phase, self.board.timer, self.board.revealed = room.phase, room.timer, room.revealed
+        self.board.injects = [i.get("inject") or "disruption" for i in self.store.injects(room)]
+        for member in self.store.members(room):
+            standing = self.board.standing(member.trainee.id, member.trainee.name)
+            for event in self.store.events(room, sender=member.sender):
+                self._apply_to_board(standing.trainee_id, event["kind"], event["minute"], event["data"])
+            if member.turn.finished:
+                standing.finished, standing.score = True, member.turn.score
+
+    # -- HTTP: the projector page ---------------------------------------------------------------
+    def _http(self, connection: ServerConnection, request: Request) -> Response | None:
+        if len(self.peers) >= self.limits.max_connections:
+            return connection.respond(503, "The classroom is full.\n")
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return None
+        url = urlsplit(request.path)
+        key = parse_qs(url.query).get("key", [""])[0]
+        if url.path not in ("/board", "/board.json"):
+            return connection.respond(404, "Not found. The scoreboard is at /board?key=CONSOLE-CODE.\n")
+        if not hmac.compare_digest(key.encode(), self.classroom.console_code.encode()):
+            return connection.respond(403, "Wrong or missing key: open the address srl-trainer serve printed.\n")
+        if url.path == "/board.json":
+            return _response(200, json.dumps(self.board.snapshot()), "application/json")
+        return _response(200, board_page(self.board.session), "text/html; charset=utf-8")
+
+    # -- connections ----------------------------------------------------------------------------
+    async def _handle(self, ws: ServerConnection) -> None:
+        peer = _Peer(ws, RateLimiter(self.limits.messages_per_second, self.limits.burst))
+        self.peers.add(peer)
+        try:
+            hello = await self._hello(peer)
+            if hello is not None:
+                await self._serve(peer, hello)
+        except ConnectionClosed as closed:
+            if closed.rcvd is not None and closed.rcvd.code == 1009 or closed.sent is not None and closed.sent.code == 1009:
+                await self._log(peer, "refused", {"reason": "too_big"})
+        finally:
+            self.peers.discard(peer)
+            await self._left(peer)
+
+    async def _hello(self, peer: _Peer) -> Hello | None:
+        try:
+            raw = await asyncio.wait_for(peer.ws.recv(), self.limits.hello_timeout_s)
+        except TimeoutError:
+            await peer.ws.close(CLOSE_POLICY, "say hello first")
+            return None
+        try:
+            hello = parse_incoming(raw)
+        except ProtocolError as error:
+            await self._refuse(peer, None, error.reason, str(error), close=True)
+            return None
+        if not isinstance(hello, Hello):
+            await self._refuse(peer, None, "hello_first", "the first message must be a hello", close=True)
+            return None
+        wanted = self.classroom.console_code if hello.role == "console" else self.classroom.join_code
+        if not hmac.compare_digest(hello.code.upper().encode(), wanted.encode()):
+            await self._refuse(peer, None, "wrong_code", "wrong code for this classroom", close=True)
+            return None
+        if hello.role == "trainee" and hello.name is None:
+            await self._refuse(peer, None, "name_missing", "a trainee joins with a name", close=True)
+            return None
+        return hello
+
+    async def _serve(self, peer: _Peer, hello: Hello) -> None:
+        peer.client = hello.client
+        if hello.role == "trainee":
+            if not await self._join(peer, hello):
+                return
+        else:
+            peer.role = "console"
+            await self._log(peer, "console_joined", {})
+            await peer.ws.send(encode(self._welcome_console()))
+            await peer.ws.send(encode(self.board.snapshot()))
+            peer.sent_version = self.board.version
+        async for raw in peer.ws:
+            if not peer.limiter.allow():
+                await self._refuse(peer, None, "rate_limited", "too many messages; slow down", retry=True)
+                continue
+            try:
+                message = parse_incoming(raw)
+            except ProtocolError as error:
+                await self._refuse(peer, None, error.reason, str(error))
+                continue
+            if peer.role == "trainee" and isinstance(message, Report):
+                await self._report(peer, message)
+            elif peer.role == "console" and isinstance(message, Command):
+                await self._command(peer, message)
+            else:
+                await self._refuse(peer, getattr(message, "id", None), "not_allowed",
+                                   f"a {peer.role} cannot send a {message.type}")
+            if peer.refusals >= self.limits.refusals_before_close:
+                await peer.ws.close(CLOSE_POLICY, "too many refused messages")
+                return
+
+    async def _join(self, peer: _Peer, hello: Hello) -> bool:
+        try:
+            member, new = await self._write(self.store.join, self.classroom, hello.name, hello.client)
+        except RecordsError as error:
+            await self._refuse(peer, None, "bad_name", str(error), close=True)
+            return False
+        current = self.trainees.get(member.trainee.id)
+        if current is not None and current.client != hello.client:
+            await self._refuse(peer, None, "name_taken",
+                               f"{member.trainee.name} is already playing on another computer; join with another name",
+                               close=True)
+            return False
+        if current is not None:  # the same game again: its old connection is dead or dying
+            await current.ws.close(CLOSE_REPLACED, "replaced by a new connection")
+        peer.role, peer.member = "trainee", member
+        self.trainees[member.trainee.id] = peer
+        standing = self.board.standing(member.trainee.id, member.trainee.name)
+        self.board.update(standing.trainee_id, connected=True)
+        played = await self._write(self.store.played, self.classroom, member)
+        await self._log(peer, "connected", {"new": new})
+        await peer.ws.send(encode({
+            "type": "welcome", "role": "trainee", "name": member.trainee.name, "trainee": member.trainee.id,
+            "session": self.board.session, "scenario": self.classroom.scenario_id, "digest": self.facts.digest,
+            "seed": self.classroom.seed, "phase": self.board.phase, "timer": self.board.timer,
+            "revealed": self.board.revealed, "injects": self.store.injects(self.classroom),
+            "played": [{"kind": e["kind"], "minute": e["minute"], "id": e["message_id"], **e["data"]} for e in played],
+            "finished": member.turn.finished, "score": member.turn.score,
+        }))
+        return True
+
+    async def _left(self, peer: _Peer) -> None:
+        if peer.member is not None and self.trainees.get(peer.member.trainee.id) is peer:
+            del self.trainees[peer.member.trainee.id]
+            self.board.update(peer.member.trainee.id, connected=False)
+            await self._log(peer, "disconnected", {})
+        elif peer.role == "console":
+            await self._log(peer, "console_left", {})
+
+    def _welcome_console(self) -> dict[str, Any]:
+        return {"type": "welcome", "role": "console", "session": self.board.session,
+                "scenario": self.classroom.scenario_id, "join_code": self.classroom.join_code,
+                "injects": list(self.facts.injects), "phase": self.board.phase, "timer": self.board.timer}
+
+    # -- messages -------------------------------------------------------------------------------
+    async def _report(self, peer: _Peer, report: Report) -> None:
+        problem = self._check_report(report)
+        if problem is not None:
+            await self._refuse(peer, report.id, "invalid", problem)
+            return
+        try:
+            new, peer.member = await self._write(self.store.record_report, self.classroom, peer.member, report)
+        except (RecordsError, ValueError) as error:
+            await self._refuse(peer, report.id, "not_recorded", str(error))
+            return
+        if new:
+            body = report.body.model_dump(exclude={"kind"}, exclude_none=True)
+            self._apply_to_board(peer.member.trainee.id, report.body.kind, report.minute, body)
+        await peer.ws.send(encode({"type": "ack", "id": report.id}))
+
+    def _check_report(self, report: Report) -> str | None:
+        body = report.body
+        if body.kind == "decision" and body.choice not in self.facts.choices.get(body.decision, ()):
+            return f"{body.decision}/{body.choice} is not a decision and choice of {self.classroom.scenario_id}"
+        if body.kind == "inject" and body.seq > len(self.board.injects):
+            return f"there is no inject number {body.seq}"
+        return None
+
+    def _apply_to_board(self, trainee_id: int, kind: str, minute: float | None, data: dict[str, Any]) -> None:
+        standing = self.board.standings[trainee_id]
+        changes: dict[str, Any] = {"minute": max(standing.minute, minute or 0.0)}
+        if kind == "decision":
+            changes.update(decisions=standing.decisions + 1, mistakes=standing.mistakes + bool(data.get("mistake")),
+                           waiting=False)
+        elif kind == "progress":
+            changes.update(kpis=self._shown_kpis(data.get("kpis", {})), score=data.get("score"),
+                           waiting=bool(data.get("waiting")))
+        elif kind == "finish":
+            changes.update(kpis=self._shown_kpis(data.get("kpis", {})), score=data.get("score"), finished=True,
+                           waiting=False)
+        elif kind not in ("action", "inject"):
+            return
+        self.board.update(trainee_id, **changes)
+
+    def _shown_kpis(self, kpis: dict[str, float]) -> dict[str, float]:
+        names = self.board.key_kpis or tuple(kpis)[:4]
+        return {name: kpis[name] for name in names if name in kpis}
+
+    async def _command(self, peer: _Peer, command: Command) -> None:
+        problem = self._check_command(command)
+        if problem is not None:
+            await self._refuse(peer, command.id, "invalid", problem)
+            return
+        new, self.classroom = await self._write(self.store.record_command, self.classroom, peer.client, command)
+        if new:
+            board = self.board
+            board.phase, board.timer, board.revealed = self.classroom.phase, self.classroom.timer, self.classroom.revealed
+            board.touch()
+            trainees = [p.ws for p in self.trainees.values()]
+            if command.action == "inject":
+                board.injects.append(command.inject or "disruption")
+                thrown = self.store.injects(self.classroom)[-1]
+                broadcast(trainees, encode({"type": "inject", **thrown}))
+            else:
+                broadcast(trainees, encode({"type": "state", "phase": board.phase, "timer": board.timer,
+                                            "revealed": board.revealed}))
+        await peer.ws.send(encode({"type": "ack", "id": command.id}))
+
+    def _check_command(self, command: Command) -> str | None:
+        if self.board.phase == "ended" and command.action != "reveal":
+            return "the exercise has ended"
+        if command.action == "start" and self.board.phase != "lobby":
+            return "the exercise has already started"
+        if command.action in ("pause", "inject") and self.board.phase not in ("running", "paused"):
+            return f"'{command.action}' needs a started exercise"
+        if command.action == "resume" and self.board.phase != "paused":
+            return "the exercise is not paused"
+        if command.action == "timers" and command.timer is None:
+            return "'timers' needs timer: scenario, off or a number of seconds"
+        if command.action == "inject":
+            if (command.inject is None) == (command.disruption is None):
+                return "'inject' needs either inject (one of the scenario's) or disruption"
+            if command.inject is not None and command.inject not in self.facts.injects:
+                return f"{command.inject!r} is not an inject of {self.classroom.scenario_id}: {', '.join(self.facts.injects)}"
+        return None
+
+    async def _refuse(self, peer: _Peer, message_id: str | None, reason: str, detail: str, *,
+                      retry: bool = False, close: bool = False) -> None:
+        """Tell the sender why its message was refused and keep a note of it (the first few per connection)."""
+        peer.refusals += 1
+        self.refused += 1
+        if peer.refusals <= self.limits.refusals_logged:
+            await self._log(peer, "refused", {"reason": reason, "detail": detail[:300]})
+        reply = {"type": "refused", "reason": reason, "detail": detail, "retry": retry}
+        if message_id is not None:
+            reply["id"] = message_id
+        try:
+            await peer.ws.send(encode(reply))
+            if close:
+                await peer.ws.close(CLOSE_POLICY, reason)
+        except ConnectionClosed:
+            pass
+
+    async def _log(self, peer: _Peer, kind: str, data: dict[str, Any]) -> None:
+        if peer.member is not None:
+            sender = peer.member.sender
+        elif peer.role == "console":
+            sender = console_sender(peer.client)
+        else:
+            host = peer.ws.remote_address[0] if peer.ws.remote_address else "?"
+            sender = f"peer:{host}"
+        await self._write(self.store.log, self.classroom, sender, kind, data)
+
+    # -- pushing the board ----------------------------------------------------------------------
+    async def _push_loop(self) -> None:
+        last_sample = 0.0
+        while True:
+            await asyncio.sleep(PUSH_INTERVAL_S)
+            now = time.monotonic()
+            if now - last_sample >= HISTORY_INTERVAL_S:
+                self.board.sample_history()
+                last_sample = now
+            self.push_board()
+
+    def push_board(self) -> None:
+        """Send the board to consoles (and, once revealed, to trainees) that have not seen this version."""
+        version = self.board.version
+        stale = [p for p in self.peers if p.sent_version != version and (p.role == "console" or
+                                                                         p.role == "trainee" and self.board.revealed)]
+        if not stale:
+            return
+        full = encode(self.board.snapshot())
+        consoles = [p for p in stale if p.role == "console"]
+        broadcast([p.ws for p in consoles], full)
+        for peer in stale:
+            if peer.role == "trainee":
+                snapshot = self.board.snapshot(names=self.board.revealed == 2, me=peer.member.trainee.id)
+                broadcast([peer.ws], encode(snapshot))
+            peer.sent_version = version
+
+
+def _response(status: int, body: str, content_type: str) -> Response:
+    data = body.encode("utf-8")
+    headers = Headers([("Content-Type", content_type), ("Content-Length", str(len(data))),
+                       ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+    return Response(status, "OK" if status == 200 else "Error", headers, data)
+
+
+def load_facts(scenario_path: Path):
+    """The scenario a classroom plays, read from its file, and the facts the server checks against."""
+    from sim import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    if getattr(scenario, "exercise", None) is None:
+        raise RecordsError(f"{scenario_path}: this scenario has no exercise section, so a classroom cannot play it.")
+    return scenario, ScenarioFacts.of(scenario, Path(scenario_path).read_text(encoding="utf-8"))
