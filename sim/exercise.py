@@ -205,6 +205,20 @@ class ExerciseRun:
             self.choose(choice if choice in known else decision.default, timed_out=choice not in known)
         return happening
 
+    def throw(self, inject_id: str) -> Happening | None:
+        """Fire one of the scenario's injects now, off its schedule (a trainer throwing it to the room)."""
+        happening = self._inject(self.injects[inject_id])
+        if happening is not None:
+            self.happenings.append(happening)
+        return happening
+
+    def disrupt(self, category: str = "delivery_system", severity: str = "major", segment: str | None = None) -> Happening:
+        """A failure for every customer present now (of ``segment``, or of all), thrown in by a trainer."""
+        self.model.log(EventKind.INJECT, -1, segment or "", inject="disruption", cue="disruption")
+        self.model.apply(Action(kind="fail", segment=segment, category=category, severity=severity, label="disruption",
+                                source="trainer"))
+        return Happening(self.now, "inject", "disruption")
+
     # -- choices --------------------------------------------------------------------------------
     def choose(self, choice_id: str, timed_out: bool = False) -> Choice:
         """Answer the pending decision with ``choice_id`` and apply its consequences to the model."""

@@ -1,0 +1,205 @@
+"""A trainee's run in a classroom: the model runs here, the room's phase drives its clock, the server hears of it.
+
+The trainee's game keeps the whole model; the server only hears what the trainee did (answers, play
+actions, the trainer's injects as they were applied) and how the run is going. Those reports are
+exactly what is needed to rebuild the run: a game that was closed or crashed joins again, gets its
+reports back from the server and replays them with the room's seed before playing on.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from sim import Model, Scenario, UserError
+from sim.exercise import ChoiceRecord, ExerciseRun, Playbook, Step
+
+from ..recording import bilingual
+from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, scored_kpis, timed_out, turn_score
+from ..session import Session
+
+PROGRESS_INTERVAL_S = 0.5  # how often the board hears where a trainee is (wall-clock seconds)
+COMPARED_POLICIES = (("expert", "expert"), ("standard", "standard_process"))
+
+Send = Callable[[dict[str, Any]], Any]
+
+
+class ClassroomPlay:
+    """One trainee's run: a game session whose clock the room's phase drives, reporting to the server."""
+
+    def __init__(self, scenario: Scenario, welcome: dict[str, Any], send: Send, clock: Callable[[], float] = time.monotonic):
+        if welcome["scenario"] != scenario.name:
+            raise UserError(f"The classroom plays {welcome['scenario']!r}, but the scenario given is {scenario.name!r}.")
+        self.scenario = scenario
+        self.send = send
+        self.seed = int(welcome["seed"])
+        self.session = Session(scenario, seed=self.seed, policy=None)
+        self.session.recorder = self
+        self.phase = welcome["phase"]
+        self.timer = welcome["timer"]
+        self.revealed_board: dict[str, Any] | None = None
+        self.applied: set[int] = set()
+        self.finished_score: float | None = welcome.get("score") if welcome.get("finished") else None
+        self._clock = clock
+        self._last_progress = float("-inf")
+        self._replaying = False
+        self.shadows = self._policy_runs()
+        self._thrown = {int(i["seq"]): i for i in welcome.get("injects", [])}
+        self._replay(welcome.get("played", []))
+        self.receive(welcome)
+
+    # -- the room -------------------------------------------------------------------------------
+    def receive(self, message: dict[str, Any]) -> None:
+        """React to a message from the server: the room's phase and timers, an inject, the revealed board."""
+        kind = message.get("type")
+        if kind in ("welcome", "state"):
+            self.phase = message.get("phase", self.phase)
+            self.timer = message.get("timer", self.timer)
+            for thrown in message.get("injects", []):
+                self.apply_inject(thrown)
+            if self.phase == "ended":
+                self.finish()
+        elif kind == "inject":
+            self.apply_inject(message)
+        elif kind == "board":
+            self.revealed_board = message
+
+    def apply_inject(self, thrown: dict[str, Any]) -> None:
+        """Apply the trainer's inject number ``seq`` once, now, and tell the server at which minute."""
+        seq = int(thrown["seq"])
+        if seq in self.applied or self.done:
+            return
+        self.applied.add(seq)
+        for run in [self.session.run, *self.shadows.values()]:
+            _throw(run, thrown)
+        if not self._replaying:
+            self._report("inject", seq=seq)
+
+    @property
+    def running(self) -> bool:
+        return self.phase == "running" and not self.done
+
+    @property
+    def done(self) -> bool:
+        return self.finished_score is not None
+
+    def decision_seconds(self, decision) -> float | None:
+        """How long the trainee has to answer, as the trainer set the timers (None: no timer)."""
+        if self.timer == "off":
+            return None
+        return decision.timer_s if self.timer == "scenario" else float(self.timer)
+
+    # -- playing --------------------------------------------------------------------------------
+    def tick(self, real_seconds: float, speed: float = 1.0) -> list:
+        """Advance the run while the room is running; report progress now and then; finish at the end."""
+        happened = []
+        if self.running and self.session.run.pending is None:
+            minutes = real_seconds * self.scenario.exercise.time_scale * speed
+            happened = self.session.run.advance(self.session.now + minutes)
+            for run in self.shadows.values():
+                run.advance(self.session.now)
+        if self.session.over and not self.done:
+            self.finish()
+        elif not self.done and self._clock() - self._last_progress >= PROGRESS_INTERVAL_S:
+            self.report_progress()
+        return happened
+
+    def choose(self, choice_id: str, timed_out: bool = False):
+        return self.session.choose(choice_id, timed_out=timed_out)
+
+    def act(self, verb_id: str, customer: int | None = None, role: str | None = None) -> bool:
+        return self.session.act(verb_id, customer=customer, role=role)
+
+    def live_kpis(self) -> tuple[dict[str, float], float | None]:
+        """The run's KPIs so far and its provisional score against the policies at the same minute."""
+        mine = self.session.model.kpis()
+        theirs = {key: run.model.kpis() for key, run in self.shadows.items()}
+        score = turn_score(mine, theirs.get("expert"), theirs.get("standard"), scored_kpis(self.scenario)) if theirs else None
+        return recorded_kpis(mine, scored_kpis(self.scenario)), score
+
+    def report_progress(self) -> None:
+        self._last_progress = self._clock()
+        kpis, score = self.live_kpis()
+        self._report("progress", decisions=len(self.session.run.records), kpis=kpis, score=score,
+                     waiting=self.session.run.pending is not None)
+
+    def finish(self) -> float:
+        """End the run (unanswered decisions take their default), score it and report it (once)."""
+        if self.done:
+            return self.finished_score
+        you = self.session.finish()
+        kpis = {"you": you}
+        for key, run in self.shadows.items():
+            run.run_to_end()
+            kpis[key] = run.model.run()
+        scored = scored_kpis(self.scenario)
+        score = turn_score(you, kpis.get("expert"), kpis.get("standard"), scored)
+        self.finished_score = score
+        self.final_kpis = kpis
+        self._report("finish", score=min(score, SCORE_MAX), kpis=recorded_kpis(you, scored))
+        return score
+
+    # -- the recorder interface of game.session.Session --------------------------------------------
+    def decision(self, record: ChoiceRecord, choice) -> None:
+        if self._replaying:
+            return
+        self._report("decision", minute=record.time, decision=record.decision, choice=record.choice,
+                     feedback_key=feedback_key(choice, record.timed_out), mistake=is_mistake(choice),
+                     label=bilingual(choice.text), mood_before=record.mood_before, mood_after=record.mood_after)
+
+    def action(self, step: Step, customer: int | None, role: str | None, decisions_before: int) -> None:
+        if self._replaying:
+            return
+        self._report("action", minute=step.time, verb=step.verb, customer=customer, role=role, cast=step.cast,
+                     segment=step.segment, after_decisions=decisions_before)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _report(self, kind: str, minute: float | None = None, **body: Any) -> None:
+        body = {k: v for k, v in body.items() if v is not None}
+        self.send({"type": "report", "minute": round(self.session.now if minute is None else minute, 6),
+                   "body": {"kind": kind, **body}})
+
+    def _policy_runs(self) -> dict[str, ExerciseRun]:
+        """The scenario's policies played alongside on the same seed: the yardstick of the live score."""
+        runs = {}
+        for key, policy in COMPARED_POLICIES:
+            if policy in self.scenario.policies:
+                model = Model(self.scenario, seed=self.seed, policy=policy)
+                runs[key] = ExerciseRun(model, playbook=Playbook.from_policy(self.scenario, policy))
+        return runs if len(runs) == len(COMPARED_POLICIES) else {}
+
+    def _replay(self, played: list[dict[str, Any]]) -> None:
+        """Rebuild the run from the reports the server kept (a restarted game), without reporting them again."""
+        run = self.session.run
+        self._replaying = True
+        try:
+            for item in played:
+                run.advance(item["minute"])
+                for shadow in self.shadows.values():
+                    shadow.advance(run.now)
+                if item["kind"] == "decision":
+                    if run.pending is None or run.pending.id != item["decision"]:
+                        raise UserError(f"The classroom's record of {item['decision']!r} no longer fits the scenario "
+                                        "file; play on the trainer's version of the scenario.")
+                    self.session.choose(item["choice"], timed_out=timed_out(item.get("feedback_key")))
+                elif item["kind"] == "action":
+                    self.session.act(item["verb"], customer=item.get("customer"), role=item.get("role"))
+                elif item["kind"] == "inject":
+                    self.applied.add(int(item["seq"]))
+                    self._replay_inject(int(item["seq"]))
+        finally:
+            self._replaying = False
+
+    def _replay_inject(self, seq: int) -> None:
+        thrown = self._thrown.get(seq)
+        if thrown is not None:
+            for run in [self.session.run, *self.shadows.values()]:
+                _throw(run, thrown)
+
+
+def _throw(run: ExerciseRun, thrown: dict[str, Any]) -> None:
+    if thrown.get("inject"):
+        run.throw(thrown["inject"])
+    else:
+        disruption = thrown.get("disruption") or {}
+        run.disrupt(disruption.get("category", "delivery_system"), disruption.get("severity", "major"),
+                    disruption.get("segment"))
