@@ -57,7 +57,7 @@ class ScriptedTrainee:
     speed: float = 60.0
     think_s: tuple[float, float] = (0.05, 0.4)
     drop_chance: float = 0.0  # chance, each tick, to cut the connection
-    tick_s: float = 0.05
+    tick_s: float = 0.1
 
     async def play(self, url: str, code: str, scenario: Scenario, deadline_s: float = 120.0) -> ScriptedResult:
         """Join, play to the end (or until the trainer ends the exercise), wait for every acknowledgement."""
@@ -71,7 +71,7 @@ class ScriptedTrainee:
         try:
             while link.welcome is None:
                 if link.fatal is not None or time.monotonic() > stop_at:
-                    raise RuntimeError(f"{self.name} could not join: {link.fatal}")
+                    raise RuntimeError(f"{self.name} could not join: {link.fatal or inbox}")
                 await asyncio.sleep(self.tick_s)
             play = ClassroomPlay(scenario, link.welcome, link.send)
             if inbox and inbox[0] is link.welcome:

@@ -104,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default 10)")
     sub.add_argument("--attempts", type=_positive_int, default=4, help="tries per request (default 4)")
     _add_iri_base(sub)
+
+    sub = command("serve", _serve, "run a classroom: trainees join from their own games, the console follows live")
+    sub.add_argument("--session", required=True, metavar="NAME", help="session number or exact name")
+    sub.add_argument("--scenario", metavar="ID", help="which of the session's scenarios to play (default: its first)")
+    sub.add_argument("--scenario-file", type=Path, metavar="FILE", help="the scenario's file (default: scenarios/ID.yaml)")
+    sub.add_argument("--seed", type=_whole_number, default=0, help="the seed every trainee plays (default 0)")
+    sub.add_argument("--host", default="127.0.0.1", metavar="ADDR",
+                     help="address to listen on (default 127.0.0.1; the machine's local network address for a room)")
+    sub.add_argument("--port", type=_port, default=8765, metavar="N", help="port to listen on (default 8765)")
+    sub.add_argument("--max-connections", type=_positive_int, default=200, metavar="N",
+                     help="trainees and consoles at once (default 200)")
     return parser
 
 
@@ -121,6 +132,18 @@ def _add_iri_base(sub: argparse.ArgumentParser) -> None:
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _whole_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
     return int(text)
 
 
@@ -288,3 +311,16 @@ def _post(args: argparse.Namespace, out: Console) -> None:
               f"{summary.skipped} skipped (acknowledged earlier).")
     if result.conflicts:
         out.print(f"{result.conflicts} statements were held by the LRS with different content; the stored ones were kept.")
+
+
+def _serve(args: argparse.Namespace, out: Console) -> None:
+    from .classroom.limits import Limits
+    from .classroom.serve import serve
+
+    def say(line: str) -> None:
+        out.print(Text(line))
+        out.file.flush()
+
+    with _open(args) as records:
+        serve(records, args.session, scenario_id=args.scenario, scenario_file=args.scenario_file, seed=args.seed,
+              host=args.host, port=args.port, limits=Limits(max_connections=args.max_connections), say=say)

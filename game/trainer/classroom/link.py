@@ -108,7 +108,7 @@ class Link:
                 async with connect(self.url, max_size=MAX_MESSAGE_BYTES, open_timeout=5, ping_interval=5,
                                    ping_timeout=10, close_timeout=1) as ws:
                     await ws.send(json.dumps(self.hello))
-                    first = json.loads(await ws.recv())
+                    first = await self._welcome(ws)
                     if first.get("type") != "welcome":
                         if first.get("reason") in FATAL_REASONS:
                             self.fatal = first
@@ -138,6 +138,14 @@ class Link:
                 return
             await asyncio.sleep(self.retry_delays[min(failures, len(self.retry_delays) - 1)])
             failures += 1
+
+    @staticmethod
+    async def _welcome(ws: ClientConnection) -> dict[str, Any]:
+        """The server's answer to our hello: a welcome or a refusal (room news sent before it is in the welcome)."""
+        while True:
+            message = json.loads(await ws.recv())
+            if message.get("type") in ("welcome", "refused"):
+                return message
 
     async def _send_outbox(self, ws: ClientConnection) -> None:
         """Send every waiting message once on this connection, oldest first, then wait for new ones."""
@@ -173,9 +181,13 @@ class Link:
 
 
 class LinkThread:
-    """A :class:`Link` on its own thread, for the game's frame loop: send from any thread, poll messages."""
+    """A :class:`Link` on its own thread, for the game's frame loop: send from any thread, poll messages.
 
-    def __init__(self, url: str, hello: dict[str, Any], outbox_path: Path | None = None):
+    Messages go to ``on_message`` (called on the link's thread) when given, else to :meth:`messages`.
+    """
+
+    def __init__(self, url: str, hello: dict[str, Any], outbox_path: Path | None = None,
+                 on_message: Callable[[dict[str, Any]], None] | None = None):
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -183,7 +195,7 @@ class LinkThread:
 
         def main() -> None:
             asyncio.set_event_loop(self._loop)
-            self.link = Link(url, hello, self.inbox.put, Outbox(outbox_path))
+            self.link = Link(url, hello, on_message or self.inbox.put, Outbox(outbox_path))
             self._ready.set()
             self._loop.run_until_complete(self.link.run())
 

@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,10 +32,11 @@ from .limits import Limits, RateLimiter
 from .page import board_page
 from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming
 from .records import Classroom, ClassroomRecords, Member, console_sender
+from .writer import RecordsWriter
 
 CLOSE_POLICY = 1008  # websocket close code: the peer broke the rules (wrong code, too many bad messages)
 CLOSE_REPLACED = 4000  # the same trainee connected again from the same game
-PUSH_INTERVAL_S = 0.2  # how often changed scoreboards go out: well inside the one-second promise
+PUSH_INTERVAL_S = 0.1  # how often changed scoreboards go out: well inside the one-second promise
 HISTORY_INTERVAL_S = 2.0
 
 
@@ -93,7 +93,7 @@ class ClassroomServer:
         self.peers: set[_Peer] = set()
         self.trainees: dict[int, _Peer] = {}
         self.refused = 0
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classroom-records")
+        self._writer: RecordsWriter | None = None
         self._server: Server | None = None
         self._tasks: list[asyncio.Task] = []
         self._restore_board()
@@ -103,6 +103,7 @@ class ClassroomServer:
         """Listen on host:port (0: any free port); return the port."""
         self._server = await serve(self._handle, host, port, max_size=self.limits.max_message_bytes,
                                    process_request=self._http, ping_interval=5, ping_timeout=10, max_queue=64)
+        self._writer = RecordsWriter(self.records)
         self._tasks.append(asyncio.create_task(self._push_loop()))
         return self._server.sockets[0].getsockname()[1]
 
@@ -112,16 +113,18 @@ class ClassroomServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        self._writer.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.close()
 
     async def _write(self, function, *args):
-        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+        return await self._writer.submit(function, *args)
 
     def _restore_board(self) -> None:
         """After a restart: the board as the records left it (members, answers, scores, last progress)."""
         room = self.classroom
         self.board.phase, self.board.timer, self.board.revealed = room.phase, room.timer, room.revealed
-        self.board.injects = [i.get("inject") or "disruption" for i in self.store.injects(room)]
+        self.thrown = self.store.injects(room)
+        self.board.injects = [i.get("inject") or "disruption" for i in self.thrown]
         for member in self.store.members(room):
             standing = self.board.standing(member.trainee.id, member.trainee.name)
             for event in self.store.events(room, sender=member.sender):
@@ -228,17 +231,19 @@ class ClassroomServer:
             return False
         if current is not None:  # the same game again: its old connection is dead or dying
             await current.ws.close(CLOSE_REPLACED, "replaced by a new connection")
+        played = await self._write(self.store.played, self.classroom, member)
+        await self._log(peer, "connected", {"new": new})
+        # From here to the welcome going out nothing waits, so the welcome holds the room's state and every
+        # message broadcast to the room afterwards reaches this trainee after it.
         peer.role, peer.member = "trainee", member
         self.trainees[member.trainee.id] = peer
         standing = self.board.standing(member.trainee.id, member.trainee.name)
         self.board.update(standing.trainee_id, connected=True)
-        played = await self._write(self.store.played, self.classroom, member)
-        await self._log(peer, "connected", {"new": new})
         await peer.ws.send(encode({
             "type": "welcome", "role": "trainee", "name": member.trainee.name, "trainee": member.trainee.id,
             "session": self.board.session, "scenario": self.classroom.scenario_id, "digest": self.facts.digest,
             "seed": self.classroom.seed, "phase": self.board.phase, "timer": self.board.timer,
-            "revealed": self.board.revealed, "injects": self.store.injects(self.classroom),
+            "revealed": self.board.revealed, "injects": list(self.thrown),
             "played": [{"kind": e["kind"], "minute": e["minute"], "id": e["message_id"], **e["data"]} for e in played],
             "finished": member.turn.finished, "score": member.turn.score,
         }))
@@ -313,8 +318,10 @@ class ClassroomServer:
             board.touch()
             trainees = [p.ws for p in self.trainees.values()]
             if command.action == "inject":
+                thrown = {"seq": len(self.thrown) + 1,
+                          **command.model_dump(include={"inject", "disruption"}, exclude_none=True)}
+                self.thrown.append(thrown)
                 board.injects.append(command.inject or "disruption")
-                thrown = self.store.injects(self.classroom)[-1]
                 broadcast(trainees, encode({"type": "inject", **thrown}))
             else:
                 broadcast(trainees, encode({"type": "state", "phase": board.phase, "timer": board.timer,
