@@ -15,7 +15,7 @@ from typing import Any
 
 from sim import Scenario
 
-from ..trainer.classroom.link import Link, new_id
+from trainer.classroom.link import Link, new_id
 from .play import ClassroomPlay
 
 ANSWERS = ("expert", "worst", "first", "random")

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from game.trainer import TrainerRecords
-from game.trainer.classroom.limits import Limits
-from game.trainer.classroom.link import LinkThread, new_id
-from game.trainer.classroom.records import Classroom, ClassroomRecords
-from game.trainer.classroom.server import ClassroomServer, load_facts
+from trainer import TrainerRecords
+from trainer.classroom.limits import Limits
+from trainer.classroom.link import LinkThread, new_id
+from trainer.classroom.records import Classroom, ClassroomRecords
+from trainer.classroom.server import ClassroomServer, load_facts
 
 SCENARIO_ID = "delayed_flight"  # short, cheap to simulate, three decision points and four injects
 REPO = Path(__file__).resolve().parents[2]
@@ -109,7 +109,7 @@ class ServedClassroom:
     def start(self) -> "ServedClassroom":
         env = dict(os.environ, PYTHONPATH=str(REPO))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "game.trainer", "--db", str(self.db), "serve", "--session", self.session,
+            [sys.executable, "-m", "trainer", "--db", str(self.db), "serve", "--session", self.session,
              "--port", str(self.port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for line in self.process.stdout:
             if line.startswith("Join code:"):

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from game.classroom.scripted import ANSWERS, ScriptedTrainee
-from game.trainer.classroom.records import ClassroomRecords
+from trainer.classroom.records import ClassroomRecords
 
 from .conftest import open_console
 

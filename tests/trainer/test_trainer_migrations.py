@@ -58,7 +58,7 @@ def test_v1_file_migrates_to_current_keeping_every_record(tmp_path):
     assert _user_version(path) == 1 and "is_mistake" not in _columns(path, "decisions")
 
     with TrainerRecords.open(path) as records:
-        assert records.schema_version() == CURRENT_VERSION == 2
+        assert records.schema_version() == CURRENT_VERSION == 3
         session = records.find_session("Old cohort")
         old = records.turn_record(1)
         assert old.turn.score == 61 and old.turn.kpis == {"satisfaction": 0.6}
@@ -120,7 +120,7 @@ def test_a_failing_migration_leaves_the_v1_file_as_it_was(tmp_path, monkeypatch)
 
     monkeypatch.undo()
     with TrainerRecords.open(path) as records:
-        assert records.schema_version() == 2
+        assert records.schema_version() == CURRENT_VERSION
         assert len(records.turn_record(1).decisions) == 2
 
 
