@@ -213,9 +213,6 @@ class ClassroomServer:
             else:
                 await self._refuse(peer, getattr(message, "id", None), "not_allowed",
                                    f"a {peer.role} cannot send a {message.type}")
-            if peer.refusals >= self.limits.refusals_before_close:
-                await peer.ws.close(CLOSE_POLICY, "too many refused messages")
-                return
 
     async def _join(self, peer: _Peer, hello: Hello) -> bool:
         try:
@@ -358,8 +355,8 @@ class ClassroomServer:
             reply["id"] = message_id
         try:
             await peer.ws.send(encode(reply))
-            if close:
-                await peer.ws.close(CLOSE_POLICY, reason)
+            if close or peer.refusals >= self.limits.refusals_before_close:
+                await peer.ws.close(CLOSE_POLICY, reason if close else "too many refused messages")
         except ConnectionClosed:
             pass
 
