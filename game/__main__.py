@@ -30,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .demo import Autopilot, Screenshots
         from .fonts import resolve_font
         from .scenes.briefing import BriefingScene
+        from .scenes.registry import make_scene
         from .scenes.title import TitleScene
         from .trainer_start import resolve, start_scenes
 
@@ -45,7 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             shots = Screenshots(options.screenshots, options.lang) if options.screenshots else None
             drivers.append(Autopilot(scenario.source, shots, tour_settings=shots is not None and start is None,
                                      quit_at_end=options.headless))
-        if start is not None:
+        if options.join is not None:
+            app.reset(TitleScene(app), make_scene("classroom_join", app, options.join, options.code or "",
+                                                  options.trainee_name or ""))
+        elif options.console is not None:
+            app.reset(TitleScene(app), make_scene("classroom_console", app, options.console, options.code))
+        elif start is not None:
             app.reset(*start_scenes(app, start))
         elif options.scenario is not None and not options.autoplay:
             app.reset(TitleScene(app), BriefingScene(app, options.scenario))

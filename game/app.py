@@ -38,6 +38,9 @@ class Options:
     session_name: str | None = None  # --session: open this training session (number or exact name)
     trainee_name: str | None = None  # --trainee: record the turn for this trainee of the session
     resume: int | None = None  # --resume: carry on this unfinished recorded turn
+    join: str | None = None  # --join: the classroom (HOST:PORT) a trainee joins
+    console: str | None = None  # --console: the classroom (HOST:PORT) whose console the trainer opens
+    code: str | None = None  # --code: the classroom's join code (or its console code)
 
 
 class Driver(Protocol):

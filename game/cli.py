@@ -7,6 +7,7 @@ from typing import Sequence
 
 from sim import UserError, load_scenario
 
+from .classroom.connect import server_url
 from .strings import LANGS
 
 PROG = "srl-game"
@@ -38,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     trainer.add_argument("--session", metavar="NAME", help="open this training session (its number or exact name)")
     trainer.add_argument("--trainee", metavar="NAME", help="with --session: record the turn for this trainee (joins if new)")
     trainer.add_argument("--resume", type=int, metavar="TURN", help="carry on this unfinished recorded turn")
+    classroom = parser.add_argument_group("classroom (a trainer's srl-trainer serve)")
+    classroom.add_argument("--join", metavar="HOST:PORT", help="join the classroom at this address (with --code and --trainee)")
+    classroom.add_argument("--code", metavar="CODE", help="the classroom's join code (or, with --console, its console code)")
+    classroom.add_argument("--console", metavar="HOST:PORT", help="open the trainer's console of the classroom at this address")
     trainer.add_argument("--export-dir", metavar="DIR", help="where scoreboards are exported (default: Documents/Service Recovery Lab)")
     return parser
 
@@ -53,8 +58,19 @@ def parse(argv: Sequence[str] | None):
         raise UserError("--screenshots needs --autoplay POLICY (the demo takes the screenshots)")
     if args.autoplay and not (args.scenario or args.resume):
         raise UserError("--autoplay needs --scenario FILE (or --resume TURN): which scenario should the demo play?")
-    if args.trainee is not None and args.session is None:
-        raise UserError("--trainee needs --session NAME: which training session is the trainee in?")
+    if args.join is not None and args.console is not None:
+        raise UserError("--join and --console: give one (a trainee joins, the trainer opens the console)")
+    if (args.join or args.console) and (args.session or args.resume or args.autoplay or args.scenario):
+        raise UserError("--join/--console play the classroom's scenario; leave out --session, --resume, --autoplay and --scenario")
+    if args.console is not None and not args.code:
+        raise UserError("--console needs --code CODE: the console code srl-trainer serve printed")
+    if args.code is not None and not (args.join or args.console):
+        raise UserError("--code needs --join HOST:PORT (or --console HOST:PORT): which classroom is the code for?")
+    for flag, address in (("--join", args.join), ("--console", args.console)):
+        if address is not None and server_url(address) is None:
+            raise UserError(f"{flag} {address}: write the address as HOST:PORT, for example 192.168.1.20:8765")
+    if args.trainee is not None and args.session is None and args.join is None:
+        raise UserError("--trainee needs --session NAME (or --join HOST:PORT): which training session is the trainee in?")
     if args.session is not None and args.scenario and args.trainee is None:
         raise UserError("--session with --scenario needs --trainee NAME: whose turn should be recorded?")
     if args.resume is not None and (args.session is not None or args.trainee is not None):
@@ -89,5 +105,5 @@ def parse(argv: Sequence[str] | None):
         screenshots=screenshots, scenario_dir=scenario_dir, fullscreen=args.fullscreen, sound=not args.no_sound,
         speed=speed, replications=args.replays, db=Path(args.db).expanduser() if args.db else None,
         export_dir=Path(args.export_dir).expanduser() if args.export_dir else None, session_name=args.session,
-        trainee_name=args.trainee, resume=args.resume,
+        trainee_name=args.trainee, resume=args.resume, join=args.join, console=args.console, code=args.code,
     ), args.font

@@ -7,7 +7,9 @@ reports back from the server and replays them with the room's seed before playin
 """
 from __future__ import annotations
 
+import math
 import time
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from sim import Model, Scenario, UserError
@@ -17,7 +19,7 @@ from ..recording import bilingual
 from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, scored_kpis, timed_out, turn_score
 from ..session import Session
 
-PROGRESS_INTERVAL_S = 0.5  # how often the board hears where a trainee is (wall-clock seconds)
+PROGRESS_INTERVAL_S = 1.0  # how often the board hears where a trainee is (wall-clock seconds)
 COMPARED_POLICIES = (("expert", "expert"), ("standard", "standard_process"))
 
 Send = Callable[[dict[str, Any]], Any]
@@ -26,7 +28,10 @@ Send = Callable[[dict[str, Any]], Any]
 class ClassroomPlay:
     """One trainee's run: a game session whose clock the room's phase drives, reporting to the server."""
 
-    def __init__(self, scenario: Scenario, welcome: dict[str, Any], send: Send, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, scenario: Scenario, welcome: dict[str, Any], send: Send, clock: Callable[[], float] = time.monotonic,
+                 unsent: list[dict[str, Any]] = ()):
+        """``unsent`` are reports a previous run of this game made but the server never acknowledged (kept in
+        the link's outbox file): they are replayed after the server's, since they happened after them."""
         if welcome["scenario"] != scenario.name:
             raise UserError(f"The classroom plays {welcome['scenario']!r}, but the scenario given is {scenario.name!r}.")
         self.scenario = scenario
@@ -37,19 +42,29 @@ class ClassroomPlay:
         self.phase = welcome["phase"]
         self.timer = welcome["timer"]
         self.revealed_board: dict[str, Any] | None = None
+        self.trainee = SimpleNamespace(name=welcome.get("name", ""))  # what the play and debrief screens show
+        self.error: str | None = None  # a recorder's problem to show; the classroom's are shown by its screens
         self.applied: set[int] = set()
         self.finished_score: float | None = welcome.get("score") if welcome.get("finished") else None
+        self.score = self.finished_score
         self._clock = clock
         self._last_progress = float("-inf")
         self._replaying = False
         self.shadows = self._policy_runs()
         self._thrown = {int(i["seq"]): i for i in welcome.get("injects", [])}
-        self._replay(welcome.get("played", []))
+        played = list(welcome.get("played", []))
+        known = {item.get("id") for item in played}
+        played += [{"kind": m["body"]["kind"], "minute": m["minute"], "id": m["id"], **m["body"]} for m in unsent
+                   if m.get("type") == "report" and m["id"] not in known
+                   and m["body"]["kind"] in ("decision", "action", "inject")]
+        self._replay(played)
         self.receive(welcome)
 
     # -- the room -------------------------------------------------------------------------------
-    def receive(self, message: dict[str, Any]) -> None:
-        """React to a message from the server: the room's phase and timers, an inject, the revealed board."""
+    def receive(self, message: dict[str, Any]):
+        """React to a message from the server: the room's phase and timers, an inject, the revealed board.
+
+        Returns what an inject made happen in the run, if anything (for the play screen)."""
         kind = message.get("type")
         if kind in ("welcome", "state"):
             self.phase = message.get("phase", self.phase)
@@ -59,20 +74,27 @@ class ClassroomPlay:
             if self.phase == "ended":
                 self.finish()
         elif kind == "inject":
-            self.apply_inject(message)
+            return self.apply_inject(message)
         elif kind == "board":
             self.revealed_board = message
+        return None
 
-    def apply_inject(self, thrown: dict[str, Any]) -> None:
-        """Apply the trainer's inject number ``seq`` once, now, and tell the server at which minute."""
+    def apply_inject(self, thrown: dict[str, Any]):
+        """Apply the trainer's inject number ``seq`` once, now, and tell the server at which minute.
+
+        Returns what happened in the trainee's run (for the play screen to show), or None.
+        """
         seq = int(thrown["seq"])
         if seq in self.applied or self.done:
-            return
+            return None
         self.applied.add(seq)
-        for run in [self.session.run, *self.shadows.values()]:
+        self._thrown[seq] = thrown
+        happening = _throw(self.session.run, thrown)
+        for run in self.shadows.values():
             _throw(run, thrown)
         if not self._replaying:
             self._report("inject", seq=seq)
+        return happening
 
     @property
     def running(self) -> bool:
@@ -90,18 +112,23 @@ class ClassroomPlay:
 
     # -- playing --------------------------------------------------------------------------------
     def tick(self, real_seconds: float, speed: float = 1.0) -> list:
-        """Advance the run while the room is running; report progress now and then; finish at the end."""
+        """Advance the run while the room is running, then :meth:`keep_up` (headless play)."""
         happened = []
         if self.running and self.session.run.pending is None:
             minutes = real_seconds * self.scenario.exercise.time_scale * speed
             happened = self.session.run.advance(self.session.now + minutes)
-            for run in self.shadows.values():
-                run.advance(self.session.now)
+        self.keep_up()
+        return happened
+
+    def keep_up(self) -> None:
+        """After the run moved on: bring the policies' runs to the same minute, report progress now and then,
+        and finish once the run is over."""
+        for run in self.shadows.values():
+            run.advance(self.session.now)
         if self.session.over and not self.done:
             self.finish()
         elif not self.done and self._clock() - self._last_progress >= PROGRESS_INTERVAL_S:
             self.report_progress()
-        return happened
 
     def choose(self, choice_id: str, timed_out: bool = False):
         return self.session.choose(choice_id, timed_out=timed_out)
@@ -112,9 +139,15 @@ class ClassroomPlay:
     def live_kpis(self) -> tuple[dict[str, float], float | None]:
         """The run's KPIs so far and its provisional score against the policies at the same minute."""
         mine = self.session.model.kpis()
-        theirs = {key: run.model.kpis() for key, run in self.shadows.items()}
-        score = turn_score(mine, theirs.get("expert"), theirs.get("standard"), scored_kpis(self.scenario)) if theirs else None
-        return recorded_kpis(mine, scored_kpis(self.scenario)), score
+        scored = scored_kpis(self.scenario)
+        if not self.shadows:
+            return recorded_kpis(mine, scored), None
+        expert, standard = (self.shadows[key].model.kpis() for key in ("expert", "standard"))
+        # Many outcomes exist only once customers have left (a flight's passengers leave at the end):
+        # until a scored KPI is measured for all three runs, and tells them apart, there is no score yet.
+        usable = tuple(name for name in scored if all(_measured(kpis.get(name)) for kpis in (mine, expert, standard))
+                       and expert[name] != standard[name])
+        return recorded_kpis(mine, scored), turn_score(mine, expert, standard, usable) if usable else None
 
     def report_progress(self) -> None:
         self._last_progress = self._clock()
@@ -122,8 +155,11 @@ class ClassroomPlay:
         self._report("progress", decisions=len(self.session.run.records), kpis=kpis, score=score,
                      waiting=self.session.run.pending is not None)
 
-    def finish(self) -> float:
-        """End the run (unanswered decisions take their default), score it and report it (once)."""
+    def finish(self, session=None, kpis=None) -> float:
+        """End the run (unanswered decisions take their default), score it and report it (once).
+
+        (The debrief calls it as it calls a recorder's ``finish``; the classroom scores the run itself.)
+        """
         if self.done:
             return self.finished_score
         you = self.session.finish()
@@ -133,8 +169,7 @@ class ClassroomPlay:
             kpis[key] = run.model.run()
         scored = scored_kpis(self.scenario)
         score = turn_score(you, kpis.get("expert"), kpis.get("standard"), scored)
-        self.finished_score = score
-        self.final_kpis = kpis
+        self.finished_score = self.score = score
         self._report("finish", score=min(score, SCORE_MAX), kpis=recorded_kpis(you, scored))
         return score
 
@@ -196,10 +231,13 @@ class ClassroomPlay:
                 _throw(run, thrown)
 
 
-def _throw(run: ExerciseRun, thrown: dict[str, Any]) -> None:
+def _measured(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _throw(run: ExerciseRun, thrown: dict[str, Any]):
     if thrown.get("inject"):
-        run.throw(thrown["inject"])
-    else:
-        disruption = thrown.get("disruption") or {}
-        run.disrupt(disruption.get("category", "delivery_system"), disruption.get("severity", "major"),
-                    disruption.get("segment"))
+        return run.throw(thrown["inject"])
+    disruption = thrown.get("disruption") or {}
+    return run.disrupt(disruption.get("category", "delivery_system"), disruption.get("severity", "major"),
+                       disruption.get("segment"))

@@ -85,7 +85,7 @@ class DebriefScene(Scene):
         from ..session import Session
         session = Session(self.session.scenario, seed=self.session.seed, autoplay=autoplay, speed=self.app.options.speed)
         recorder = self.session.recorder
-        if recorded and recorder is not None:  # the trainee's next attempt is recorded too
+        if recorded and isinstance(recorder, TurnRecorder):  # the trainee's next attempt is recorded too
             try:
                 TurnRecorder.start(TurnPlan(recorder.records, recorder.trainee, recorder.turn.scenario_id), session)
             except RecordsError as exc:

@@ -22,14 +22,16 @@ class DialogScene(Scene):
     name = "dialog"
     overlay = True
 
-    def __init__(self, app, session: Session, on_close: Callable[[str, bool], None]):
+    def __init__(self, app, session: Session, on_close: Callable[[str, bool], None], seconds: float | None = -1.0):
+        """``seconds`` is the time to answer (None: no timer; by default the decision point's own timer)."""
         super().__init__(app)
         self.session = session
         self.run = session.run
         self.decision = session.run.pending
         self.customer = session.run.pending_customer
         self.on_close = on_close
-        self.left = self.decision.timer_s
+        self.seconds = self.decision.timer_s if seconds == -1.0 else seconds
+        self.left = self.seconds
         self.choice = None
         self.record = None
         self.answered_at = 0.0
@@ -95,7 +97,7 @@ class DialogScene(Scene):
         super().update(dt)
         if self.session.autoplay is not None:
             self._autoplay()
-        if self.choice is None:
+        if self.choice is None and self.seconds is not None:
             self.left -= dt
             if self.left <= 0:
                 self.answer(self.decision.default, timed_out=True)
@@ -139,11 +141,12 @@ class DialogScene(Scene):
         fonts = self.app.fonts
         x, width = PANEL.left + 32, PANEL.width - 64
         draw_text(surface, fonts, self.app.local(self.decision.title), (x, PANEL.top + 20), theme.H2, theme.ACCENT, bold=True)
-        share = max(0.0, self.left / self.decision.timer_s)
-        colour = theme.GOOD if share > 0.5 else theme.WARN if share > 0.2 else theme.BAD
-        draw_bar(surface, pygame.Rect(PANEL.right - 252, PANEL.top + 30, 160, 12), share, colour)
-        draw_text(surface, fonts, self.t("dialog.time_left", seconds=max(0, int(self.left + 0.99))), (PANEL.right - 32, PANEL.top + 36),
-                  theme.SMALL, colour, bold=True, anchor="midright")
+        if self.seconds is not None:
+            share = max(0.0, self.left / self.seconds)
+            colour = theme.GOOD if share > 0.5 else theme.WARN if share > 0.2 else theme.BAD
+            draw_bar(surface, pygame.Rect(PANEL.right - 252, PANEL.top + 30, 160, 12), share, colour)
+            draw_text(surface, fonts, self.t("dialog.time_left", seconds=max(0, int(self.left + 0.99))),
+                      (PANEL.right - 32, PANEL.top + 36), theme.SMALL, colour, bold=True, anchor="midright")
         y = PANEL.top + 20 + fonts.line_height(theme.H2) + 8
         mood = self.run.mood_of(self.customer)
         name = self.t("dialog.says", name=self._speaker())

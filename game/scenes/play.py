@@ -207,7 +207,12 @@ class PlayScene(Scene):
 
     def _open_dialog(self) -> None:
         self.app.sounds.play("decision")
-        self.app.push(make_scene("dialog", self.app, self.session, on_close=self._after_dialog))
+        self.app.push(make_scene("dialog", self.app, self.session, on_close=self._after_dialog,
+                                 seconds=self.decision_seconds(self.session.run.pending)))
+
+    def decision_seconds(self, decision) -> float | None:
+        """How long the trainee has to answer (None: no timer)."""
+        return decision.timer_s
 
     def _after_dialog(self, text: str, good: bool) -> None:
         self._say(text, theme.GOOD if good else theme.BAD)

@@ -5,7 +5,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +12,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from trainer.classroom.records import ClassroomRecords
+
+from .conftest import ThreadedServer
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -48,23 +49,6 @@ def near_miss(draw) -> dict:
 
 MESSAGES = (near_miss().map(json.dumps) | JSON.map(json.dumps) | st.text(max_size=200)
             | st.binary(max_size=200) | st.just("{" * 5000))
-
-
-class ThreadedServer:
-    """The classroom server on its own thread and event loop, so a plain (blocking) test can talk to it."""
-
-    def __init__(self, room):
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.server = room.server()
-        self.port = asyncio.run_coroutine_threadsafe(self.server.start("127.0.0.1", 0), self.loop).result(10)
-        self.url = f"ws://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
 
 
 class _Errors(logging.Handler):

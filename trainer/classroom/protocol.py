@@ -10,6 +10,7 @@ acknowledged, and nothing is recorded twice.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated, Any, Literal, Union
 
@@ -171,3 +172,8 @@ def encode(message: dict[str, Any] | BaseModel) -> str:
     if isinstance(message, BaseModel):
         return message.model_dump_json(exclude_none=True)
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def scenario_digest(text: str) -> str:
+    """A short fingerprint of a scenario file, so a trainee with a different file is told before playing."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

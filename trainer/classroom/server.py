@@ -11,7 +11,6 @@ loop never waits on the disk and a slow disk cannot reorder a trainee's decision
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import time
@@ -30,7 +29,7 @@ from ..store import TrainerRecords
 from .board import Board
 from .limits import Limits, RateLimiter
 from .page import board_page
-from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming
+from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming, scenario_digest
 from .records import Classroom, ClassroomRecords, Member, console_sender
 from .writer import RecordsWriter
 
@@ -71,11 +70,6 @@ class ScenarioFacts:
             injects=tuple(i.id for i in exercise.injects),
             key_kpis=tuple(k.kpi for k in (getattr(scenario.meta, "key_kpis", None) or ())),
         )
-
-
-def scenario_digest(text: str) -> str:
-    """A short fingerprint of a scenario file, so a trainee with a different file is told before playing."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class ClassroomServer:
