@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=_port, default=8765, metavar="N", help="port to listen on (default 8765)")
     sub.add_argument("--max-connections", type=_positive_int, default=200, metavar="N",
                      help="trainees and consoles at once (default 200)")
+
+    sub = command("classroom-debrief", _classroom_debrief, "how a classroom answered each decision, best and worst runs")
+    sub.add_argument("session", help="session number or exact name")
+    sub.add_argument("--scenario", metavar="ID", help="the classroom of this scenario (default: the latest)")
+    sub.add_argument("--names", action="store_true", help="show who gave each answer (anonymised by default)")
+    sub.add_argument("--csv", type=Path, metavar="FILE", help="one row per decision point and answer")
+    sub.add_argument("--png", type=Path, metavar="FILE", help="the answers as a picture")
+    sub.add_argument("--html", type=Path, metavar="FILE", help="the whole debrief as one web page")
+    _add_lang(sub)
     return parser
 
 
@@ -324,3 +333,25 @@ def _serve(args: argparse.Namespace, out: Console) -> None:
     with _open(args) as records:
         serve(records, args.session, scenario_id=args.scenario, scenario_file=args.scenario_file, seed=args.seed,
               host=args.host, port=args.port, limits=Limits(max_connections=args.max_connections), say=say)
+
+
+def _classroom_debrief(args: argparse.Namespace, out: Console) -> None:
+    from .classroom.debrief import build_group_debrief, debrief_html, debrief_png, debrief_table, latest_classroom
+    from .export import csv_text
+
+    with _open(args) as records:
+        session = records.find_session(args.session)
+        debrief = build_group_debrief(records, latest_classroom(records, session, args.scenario), names=args.names)
+        png = debrief_png(debrief, args.lang) if args.png or args.html else None
+        outputs = [(args.csv, csv_text(*debrief_table(debrief, args.lang)) if args.csv else None), (args.png, png),
+                   (args.html, debrief_html(debrief, args.lang, png) if args.html else None)]
+        _write_outputs(records, out, outputs)
+    out.print(Text(f"{session.name}: {debrief.classroom.scenario_id}, {debrief.trainees} trainees, "
+                   f"{debrief.finished} finished"))
+    for decision, answers in debrief.answers.items():
+        table = Table("Answer", "Trainees", "Mistake", "Mood change", "Mean score", title=Text(decision))
+        for a in answers:
+            table.add_row(Text(a.text(args.lang)), str(a.times), "yes" if a.mistake else "",
+                          "" if a.mood_change is None else f"{a.mood_change:+.2f}",
+                          "" if a.mean_score is None else f"{a.mean_score:.0f}")
+        out.print(table)
