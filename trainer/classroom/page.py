@@ -45,6 +45,7 @@ function chart(history) {
     const t0 = pts[0][0], t1 = Math.max(pts[pts.length - 1][0], t0 + 1);
     const xy = pts.map(p => [pad + (p[0] - t0) / (t1 - t0) * (w - pad - 8), h - pad - p[1] / 100 * (h - 2 * pad)]);
     body += `<polyline fill="none" stroke="#58a6ff" stroke-width="3" points="${xy.map(p => p.join(",")).join(" ")}"/>`;
+    body += xy.map(p => `<circle cx="${p[0]}" cy="${p[1]}" r="3" fill="#58a6ff"/>`).join("");
     const last = xy[xy.length - 1];
     body += `<text x="${Math.min(last[0] + 6, w - 40)}" y="${last[1] - 6}" fill="#e8ecf2" font-size="14">${fmt(pts[pts.length - 1][1])}</text>`;
   }
