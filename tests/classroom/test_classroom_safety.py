@@ -178,3 +178,35 @@ def test_the_projector_page_needs_the_console_code(room):
     assert "Classroom test" in page.text and "/board.json" in page.text
     board = data.json()
     assert board["session"] == "Classroom test" and board["phase"] == "lobby" and board["trainees"] == []
+
+
+def test_a_trainee_sees_the_group_only_once_the_trainer_reveals_it(room):
+    async def boards_within(ws, seconds: float) -> list[dict]:
+        found = []
+        try:
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), seconds))
+                if message["type"] == "board":
+                    found.append(message)
+        except TimeoutError:
+            return found
+
+    async def body(server, url):
+        async with connect(url) as ana, connect(url) as bo, connect(url) as console:
+            await ana.send(_hello(room.classroom.join_code, "Ana", client="a"))
+            await bo.send(_hello(room.classroom.join_code, "Bo", client="b"))
+            await console.send(_hello(room.classroom.console_code, None, role="console", client="c"))
+            await _answer(ana), await _answer(bo), await _answer(console)
+            await bo.send(_report("b1"))
+            before = await boards_within(ana, 0.8)
+            await console.send(json.dumps({"type": "command", "id": "r1", "action": "reveal"}))
+            anonymised = await boards_within(ana, 0.8)
+            await console.send(json.dumps({"type": "command", "id": "r2", "action": "reveal", "names": True}))
+            named = await boards_within(ana, 0.8)
+        return before, anonymised, named
+
+    before, anonymised, named = asyncio.run(_with_server(room, body))
+    assert before == []
+    lines = anonymised[-1]["trainees"]
+    assert {line["name"] for line in lines} == {"Ana", "#2"} and [line["me"] for line in lines if line["name"] == "Ana"] == [True]
+    assert {line["name"] for line in named[-1]["trainees"]} == {"Ana", "Bo"}

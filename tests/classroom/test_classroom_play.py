@@ -1,0 +1,64 @@
+"""A trainee's run in a classroom: the room's phase drives it, and a restarted game rebuilds it exactly."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from game.classroom.play import ClassroomPlay
+from game.classroom.scripted import scripted_answer
+
+
+def _welcome(scenario, **changes) -> dict:
+    return {"type": "welcome", "name": "Ana", "scenario": scenario.name, "seed": 5, "phase": "running",
+            "timer": "scenario", "injects": [], "played": [], "finished": False, "score": None, **changes}
+
+
+def _play_until(play: ClassroomPlay, minute: float, rng: random.Random) -> None:
+    while play.session.now < minute and not play.done:
+        pending = play.session.run.pending
+        if pending is not None:
+            play.choose(scripted_answer(play.scenario, pending, "random", rng))
+        play.tick(0.5, speed=4)
+
+
+def test_a_restarted_game_rebuilds_its_run_from_what_the_server_kept(room):
+    sent: list[dict] = []
+    first = ClassroomPlay(room.scenario, _welcome(room.scenario), sent.append)
+    rng = random.Random(1)
+    _play_until(first, 150, rng)
+    first.receive({"type": "inject", "seq": 1, "inject": "turbulence"})
+    first.receive({"type": "inject", "seq": 1, "inject": "turbulence"})  # the same inject twice: applied once
+    _play_until(first, 300, rng)
+    assert len(first.session.run.records) >= 2
+
+    reports = [m for m in sent if m["body"]["kind"] in ("decision", "action", "inject")]
+    server_kept, unsent = reports[:-1], reports[-1:]  # the last report never reached the server
+    played = [{"kind": m["body"]["kind"], "minute": m["minute"], "id": str(i), **m["body"]}
+              for i, m in enumerate(server_kept)]
+    again_sent: list[dict] = []
+    again = ClassroomPlay(room.scenario, _welcome(room.scenario, played=played,
+                                                  injects=[{"seq": 1, "inject": "turbulence"}]),
+                          again_sent.append, unsent=[{"type": "report", "id": "u", **m} for m in unsent])
+    again.session.run.advance(first.session.now)
+    assert [(r.decision, r.choice, r.time) for r in again.session.run.records] == [
+        (r.decision, r.choice, r.time) for r in first.session.run.records]
+    assert again.session.model.kpis() == first.session.model.kpis()
+    assert again.applied == {1}
+    assert [m for m in again_sent if m["body"]["kind"] != "progress"] == []  # nothing is reported twice
+
+
+def test_the_room_holds_the_clock_and_ends_the_run(room):
+    sent: list[dict] = []
+    play = ClassroomPlay(room.scenario, _welcome(room.scenario, phase="lobby", timer="off"), sent.append)
+    start = play.session.now
+    play.tick(5, speed=4)
+    assert play.session.now == start and play.decision_seconds(room.scenario.exercise.decisions[0]) is None
+    play.receive({"type": "state", "phase": "running", "timer": 12.5})
+    assert play.decision_seconds(room.scenario.exercise.decisions[0]) == 12.5
+    play.tick(5, speed=4)
+    assert play.session.now > start
+    play.receive({"type": "state", "phase": "ended", "timer": 12.5})
+    assert play.done and 0 <= play.finished_score <= 100
+    finish = [m for m in sent if m["body"]["kind"] == "finish"]
+    assert len(finish) == 1 and finish[0]["body"]["score"] == pytest.approx(play.finished_score)
