@@ -9,6 +9,7 @@ from .. import theme
 from ..catalog import find
 from ..classroom.connect import join_link, outbox_path, server_url
 from ..classroom.play import ClassroomPlay
+from ..classroom.room import Room
 from ..textfield import TextField
 from ..widgets import draw_wrapped
 from .registry import make_scene
@@ -104,7 +105,7 @@ class ClassroomJoinScene(TrainerScene):
         if play is None:
             link.close()
             return
-        self.app.replace(make_scene("classroom_play", self.app, play, link))
+        self.app.replace(make_scene("play", self.app, play.session, room=Room(play, link)))
 
     def _close_link(self) -> None:
         if self.link is not None:

@@ -33,6 +33,7 @@ BANNER_S = 7.0
 END_CONFIRM_S = 4.0
 SPEED_KEYS = {pygame.K_0: 0, pygame.K_1: 1, pygame.K_2: 2, pygame.K_3: 4, pygame.K_4: 4}
 VERB_TOP = 300  # y of the first action button in the sidebar
+ROOM_STATUS = pygame.Rect(340, 54, 600, 40)  # a classroom's line over the venue (waiting, paused, offline)
 KNOWN_STATES = {"queueing", "in_service", "awaiting_recovery", "recovering", "left", "abandoned"}
 
 
@@ -41,9 +42,11 @@ class PlayScene(Scene):
 
     name = "play"
 
-    def __init__(self, app, session: Session):
+    def __init__(self, app, session: Session, room=None):
+        """``room``: a :class:`game.classroom.room.Room` when the run is part of a classroom."""
         super().__init__(app)
         self.session = session
+        self.room = room
         scenario, exercise = session.scenario, session.exercise
         self.view = Viewport(VENUE_RECT)
         self.layout_spec = exercise.layout
@@ -154,6 +157,8 @@ class PlayScene(Scene):
     # -- frame ----------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         super().update(dt)
+        if self.room is not None:
+            self.room.before_update(self)
         self.end_confirm = max(0.0, self.end_confirm - dt)
         for happening in self.session.tick(dt):
             self._on_happening(happening)
@@ -174,6 +179,8 @@ class PlayScene(Scene):
         if recorder is not None and recorder.error and recorder.error != self.record_error_shown:
             self.record_error_shown = recorder.error
             self._say(self.t("play.not_recorded", problem=recorder.error), theme.BAD)
+        if self.room is not None:
+            self.room.after_update()
         if self.session.run.pending is not None and self.app.top is self:
             self._open_dialog()
         elif self.session.over:
@@ -211,8 +218,16 @@ class PlayScene(Scene):
                                  seconds=self.decision_seconds(self.session.run.pending)))
 
     def decision_seconds(self, decision) -> float | None:
-        """How long the trainee has to answer (None: no timer)."""
-        return decision.timer_s
+        """How long the trainee has to answer (None: no timer): the scenario's timer, or the classroom's."""
+        return self.room.decision_seconds(decision) if self.room is not None else decision.timer_s
+
+    def show_happening(self, happening: Happening) -> None:
+        """Show something that happened outside the scene's own clock (a trainer's inject)."""
+        self._on_happening(happening)
+
+    def notify(self, text: str, bad: bool = False) -> None:
+        """A line in the ticker."""
+        self._say(text, theme.BAD if bad else theme.TEXT)
 
     def _after_dialog(self, text: str, good: bool) -> None:
         self._say(text, theme.GOOD if good else theme.BAD)
@@ -284,6 +299,10 @@ class PlayScene(Scene):
         if self.banner is not None:
             self._draw_cue(surface)
         self.buttons.draw(surface, self.app.fonts)
+        status = self.room.status(self.t) if self.room is not None else ""
+        if status:
+            draw_panel(surface, ROOM_STATUS, theme.PANEL_LIGHT)
+            draw_text(surface, self.app.fonts, status, ROOM_STATUS.center, theme.BODY, theme.WARN, bold=True, anchor="center")
 
     def _draw_cue(self, surface: pygame.Surface) -> None:
         """The inject's banner over the ticker, and a pulsing frame round the venue while it is new."""

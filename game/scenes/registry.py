@@ -23,7 +23,6 @@ SCENES = {
     "trainer_scoreboard": "trainer_scoreboard:ScoreboardScene",
     "trainer_debrief": "trainer_debrief:RecordDebriefScene",
     "classroom_join": "classroom_join:ClassroomJoinScene",
-    "classroom_play": "classroom_play:ClassroomPlayScene",
     "classroom_console": "classroom_console:ClassroomConsoleScene",
 }
 

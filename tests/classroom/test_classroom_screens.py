@@ -60,15 +60,16 @@ def test_a_trainee_joins_plays_and_the_console_runs_the_room(room, tmp_path, lan
         _shot(console_app, tmp_path, f"console-lobby-{lang}")
 
         trainee_app.reset(make_scene("classroom_join", trainee_app, address, room.classroom.join_code.lower(), "Ana Lima"))
-        _frames_until(trainee_app, lambda: trainee_app.top.name == "classroom_play")
+        _frames_until(trainee_app, lambda: trainee_app.top.name == "play")
         play_scene = trainee_app.top
-        assert play_scene.status() == play_scene.t("classroom.lobby")
+        room_play = play_scene.room
+        assert room_play.status(play_scene.t) == play_scene.t("classroom.lobby")
         trainee_app.step(0.5)
         minute = play_scene.session.now
         assert play_scene.session.speed == 0  # the lobby holds the clock
 
         console.buttons.get("start").action()
-        _frames_until(trainee_app, lambda: play_scene.play.phase == "running")
+        _frames_until(trainee_app, lambda: room_play.play.phase == "running")
         for _ in range(40):
             trainee_app.step(0.25)
             if trainee_app.top is not play_scene:  # a decision point opened: answer it with the first choice
@@ -78,22 +79,23 @@ def test_a_trainee_joins_plays_and_the_console_runs_the_room(room, tmp_path, lan
         assert play_scene.session.now > minute
         _frames_until(console_app, lambda: console.buttons.get(f"inject:{room.facts.injects[1]}") is not None)
         console.buttons.get(f"inject:{room.facts.injects[1]}").action()
-        _frames_until(trainee_app, lambda: play_scene.play.applied == {1})
+        _frames_until(trainee_app, lambda: room_play.play.applied == {1})
         _frames_until(console_app, lambda: console.board["trainees"] and console.board["trainees"][0]["minute"] > 0)
         _shot(trainee_app, tmp_path, f"play-{lang}")
         _shot(console_app, tmp_path, f"console-running-{lang}")
 
         console.buttons.get("end").action()
         console.buttons.get("end").action()  # the second press confirms
-        _frames_until(trainee_app, lambda: play_scene.play.done and play_scene.link.link.unacknowledged == 0)
+        _frames_until(trainee_app, lambda: room_play.play.done and room_play.link.link.unacknowledged == 0)
         _frames_until(console_app, lambda: console.board["finished"] == 1)
         _shot(console_app, tmp_path, f"console-ended-{lang}")
     finally:
         for app in (console_app, trainee_app):
             for scene in app.stack:
-                link = getattr(scene, "link", None)
-                if link is not None:
-                    link.close()
+                for holder in (scene, getattr(scene, "room", None)):
+                    link = getattr(holder, "link", None)
+                    if link is not None:
+                        link.close()
             app.close()
         served.stop()
 
