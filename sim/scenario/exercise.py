@@ -42,7 +42,7 @@ Lesson = Literal[
 Flag = Literal["forbidden_phrase", "blame_shifting", "rules", "deflection", "empty_promise", "silence"]
 """Marks of a tempting bad response, shown in the debrief."""
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete"]
 Target = Literal["customer", "segment", "everyone", "staff"]
 
 X = Annotated[float, Field(ge=0, le=LOGICAL_WIDTH)]
@@ -158,7 +158,7 @@ class ActionSpec(StrictModel):
     actions: list[str] = Field(default_factory=list, description="recover: keys of recovery.actions")
     role: str | None = None
     to_role: str | None = None
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Annotated[int, Field(ge=1, le=10_000)] = Field(1, description="reassign: staff moved; spawn: customers arriving")
     escalate: bool = False
     category: Literal["delivery_system", "customer_needs", "employee_action"] = "delivery_system"
     severity: Literal["minor", "major", "critical"] = "minor"
