@@ -182,6 +182,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     policy = f", policy {args.policy}" if args.policy else ""
     print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis)
     print_precision(result.precision, result.imprecise, args.max_replications)
+    passed_on = result.kpis.get("escalations_passed_on", {}).get("mean") or 0.0
+    if passed_on > 0:
+        print(f"warning: {passed_on:.3g} escalated case(s) per run reached a level of recovery.escalation with no one "
+              "on duty and went on to the next level; put someone on duty at every level, or drop the level", file=sys.stderr)
     if args.json:
         write_json(args.json, without_nan({
             "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,
