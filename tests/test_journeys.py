@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from sim import load_scenario_text, run_once
-from sim.queueing_theory import erlang_c
+from sim.experiments.queueing_theory import erlang_c
 from sim.scenario.journeys import expected_visits
-from sim.statistics import confidence_interval
+from sim.experiments.statistics import confidence_interval
 from tests.test_against_ciw import welch_interval
 
 REPLICATIONS = 20

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from sim import Model, load_scenario, load_scenario_text, run_once
-from sim.actions import Action
-from sim.events import EventKind
-from sim.statistics import confidence_interval
+from sim.model.actions import Action
+from sim.model.events import EventKind
+from sim.experiments.statistics import confidence_interval
 
 from tests.conftest import queue_scenario_dict
 
