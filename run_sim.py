@@ -132,11 +132,18 @@ def load(path: str | None, overrides: Sequence[str] = ()):
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim import ScenarioError, load_scenario
 
+    from sim.scenario.bilingual import untranslated_texts
+
     failed = 0
     for path in args.files:
         try:
-            load_scenario(path)
+            scenario = load_scenario(path)
             print(f"{path}: ok")
+            missing = untranslated_texts(scenario)
+            if missing:
+                shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+                print(f"{path}: note: {len(missing)} player-facing text(s) have no Chinese version, which the scenario "
+                      f"library requires (write them as {{en: ..., zh: ...}}): {shown}", file=sys.stderr)
         except ScenarioError as exc:
             failed += 1
             print(exc.message, file=sys.stderr)
