@@ -1,4 +1,4 @@
-"""Journeys through several stations agree with Ciw and with Jackson-network theory."""
+"""Journeys through several stations agree with Ciw (a peer queueing library) and with open-Jackson-network theory."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -6,33 +6,44 @@ from collections import defaultdict
 import ciw
 import numpy as np
 import pytest
-import yaml
 
-from sim import load_scenario_text, run_once
+from sim import run_once
 from sim.experiments.queueing_theory import erlang_c
+from sim.experiments.statistics import confidence_interval, welch_interval
 from sim.scenario.journeys import expected_visits
-from sim.experiments.statistics import confidence_interval
-from tests.test_against_ciw import welch_interval
 
 REPLICATIONS = 20
 
+TANDEM = [("registration", 2, 2.0), ("pharmacy", 1, 0.8)]
+FEEDBACK = [("desk", 2, 2.4), ("lab", 1, 1.8)]
+FEEDBACK_ROUTING = [[0.2, 0.6], [0.1, 0.0]]  # desk: again 20 %, to the lab 60 %; lab: back to the desk 10 %
 
-def network_scenario(arrivals: float, stations: list[tuple[str, int, float]], routing: list[list[float]] | None,
-                     minutes: float, warmup: float) -> str:
-    """A journey over ``stations`` (name, servers, mean service); ``routing[i][j]``: chance to go from i to j."""
-    journey = []
-    for i, (name, _, mean) in enumerate(stations):
-        step = {"station": name, "time": {"dist": "exponential", "mean": mean}}
-        if routing is not None:
-            step["next"] = {stations[j][0]: p for j, p in enumerate(routing[i]) if p > 0}
-        journey.append(step)
-    data = {
-        "meta": {"title": "network"},
-        "operation": {"duration_min": minutes, "warmup_min": warmup},
-        "segments": {"customer": {"arrivals_per_hour": arrivals * 60, "journey": journey}},
-        "staff": {name: {"count": servers} for name, servers, _ in stations},
-    }
-    return load_scenario_text(yaml.safe_dump(data), "network.yaml")
+
+@pytest.mark.parametrize("stations,routing", [(TANDEM, None), (FEEDBACK, FEEDBACK_ROUTING)], ids=["tandem", "feedback"])
+def test_open_jackson_network_time_in_system(make_network, stations, routing):
+    """Mean time in system = sum over stations of visits x the M/M/c sojourn at the station's total arrival rate."""
+    arrivals, minutes, warmup = 0.5 if routing else 0.8, 20_000.0, 2_000.0
+    scenario = make_network(arrivals, stations, routing, minutes, warmup)
+    visits = expected_visits(scenario.segments["customer"].steps)
+    runs = [run_once(scenario, 29, r) for r in range(REPLICATIONS)]
+    expected = 0.0
+    for name, servers, mean in stations:
+        rate = arrivals * visits[name]
+        station = erlang_c(rate, 1 / mean, servers)
+        sojourn = station.mean_wait + mean
+        expected += visits[name] * sojourn
+        _, low, high = confidence_interval(run[f"station.{name}.mean_wait_min"] for run in runs)
+        assert low <= station.mean_wait <= high, f"{name}: Erlang C wait {station.mean_wait:.4f} outside [{low:.4f}, {high:.4f}]"
+    mean, low, high = confidence_interval(run["mean_time_in_system_min"] for run in runs)
+    assert low <= expected <= high, f"time in system: theory {expected:.4f} outside 95% CI [{low:.4f}, {high:.4f}] (mean {mean:.4f})"
+
+
+def test_traffic_equations_count_feedback(make_network):
+    scenario = make_network(0.5, FEEDBACK, FEEDBACK_ROUTING, 100.0, 0.0)
+    visits = expected_visits(scenario.segments["customer"].steps)
+    # desk: 1 + 0.2 desk + 0.1 lab; lab: 0.6 desk
+    assert visits["desk"] == pytest.approx(1 / 0.74)
+    assert visits["lab"] == pytest.approx(0.6 / 0.74)
 
 
 def ciw_network(arrivals: float, stations, routing, minutes: float, warmup: float, seed: int) -> dict[str, float]:
@@ -66,44 +77,12 @@ def ciw_network(arrivals: float, stations, routing, minutes: float, warmup: floa
     return result
 
 
-TANDEM = [("registration", 2, 2.0), ("pharmacy", 1, 0.8)]
-FEEDBACK = [("desk", 2, 2.4), ("lab", 1, 1.8)]
-FEEDBACK_ROUTING = [[0.2, 0.6], [0.1, 0.0]]  # desk: again 20 %, to the lab 60 %; lab: back to the desk 10 %
-
-
 @pytest.mark.parametrize("stations,routing", [(TANDEM, None), (FEEDBACK, FEEDBACK_ROUTING)], ids=["tandem", "feedback"])
-def test_journeys_agree_with_ciw(stations, routing):
+def test_journeys_agree_with_ciw(make_network, stations, routing):
     arrivals, minutes, warmup = 0.5 if routing else 0.8, 5_000.0, 750.0
-    scenario = network_scenario(arrivals, stations, routing, minutes, warmup)
+    scenario = make_network(arrivals, stations, routing, minutes, warmup)
     ours = [run_once(scenario, 17, r) for r in range(REPLICATIONS)]
     theirs = [ciw_network(arrivals, stations, routing, minutes, warmup, 500 + r) for r in range(REPLICATIONS)]
     for kpi in theirs[0]:
         low, high = welch_interval([run[kpi] for run in ours], [run[kpi] for run in theirs])
         assert low <= 0.0 <= high, f"{kpi}: model - Ciw difference interval [{low:.4f}, {high:.4f}] excludes 0"
-
-
-@pytest.mark.parametrize("stations,routing", [(TANDEM, None), (FEEDBACK, FEEDBACK_ROUTING)], ids=["tandem", "feedback"])
-def test_open_jackson_network_time_in_system(stations, routing):
-    """Mean time in system = sum over stations of visits x the M/M/c sojourn at the station's total arrival rate."""
-    arrivals, minutes, warmup = 0.5 if routing else 0.8, 20_000.0, 2_000.0
-    scenario = network_scenario(arrivals, stations, routing, minutes, warmup)
-    visits = expected_visits(scenario.segments["customer"].steps)
-    runs = [run_once(scenario, 29, r) for r in range(REPLICATIONS)]
-    expected = 0.0
-    for name, servers, mean in stations:
-        rate = arrivals * visits[name]
-        station = erlang_c(rate, 1 / mean, servers)
-        sojourn = station.mean_wait + mean
-        expected += visits[name] * sojourn
-        _, low, high = confidence_interval(run[f"station.{name}.mean_wait_min"] for run in runs)
-        assert low <= station.mean_wait <= high, f"{name}: Erlang C wait {station.mean_wait:.4f} outside [{low:.4f}, {high:.4f}]"
-    mean, low, high = confidence_interval(run["mean_time_in_system_min"] for run in runs)
-    assert low <= expected <= high, f"time in system: theory {expected:.4f} outside 95% CI [{low:.4f}, {high:.4f}] (mean {mean:.4f})"
-
-
-def test_traffic_equations_count_feedback():
-    scenario = network_scenario(0.5, FEEDBACK, FEEDBACK_ROUTING, 100.0, 0.0)
-    visits = expected_visits(scenario.segments["customer"].steps)
-    # desk: 1 + 0.2 desk + 0.1 lab; lab: 0.6 desk
-    assert visits["desk"] == pytest.approx(1 / 0.74)
-    assert visits["lab"] == pytest.approx(0.6 / 0.74)

@@ -12,7 +12,6 @@ from sim.model.actions import Action
 from sim.model.events import EventKind
 from sim.experiments.statistics import confidence_interval
 
-from tests.conftest import queue_scenario_dict
 
 HOSPITAL = Path(__file__).parent / "fixtures" / "hospital_outpatient.yaml"
 
@@ -28,10 +27,10 @@ def waits_by_customer(model: Model) -> dict[int, tuple[float, float, float]]:
     return {e.customer: (arrived[e.customer], e.time, e.detail["waited"]) for e in model.events if e.kind is EventKind.SERVICE_START}
 
 
-def test_an_outage_raises_the_waits_of_its_window_and_nothing_beyond_the_backlog():
+def test_an_outage_raises_the_waits_of_its_window_and_nothing_beyond_the_backlog(queue_data):
     """Half of four agents out for 30 minutes: the window's arrivals wait longer; later ones, after the
     backlog clears, wait exactly as they would have (common random numbers), and earlier ones are untouched."""
-    base = queue_scenario_dict(2.8, 1.0, 4, 360.0, warmup_share=0.0)  # utilisation 0.7
+    base = queue_data(2.8, 1.0, 4, 360.0, warmup_share=0.0)  # utilisation 0.7
     outage = dict(base, outages=[{"id": "system_down", "station": "agent", "at_min": 120, "lasts_min": 30, "share_out": 0.5}])
     plain, hit = from_data(base), from_data(outage)
     window, after, later = [], [], []
@@ -54,10 +53,10 @@ def test_an_outage_raises_the_waits_of_its_window_and_nothing_beyond_the_backlog
     assert low <= 0.0 <= high and abs(mean) < 0.05, f"waits an hour and a half after the outage moved by {mean:.3f} [{low:.3f}, {high:.3f}]"
 
 
-def test_an_outage_keeps_its_staff_out_whatever_the_staffing():
+def test_an_outage_keeps_its_staff_out_whatever_the_staffing(queue_data):
     """Staff out are taken from whoever is scheduled, so a larger head-count keeps the outage."""
     for count in (4, 8):
-        data = queue_scenario_dict(1.0, 1.0, count, 240.0, warmup_share=0.0)
+        data = queue_data(1.0, 1.0, count, 240.0, warmup_share=0.0)
         data["outages"] = [{"id": "sick", "station": "agent", "at_min": 60, "lasts_min": 60, "staff_out": 2, "slowdown": 2}]
         model = Model(from_data(data), seed=1)
         model.step_to(90)
@@ -103,8 +102,8 @@ def test_failure_types_happen_at_their_stations_at_their_rate():
 
 
 # -- escalation chains -------------------------------------------------------------------------------
-def chain_scenario(levels: list[dict], relations_count: int = 50) -> dict:
-    data = queue_scenario_dict(0.5, 1.0, 3, 480.0, warmup_share=0.0, failures={
+def chain_scenario(queue_data, levels: list[dict], relations_count: int = 50) -> dict:
+    data = queue_data(0.5, 1.0, 3, 480.0, warmup_share=0.0, failures={
         "categories": {"delivery_system": 0.3, "customer_needs": 0.0, "employee_action": 0.0},
         "severity_mix": {"minor": 0.0, "major": 1.0, "critical": 0.0}})
     data["staff"].update({"supervisor": {"count": 50}, "relations": {"count": relations_count}})
@@ -114,21 +113,21 @@ def chain_scenario(levels: list[dict], relations_count: int = 50) -> dict:
     return data
 
 
-def test_an_escalation_chains_delays_add_up():
+def test_an_escalation_chains_delays_add_up(queue_data):
     levels = [{"role": "supervisor", "handover_min": 3, "delay_min": 10, "resolves": 0.0},
               {"role": "relations", "handover_min": 5, "delay_min": 60, "resolves": 0.0},
               {"delay_min": 1440}]
-    kpis = run_once(from_data(chain_scenario(levels)), 2, 0)
+    kpis = run_once(from_data(chain_scenario(queue_data, levels)), 2, 0)
     assert kpis["complaints"] > 10
     # front line writes it up (3); supervisor after 10 hears it (3) and explains it on (5); relations
     # after 60 hear it (5) and write it up for head office (3, the default); head office answers in a day
     assert kpis["mean_recovery_delay_min"] == pytest.approx(3 + 10 + 3 + 5 + 60 + 5 + 3 + 1440)
 
 
-def test_a_level_with_no_one_on_duty_passes_the_case_on_with_a_warning():
+def test_a_level_with_no_one_on_duty_passes_the_case_on_with_a_warning(queue_data):
     levels = [{"role": "supervisor", "handover_min": 3, "resolves": 1.0},
               {"role": "relations", "handover_min": 5, "delay_min": 60}]
-    data = chain_scenario(levels)
+    data = chain_scenario(queue_data, levels)
     data["staff"]["supervisor"] = {"count": 0}
     model = Model(from_data(data), seed=2)
     kpis = model.run()
@@ -139,8 +138,8 @@ def test_a_level_with_no_one_on_duty_passes_the_case_on_with_a_warning():
 
 
 # -- crowds and arrival profiles ---------------------------------------------------------------------
-def test_a_starting_queue_and_a_spawned_crowd_arrive_at_once():
-    data = queue_scenario_dict(0.0001, 5.0, 2, 120.0, warmup_share=0.0)
+def test_a_starting_queue_and_a_spawned_crowd_arrive_at_once(queue_data):
+    data = queue_data(0.0001, 5.0, 2, 120.0, warmup_share=0.0)
     data["segments"]["customer"]["starting_queue"] = 10
     model = Model(from_data(data), seed=1)
     assert len(model.present) == 10
@@ -150,8 +149,8 @@ def test_a_starting_queue_and_a_spawned_crowd_arrive_at_once():
     assert sum(c.state == "queueing" for c in model.present.values()) == 38
 
 
-def test_an_action_completes_the_service_it_interrupts():
-    data = queue_scenario_dict(0.0001, 60.0, 1, 120.0, warmup_share=0.0)
+def test_an_action_completes_the_service_it_interrupts(queue_data):
+    data = queue_data(0.0001, 60.0, 1, 120.0, warmup_share=0.0)
     data["segments"]["customer"]["starting_queue"] = 1
     model = Model(from_data(data), seed=1, record_events=True)
     model.step_to(1.0)
@@ -162,8 +161,8 @@ def test_an_action_completes_the_service_it_interrupts():
     assert customer.state == "left"
 
 
-def test_arrivals_by_half_hour_clock_peaks_and_mix():
-    data = queue_scenario_dict(0.5, 1.0, 20, 240.0, warmup_share=0.0)
+def test_arrivals_by_half_hour_clock_peaks_and_mix(queue_data):
+    data = queue_data(0.5, 1.0, 20, 240.0, warmup_share=0.0)
     data["operation"]["opens_at"] = "07:30"
     del data["segments"]["customer"]["arrivals_per_hour"]
     data["segments"]["vip"] = {"service": data["segments"]["customer"]["service"]}
@@ -195,3 +194,27 @@ def test_hospital_outage_pharmacy_and_escalation_show_in_the_kpis():
         model.run()
         handlers |= {e.detail["by"] for e in model.events if e.kind is EventKind.RECOVERY_ACTION and e.detail.get("escalated")}
     assert handlers == {"patient_relations", "head office"}
+
+
+def test_a_failure_on_the_way_is_complained_about_and_recovered_at_its_station(queue_data):
+    data = queue_data(0.5, 1.0, 3, 480.0, warmup_share=0.0)
+    data["segments"]["customer"] = {"arrivals_per_hour": 30, "journey": [
+        {"station": "desk", "time": {"dist": "exponential", "mean": 2}},
+        {"station": "cashier", "time": {"dist": "exponential", "mean": 1}}]}
+    data["staff"] = {"desk": {"count": 3}, "cashier": {"count": 2}}
+    data["failures"] = {"types": {"lost_papers": {"category": "delivery_system", "chance": 0.2, "stations": ["desk"],
+                                                  "severity_mix": {"minor": 0, "major": 1, "critical": 0}}}}
+    data["behaviour"] = {"complaint_propensity": {"minor": 1.0, "major": 1.0, "critical": 1.0}}
+    data["recovery"] = {"empowerment": "high", "on_the_spot_share": {"low": 0.2, "medium": 0.6, "high": 1.0}}
+    model = Model(from_data(data), seed=4, record_events=True)
+    kpis = model.run()
+    failed = {e.customer for e in model.events if e.kind is EventKind.FAILURE}
+    recovered_by = {e.customer: e.detail["by"] for e in model.events if e.kind is EventKind.RECOVERY_ACTION and e.customer in failed}
+    assert len(recovered_by) == kpis["complaints.lost_papers"] > 20
+    assert set(recovered_by.values()) == {"desk"}
+    # they went on to the cashier afterwards, and each visit was concluded once, with its recovery's path
+    cashier = {e.customer for e in model.events if e.kind is EventKind.SERVICE_START and e.detail["station"] == "cashier"}
+    assert set(recovered_by) - set(model.present) <= cashier
+    paths = {e.customer: e.detail["path"] for e in model.events if e.kind is EventKind.DEPARTURE}
+    assert all(paths[c].startswith("resolved") or paths[c] == "unresolved" for c in recovered_by if c in paths)
+    assert kpis["customers.resolved_quickly"] + kpis["customers.resolved_slowly"] + kpis["customers.unresolved"] == kpis["complaints"]

@@ -19,7 +19,7 @@ class Customer:
     __slots__ = (
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
         "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays", "kind",
+        "path", "stays", "kind", "settled",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -42,6 +42,8 @@ class Customer:
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
+        # judged at a station on the way: (path, severity, recovery delay, failures felt by then)
+        self.settled: tuple[str, str, float, int] | None = None
 
     @property
     def mood(self) -> float:

@@ -34,6 +34,8 @@ class FailureKind:
     chance: float
     severity_cumulative: list[float]
     stations: frozenset[str] | None  # None: every station
+    controllable: bool = True  # the cause as customers see it (Folkes 1984), carried to the event log
+    stable: bool = False
 
 
 def failure_kinds(failures: Failures) -> list[FailureKind]:
@@ -43,7 +45,7 @@ def failure_kinds(failures: Failures) -> list[FailureKind]:
         return [
             FailureKind(name, kind.category, kind.chance,
                         _cumulative(kind.severity_mix) if kind.severity_mix else default,
-                        frozenset(kind.stations) if kind.stations else None)
+                        frozenset(kind.stations) if kind.stations else None, kind.cause.controllable, kind.cause.stable)
             for name, kind in failures.types.items()
         ]
     return [FailureKind(c, c, getattr(failures.categories, c), default, None) for c in CATEGORIES]

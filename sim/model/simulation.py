@@ -191,6 +191,7 @@ class Model:
         while True:
             station = step.kpis
             entered = env.now
+            felt = customer.failures
             request = pool.resource.request(priority=step.priority)
             pool.queueing += 1
             queue.queue.add(entered, 1)
@@ -250,8 +251,14 @@ class Model:
                 self.log(EventKind.SERVICE_END, customer.id, flow.name, station=step.name)
             if following is None:
                 break
-            pool.busy.add(env.now, -1)
-            pool.resource.release(request)
+            on_the_way = None
+            if failing and customer.failures > felt and customer.perceived < customer.expectation:
+                on_the_way = self._judge_on_the_way(customer, flow, pool, request, counted)
+            if on_the_way is None:
+                pool.busy.add(env.now, -1)
+                pool.resource.release(request)
+            else:
+                yield from on_the_way
             step, pool = following, following.pool
             customer.state = "queueing"
             customer.service_min = step.service_time()
@@ -259,7 +266,7 @@ class Model:
         recovery = None
         if failing:
             if (waited + customer.extra_wait <= self.wait_tolerance and customer.perceived >= customer.expectation
-                    and not logging and not self.frustration):
+                    and not logging and not self.frustration and customer.settled is None):
                 # the common case, booked in three additions: a good visit with nothing to tell
                 self.today.visits += 1
                 customer.path = "no_failure"
@@ -321,10 +328,11 @@ class Model:
             self.log(EventKind.FAILURE, customer.id, customer.segment, category=kind.category, severity=severity,
                      prevented=True, failure_type=kind.name, station=pool.name)
             return
-        self.inflict_failure(customer, kind.category, severity, cause="service", kind=kind.name, station=pool.name)
+        self.inflict_failure(customer, kind.category, severity, cause="service", kind=kind.name, station=pool.name,
+                             controllable=kind.controllable, stable=kind.stable)
 
     def inflict_failure(self, customer: Customer, category: str, severity: str, cause: str, label: str = "",
-                        kind: str | None = None, station: str = "") -> None:
+                        kind: str | None = None, station: str = "", **detail) -> None:
         """``customer`` feels a failure: perceived quality drops by its SERVQUAL-weighted loss.
 
         ``kind`` names what failed (a failure type, a disruption) for its own counters; by default the category.
@@ -338,7 +346,7 @@ class Model:
                 self.failures_by_kind[kind] += 1
         if self.events is not None:
             self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, cause=cause,
-                     label=label, failure_type=kind, station=station)
+                     label=label, failure_type=kind, station=station, **detail)
 
     def _disrupt(self, customer: Customer, disruption: Disruption) -> None:
         customer.extra_wait += disruption.delay_min
@@ -406,6 +414,10 @@ class Model:
         waited = wait + customer.extra_wait
         if waited > self.wait_tolerance:
             customer.perceived -= wait_loss(waited, scenario.quality)
+        settled = customer.settled
+        if settled is not None and settled[3] == customer.failures:  # nothing new since a station judged it
+            self._conclude(customer, flow, settled[0], settled[1], settled[2], counted)
+            return None
         if customer.perceived >= customer.expectation:
             self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
             return None
@@ -424,13 +436,39 @@ class Model:
             self.outcomes.proactive += 1
         return self._recovery_visit(customer, flow, pool, request, severity, counted)
 
-    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, severity: str, counted: bool):
+    def _judge_on_the_way(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool):
+        """A failure at a station before the last: the customer complains (or is noticed) there, and is
+        recovered by that station's staff, or stays silent; the visit's outcome is concluded at its end.
+
+        Returns the recovery process to run while the server is held, or None.
+        """
+        severity = customer.failure[1]
+        draws = self.behaviour_draws
+        complained = draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels) * self.complaint_mood()
+        noticed = not complained and draws.uniform() < self.response.proactive_share
+        if not (complained or noticed):
+            customer.settled = ("silent", severity, 0.0, customer.failures)
+            return None
+        if complained:
+            self._record_complaint(customer, flow)
+        elif counted:
+            self.outcomes.proactive += 1
+        return self._recovery_visit(customer, flow, pool, request, severity, counted, conclude=False)
+
+    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, severity: str,
+                        counted: bool, conclude: bool = True):
         start = self.env.now
+        kept = customer.extra_wait
         customer.extra_wait = 0.0  # from here on: delay spent off site, if the case leaves the building
         resolved = yield from self._recover(customer, flow, pool, request, self.response.actions)
         delay = self.env.now - start + customer.extra_wait + self.response.back_office_delay_min
         path = self._settle_recovery(customer, severity, delay, self.response.actions if resolved else (), counted)
-        self._conclude(customer, flow, path, severity, delay, counted)
+        if conclude:
+            self._conclude(customer, flow, path, severity, delay, counted)
+        else:  # the journey goes on; the outcome is booked when it ends
+            customer.extra_wait = kept
+            customer.settled = (path, severity, delay, customer.failures)
+            customer.state = "queueing"
 
     def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
         customer.complained = True
