@@ -107,7 +107,6 @@ BAD_CASES = [
                                                       "service": {"role": "agent", "time": {"dist": "fixed", "value": 1}}}),
      ["peaks.0.start", "HH:MM"]),
     ("no arrivals at all", mutate("segments.guest.arrivals_per_hour", None, delete=True), ["segments.guest.arrivals_per_hour", "arrivals.mix"]),
-    ("policy choices without an exercise", mutate("policies.expert.choices", {"greet": "smile"}), ["policies.expert.choices", "no exercise"]),
     ("not a mapping", "- just\n- a list\n", ["top level is a list"]),
     ("empty file", "", ["empty"]),
     ("broken YAML", "meta: {title: x\nsegments: [", ["not valid YAML", "line"]),

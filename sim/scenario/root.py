@@ -166,9 +166,6 @@ class Scenario(StrictModel):
             if level.role is None and i + 1 < len(self.recovery.escalation):
                 problems.append(f"recovery.escalation.{i}.role: head office (no role) must be the last level; move it to the end")
         for policy_name, policy in self.policies.items():
-            if self.exercise is None and policy.choices:
-                problems.append(f"policies.{policy_name}.choices: the scenario has no exercise, so there are no decision "
-                                f"points to answer; remove choices or add an exercise")
             for i, name in enumerate(policy.actions or []):
                 if name not in actions:
                     problems.append(f"policies.{policy_name}.actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
