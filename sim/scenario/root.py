@@ -124,15 +124,12 @@ class Scenario(StrictModel):
         stations = self.stations()
         allowed = ", ".join(sorted(stations))
         for name, segment in self.segments.items():
-            key = f"segments.{name}.service.role" if segment.journey is None else None
+            arrives = any(rate > 0 for *_, rate in self.arrival_blocks(name))
             for i, step in enumerate(segment.steps):
-                where = key or f"segments.{name}.journey.{i}.station"
+                where = f"segments.{name}.service.role" if segment.journey is None else f"segments.{name}.journey.{i}.station"
                 if step.station not in stations:
                     problems.append(f"{where}: unknown station '{step.station}'; allowed: {allowed}")
-                    continue
-                arrives = (segment.own_profile is not None and any(r > 0 for *_, r in self.arrival_blocks(name))) or (
-                    self.arrivals is not None and self.arrivals.mix.get(name, 0) > 0)
-                if arrives and stations[step.station] == 0:
+                elif arrives and stations[step.station] == 0:
                     problems.append(
                         f"staff.{step.station}.count: 0 staff, but segment '{name}' sends customers "
                         f"to this role; give the role at least 1 staff member"
