@@ -218,3 +218,18 @@ def test_a_failure_on_the_way_is_complained_about_and_recovered_at_its_station(q
     paths = {e.customer: e.detail["path"] for e in model.events if e.kind is EventKind.DEPARTURE}
     assert all(paths[c].startswith("resolved") or paths[c] == "unresolved" for c in recovered_by if c in paths)
     assert kpis["customers.resolved_quickly"] + kpis["customers.resolved_slowly"] + kpis["customers.unresolved"] == kpis["complaints"]
+
+
+def test_a_holding_disruption_keeps_everyone_it_hits_from_service_until_it_is_over(queue_data):
+    data = queue_data(1.0, 1.0, 3, 240.0, warmup_share=0.0, failures={})
+    data["failures"]["disruptions"] = [{"id": "gate_closed", "at_min": 60, "delay_min": 30, "window_min": 20, "holds": True}]
+    model = Model(from_data(data), seed=6, record_events=True)
+    model.run()
+    arrived = {e.customer: e.time for e in model.events if e.kind is EventKind.ARRIVAL}
+    starts = {e.customer: e.time for e in model.events if e.kind is EventKind.SERVICE_START}
+    hit = [c for c, t in arrived.items() if t < 80 and starts.get(c, 0) >= 60]
+    assert len(hit) > 15
+    # hit at the strike (minute 60) or on arrival within the window: nobody is served before their delay ends
+    assert all(starts[c] >= max(60, arrived[c]) + 30 - 1e-9 for c in hit if c in starts)
+    # the only services started in the hold are of customers who came after the window closed
+    assert all(arrived[c] >= 80 for c, t in starts.items() if 60 <= t < 90)

@@ -19,7 +19,7 @@ class Customer:
     __slots__ = (
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
         "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays", "kind", "settled",
+        "path", "stays", "kind", "settled", "hold_until",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -39,6 +39,7 @@ class Customer:
         self.name: str | None = None
         self.process: simpy.Process | None = None
         self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
+        self.hold_until = 0.0  # a holding disruption keeps the customer from service until then
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure

@@ -192,6 +192,10 @@ class Model:
             station = step.kpis
             entered = env.now
             felt = customer.failures
+            if customer.hold_until > entered:  # held by a disruption before joining this queue
+                customer.state = "held"
+                yield env.timeout(customer.hold_until - entered)
+                customer.state = "queueing"
             request = pool.resource.request(priority=step.priority)
             pool.queueing += 1
             queue.queue.add(entered, 1)
@@ -219,6 +223,12 @@ class Model:
                 except simpy.Interrupt:  # the trainee moved this customer to the front of the queue
                     request.cancel()
                     request = pool.resource.request(priority=PRIORITISED)
+            if customer.hold_until > env.now:  # a disruption struck while queueing: hold the place, not the staff
+                pool.resource.release(request)
+                customer.state = "held"  # (no outside action can move a held customer)
+                yield env.timeout(customer.hold_until - env.now)
+                request = pool.resource.request(priority=PRIORITISED)  # back at the front of the queue
+                yield request
             pool.queueing -= 1
             now = env.now
             queue.queue.add(now, -1)
@@ -349,7 +359,10 @@ class Model:
                      label=label, failure_type=kind, station=station, **detail)
 
     def _disrupt(self, customer: Customer, disruption: Disruption) -> None:
-        customer.extra_wait += disruption.delay_min
+        if disruption.holds:  # the delay is real: the customer cannot be served before it is over
+            customer.hold_until = max(customer.hold_until, self.env.now + disruption.delay_min)
+        else:
+            customer.extra_wait += disruption.delay_min
         self.inflict_failure(customer, disruption.category, disruption.severity, cause=disruption.id, kind=disruption.id)
 
     def _disruption(self, disruption: Disruption):

@@ -69,6 +69,10 @@ class Disruption(StrictModel):
     severity: Severity = "major"
     cause: Literal["internal", "external"] = "external"
     delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    holds: bool = Field(
+        False, description="the delay holds the customers it hits: nobody is served before it is over "
+        "(otherwise it is felt as extra waiting, as when a flight leaves late after service)",
+    )
     window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
 
 
