@@ -237,7 +237,7 @@ class Decision(StrictModel):
         if len(set(ids)) != len(ids):
             problems.append(f"choices: choice ids must be unique; got {ids}")
         if self.default not in ids:
-            problems.append(f"default: '{self.default}' is not one of the choices ({', '.join(ids)})")
+            problems.append(f"default: default '{self.default}' is not one of the choices ({', '.join(ids)})")
         return problems
 
 
