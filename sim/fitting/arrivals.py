@@ -52,7 +52,8 @@ class OpeningHours:
 
 
 def opening_hours(minutes: pd.Series, given: str | None = None) -> OpeningHours:
-    """Opening hours from ``given`` (``HH:MM-HH:MM``) or from the whole hours around 99.8 % of arrivals."""
+    """Opening hours from ``given`` (``HH:MM-HH:MM``) or from the arrivals: the quarter hour before the
+    first 0.1 % of them, for as many whole hours as it takes to cover all but the last 0.1 %."""
     if given:
         start, _, end = given.partition("-")
         opens = _minute_of(start)
@@ -64,7 +65,7 @@ def opening_hours(minutes: pd.Series, given: str | None = None) -> OpeningHours:
         hours = math.ceil((closes - opens) / 60)
     else:
         low, high = minutes.quantile(0.001), minutes.quantile(0.999)
-        opens = int(low // 60) * 60
+        opens = int(low // 15) * 15  # opening on a quarter hour
         hours = max(1, math.ceil((high - opens) / 60 + 1e-9))
     inside = (minutes >= opens) & (minutes < opens + 60 * hours)
     return OpeningHours(int(opens), int(hours), int((~inside).sum()))

@@ -71,7 +71,11 @@ def fit_staffing(customers: pd.DataFrame, hours: OpeningHours, has_staff: bool) 
                 on_duty = [_most_at_once(day["start"].to_numpy(), day["end"].to_numpy(), lo, hi) for lo, hi in blocks]
             per_day.append(on_duty)
         counts = np.median(np.array(per_day), axis=0)
-        busy_share = np.nanmean(np.array(busy_per_day), axis=0).tolist() if busy_per_day else [np.nan] * hours.hours
+        busy_share = [np.nan] * hours.hours
+        if busy_per_day:
+            busy = np.array(busy_per_day)
+            staffed = np.isfinite(busy).any(axis=0)
+            busy_share = [float(np.nanmean(busy[:, h])) if staffed[h] else np.nan for h in range(hours.hours)]
         fits[role] = StaffingFit(role, "staff ids" if with_ids else "concurrent services",
                                  [int(np.ceil(c - 1e-9)) for c in counts], busy_share,
                                  int(rows["staff"].replace("", np.nan).nunique()))
