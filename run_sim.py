@@ -434,13 +434,17 @@ def print_fit(fit) -> None:
 
 
 def print_validation(validation) -> None:
-    """The block-by-block comparison of the log with the fitted scenario's simulation."""
-    rows = []
+    """The hour-by-hour comparison of the log with the fitted scenario's simulations."""
+    from sim.fitting.block_kpis import KPI_LABELS, KPIS
+
+    cells: dict[str, list[str]] = {}
     for row in validation.rows:
-        rows.append([row.block, row.kpi, format_number(row.observed), f"{format_number(row.low)} .. {format_number(row.high)}",
-                     "" if row.agrees else "DIFFERS"])
-    print_table(f"the log against {validation.replications} simulations of the fitted scenario (95 % prediction intervals)",
-                ["hour", "KPI", "log", "simulated", ""], rows, left=2)
+        interval = "" if math.isnan(row.low) else f" ({row.low:.3g}..{row.high:.3g})"
+        mark = "" if row.agrees else " DIFFERS"
+        cells.setdefault(row.block, []).append(f"{row.observed:.3g}{interval}{mark}")
+    print_table(f"the log ({validation.days} {validation.day_type} days) against {validation.replications} simulations "
+                "of the fitted scenario: log value (simulated 95 % prediction interval)",
+                ["hour", *(KPI_LABELS[k] for k in KPIS)], [[block, *values] for block, values in cells.items()])
     print(validation.verdict())
 
 

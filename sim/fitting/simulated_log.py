@@ -40,16 +40,8 @@ def _assign_staff(services: list[tuple[float, float, int]]) -> dict[int, int]:
     return staff
 
 
-def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
-    """One row per customer who finished (served, abandoned or balked), with local timestamps.
-
-    Each model day starts at ``operation.opens_at`` of the next calendar day; a customer's times are
-    all counted from the opening of the day they arrived, so a visit that runs past closing stays on
-    its own day instead of jumping to the next morning.
-    """
-    op = scenario.operation
-    day_length = op.duration_min
-    opens = timedelta(minutes=op.opens_at_min)
+def _visits(events: Iterable[Event], scenario: Scenario) -> dict[int, dict]:
+    """Customer -> model times of their visit (arrival, service start and end or departure) and outcome."""
     visits: dict[int, dict] = {}
     for event in events:
         if event.kind == EventKind.ARRIVAL:
@@ -65,13 +57,26 @@ def queue_records(events: Iterable[Event], scenario: Scenario, first_day: dateti
                 visit["abandoned_at"], visit["outcome"] = event.time, "abandoned"
             elif event.kind == EventKind.BALK:
                 visit["abandoned_at"], visit["outcome"] = event.time, "balked"
-    done = {c: v for c, v in visits.items() if "outcome" in v}
+    return {c: v for c, v in sorted(visits.items()) if "outcome" in v}
+
+
+def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
+    """One row per customer who finished (served, abandoned or balked), with local timestamps.
+
+    Each model day starts at ``operation.opens_at`` of the next calendar day; a customer's times are
+    all counted from the opening of the day they arrived, so a visit that runs past closing stays on
+    its own day instead of jumping to the next morning.
+    """
+    op = scenario.operation
+    day_length = op.duration_min
+    opens = timedelta(minutes=op.opens_at_min)
+    done = _visits(events, scenario)
     staff: dict[int, str] = {}
     for role in scenario.staff:
         services = [(v["service_start"], v["service_end"], c) for c, v in done.items() if v["station"] == role and "service_start" in v]
         staff.update({c: f"{role}-{n:02d}" for c, n in _assign_staff(services).items()})
     rows = []
-    for customer, visit in sorted(done.items()):
+    for customer, visit in done.items():
         day = int(visit["arrival"] // day_length)
         origin = first_day + timedelta(days=day) + opens - timedelta(minutes=day * day_length)
 
@@ -84,6 +89,27 @@ def queue_records(events: Iterable[Event], scenario: Scenario, first_day: dateti
             "service_end": stamp("service_end"), "abandoned_at": stamp("abandoned_at"),
         })
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def simulated_customers(scenario: Scenario, seed: int, replication: int, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
+    """One replication as the customer table a cleaned log holds (``day``, ``minute``, ``wait``, ...).
+
+    The same records as :func:`queue_records`, without the detour through text timestamps: used
+    when the fitted scenario is simulated many times to compare it with the log.
+    """
+    model = Model(scenario, seed=seed, replication=replication, record_events=True)
+    model.run()
+    op = scenario.operation
+    rows = []
+    for customer, visit in _visits(model.events, scenario).items():
+        day, into = divmod(visit["arrival"], op.duration_min)
+        left = visit.get("service_start", visit.get("abandoned_at"))
+        service = visit["service_end"] - visit["service_start"] if visit["outcome"] == "served" else float("nan")
+        rows.append((customer, visit["segment"], visit["station"], visit["outcome"], int(day),
+                     op.opens_at_min + into, left - visit["arrival"], service))
+    frame = pd.DataFrame(rows, columns=["id", "segment", "station", "outcome", "day_number", "minute", "wait", "service"])
+    frame["day"] = pd.Timestamp(first_day) + pd.to_timedelta(frame["day_number"], unit="D")
+    return frame.drop(columns="day_number")
 
 
 def simulate_queue_log(scenario: Scenario, seed: int = 0, replication: int = 0, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
