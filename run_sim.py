@@ -197,6 +197,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         count = write_event_log(args.events, scenario, args.seed, 0, args.policy)
         print(f"wrote {args.events} ({count:,} events of replication 0)")
+    if args.queue_log:
+        from sim.fitting import as_text, simulate_queue_log
+
+        table = as_text(simulate_queue_log(scenario, args.seed, 0))
+        try:
+            Path(args.queue_log).parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(args.queue_log, index=False)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.queue_log}: {exc.strerror}; choose a folder you can write to") from None
+        print(f"wrote {args.queue_log} ({len(table):,} customers of replication 0, as a queue system would export them)")
     return 0
 
 
@@ -372,7 +382,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise CliError(f"--threshold {args.threshold:g}: give the service-level wait in minutes, 0 or more")
     options = FitOptions(columns=args.columns, timezone=args.timezone, dayfirst=args.dayfirst, hours=args.hours,
                          by=args.by, day_type=args.day_type, threshold_min=args.threshold, complaints=args.complaints,
-                         complaint_columns=args.complaint_columns, category_map=args.categories)
+                         complaint_columns=args.complaint_columns, category_map=args.categories, seed=args.seed)
     fit = fit_queue_log(args.queue_log, options)
     log = fit.log
     print(log.summary())
@@ -487,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_flags(run, 10)
     run.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
     run.add_argument("--events", metavar="FILE.jsonl", help="also write the event log of the first replication as JSON lines")
+    run.add_argument("--queue-log", metavar="FILE.csv", help="also write replication 0 as a queue log (one row per customer), the input of `fit`")
     run.add_argument("--warmup", type=float, metavar="MIN", help="leave the first MIN minutes out of every KPI (overrides operation.warmup_min)")
     run.set_defaults(handler=cmd_run)
 

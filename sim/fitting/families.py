@@ -17,7 +17,6 @@ import numpy as np
 from scipy import stats
 
 FAMILIES = ("exponential", "lognormal", "gamma", "weibull")
-Z95 = 1.959963984540054
 
 
 def _frozen(family: str, p: np.ndarray):
@@ -49,11 +48,22 @@ class FamilyFit:
     family: str
     natural: list[float]  # exponential: mean; lognormal: mu, sigma; gamma and Weibull: shape, scale
     params: dict[str, float]
-    intervals: dict[str, tuple[float, float]]
+    log_se: dict[str, float]  # standard error of each parameter's logarithm (delta method)
     log_likelihood: float
     aic: float
     n: int
     events: int
+
+    def interval(self, key: str, level: float = 0.95) -> tuple[float, float]:
+        """Interval of one parameter, symmetric on the log scale so it stays positive."""
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        value, se = self.params[key], self.log_se[key]
+        return value * math.exp(-z * se), value * math.exp(z * se)
+
+    @property
+    def intervals(self) -> dict[str, tuple[float, float]]:
+        """95 % intervals of the parameters, in the scenario's syntax."""
+        return {key: self.interval(key) for key in self.params}
 
     @property
     def distribution(self):
@@ -78,7 +88,14 @@ class FamilyChoice:
 
     @property
     def best(self) -> FamilyFit:
-        return self.fits[0]
+        """The simplest family within 2 AIC points of the lowest (Burnham & Anderson's rule of thumb).
+
+        Families that close are equally supported by the data; the simpler one extrapolates more
+        safely, which matters for patience, where the longest waits seen cut the data short.
+        """
+        lowest = self.fits[0].aic
+        supported = [f for f in self.fits if f.aic - lowest <= 2.0]
+        return min(supported, key=lambda f: (len(f.natural), f.aic))
 
     def get(self, family: str) -> FamilyFit | None:
         return next((f for f in self.fits if f.family == family), None)
@@ -97,20 +114,18 @@ def _hessian(function: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarr
     return hessian
 
 
-def _intervals(family: str, natural: np.ndarray, covariance: np.ndarray) -> dict[str, tuple[float, float]]:
-    """Delta-method 95 % intervals of the scenario parameters from the natural parameters' covariance."""
-    centre = _scenario_params(family, natural)
+def _log_standard_errors(family: str, natural: np.ndarray, covariance: np.ndarray) -> dict[str, float]:
+    """Delta-method standard errors of the logarithms of the scenario parameters."""
     result = {}
-    for key, value in centre.items():
+    for key in _scenario_params(family, natural):
         gradient = np.empty(natural.size)
         for i in range(natural.size):
             step = 1e-6 * max(abs(natural[i]), 1e-3)
             up, down = natural.copy(), natural.copy()
             up[i] += step
             down[i] -= step
-            gradient[i] = (_scenario_params(family, up)[key] - _scenario_params(family, down)[key]) / (2 * step)
-        half = Z95 * math.sqrt(max(float(gradient @ covariance @ gradient), 0.0))
-        result[key] = (value - half, value + half)
+            gradient[i] = (math.log(_scenario_params(family, up)[key]) - math.log(_scenario_params(family, down)[key])) / (2 * step)
+        result[key] = math.sqrt(max(float(gradient @ covariance @ gradient), 0.0))
     return result
 
 
@@ -188,12 +203,12 @@ def fit_family(family: str, durations, observed=None) -> FamilyFit:
     if not np.all(np.isfinite(natural)) or not np.all(np.isfinite(covariance)):
         raise ValueError("the fit did not converge")
     k = natural.size
-    return FamilyFit(family, natural.tolist(), _scenario_params(family, natural), _intervals(family, natural, covariance),
+    return FamilyFit(family, natural.tolist(), _scenario_params(family, natural), _log_standard_errors(family, natural, covariance),
                      log_likelihood, 2 * k - 2 * log_likelihood, int(x.size), int(seen.sum()))
 
 
 def choose_family(durations, observed=None, families=FAMILIES) -> FamilyChoice:
-    """Fit every family and rank them by AIC (lower is better)."""
+    """Fit every family and rank them by AIC (lower is better); ``best`` is the one to use."""
     fits, failed = [], {}
     for family in families:
         try:

@@ -36,6 +36,7 @@ class FitOptions:
     complaints: str | None = None
     complaint_columns: str | None = None
     category_map: str | None = None
+    seed: int = 0
 
 
 @dataclass
@@ -89,6 +90,11 @@ def fit_log(log: CleanLog, options: FitOptions | None = None) -> Fit:
     """Fit every part of the scenario from a cleaned log, and write and validate the scenario text."""
     options = options or FitOptions()
     customers = log.customers
+    complaints = None
+    if options.complaints:  # read first: a mistake in the complaint log is reported before the long fits
+        from .complaints import fit_complaints
+
+        complaints = fit_complaints(options.complaints, options, log)
     hours = opening_hours(customers["minute"], options.hours)
     arrivals = fit_arrivals(customers, hours, options.by, options.day_type)
     service, notes = fit_service_times(customers)
@@ -102,11 +108,13 @@ def fit_log(log: CleanLog, options: FitOptions | None = None) -> Fit:
     if hours.outside:
         fit.notes.append(f"{hours.outside:,} arrivals outside the opening hours {hours.clock} + {hours.hours} h "
                          "were left out of the arrival rates (set the hours with --hours)")
-    if options.complaints:
-        from .complaints import fit_complaints
-
-        fit.complaints = fit_complaints(options.complaints, options, log)
+    fit.complaints = complaints
     fit.text = scenario_text(fit)
+    if fit.complaints is not None:
+        from .complaints import calibrate_complaints
+
+        calibrate_complaints(fit, options.seed)
+        fit.text = scenario_text(fit)
     try:
         fit.scenario = load_scenario_text(fit.text, "fitted.yaml")
     except ScenarioError as exc:  # a fit the schema refuses is a bug here, not the user's mistake

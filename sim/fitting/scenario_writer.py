@@ -58,7 +58,7 @@ def scenario_text(fit) -> str:
             f"  {segment}:",
             _line(2, "arrivals_per_hour", [rounded(r, 4) for r in profile.rates], note),
             _line(2, "service", {"role": service.role, "time": best.as_scenario()},
-                  f"{best.family}, best of {len(service.choice.fits)} families by AIC; {best.n:,} services"),
+                  f"{best.family}, chosen of {len(service.choice.fits)} families by AIC; {best.n:,} services"),
         ]
         order = fit.priorities.get(segment)
         if order is not None and order.priority:

@@ -11,7 +11,7 @@ from scipy import stats
 from sim import load_scenario_text, replicate
 from sim.fitting import FitOptions, as_text, fit_log
 from sim.fitting.cleaning import clean_log
-from sim.fitting.families import Z95, fit_family
+from sim.fitting.families import fit_family
 from sim.fitting.reading import map_columns
 from sim.fitting.simulated_log import simulate_queue_log
 
@@ -38,7 +38,7 @@ TRUTH = {
 }
 # every check below at a family-wise 95 %: Bonferroni over the parameters checked
 CHECKS = 2 * 8 + 2 + 2 + 1 + 2
-Z = stats.norm.ppf(1 - 0.05 / (2 * CHECKS))
+LEVEL = 1 - 0.05 / CHECKS
 
 
 def truth_scenario():
@@ -51,12 +51,6 @@ def fitted():
     table = as_text(simulate_queue_log(scenario, seed=7))
     log = clean_log(table, map_columns(table, {}, "truth"), "truth.csv")
     return fit_log(log, FitOptions(by="none"))  # simulated days have no weekly pattern
-
-
-def widened(interval: tuple[float, float], centre: float) -> tuple[float, float]:
-    """A 95 % delta-method interval widened to the Bonferroni level of the whole test."""
-    low, high = interval
-    return centre - (centre - low) * Z / Z95, centre + (high - centre) * Z / Z95
 
 
 def poisson_interval(total: int, exposure: float) -> tuple[float, float]:
@@ -92,7 +86,7 @@ def test_service_family_and_parameters_are_recovered(fitted, segment, family, tr
     assert service.best.family == family
     assert service.role == "clerk"
     for key, value in truth.items():
-        low, high = widened(service.best.intervals[key], service.best.params[key])
+        low, high = service.best.interval(key, LEVEL)
         assert low <= value <= high, f"{segment} {key}: {value} outside {low:.3f}..{high:.3f}"
 
 
@@ -105,9 +99,9 @@ def test_patience_is_recovered_from_censored_waits(fitted, segment, family, trut
     chosen = patience.choice
     true_fit = chosen.get(family)
     # the true family is the best by AIC, or indistinguishable from it (within 2 AIC points)
-    assert true_fit.aic - chosen.best.aic <= 2.0
+    assert true_fit.aic - chosen.fits[0].aic <= 2.0
     for key, value in truth.items():
-        low, high = widened(true_fit.intervals[key], true_fit.params[key])
+        low, high = true_fit.interval(key, LEVEL)
         assert low <= value <= high, f"{segment} patience {key}: {value} outside {low:.3f}..{high:.3f}"
     # the naive estimate (mean wait of those who abandoned) is far too low: censoring matters
     rows = fitted.log.customers
@@ -158,5 +152,5 @@ def test_every_family_fit_recovers_its_own_parameters():
             durations = draws if observed is None else np.minimum(draws, censor)
             fit = fit_family(family, durations, observed)
             for key, value in truth.items():
-                low, high = widened(fit.intervals[key], fit.params[key])
+                low, high = fit.interval(key, LEVEL)
                 assert low <= value <= high, f"{family} {key} ({'censored' if observed is not None else 'complete'})"
