@@ -20,7 +20,7 @@ import yaml
 from scipy import stats
 
 from ..errors import UserError
-from ..report import Section
+from ..outputs.report import Section
 from ..scenario import load_scenario_text
 from ..scenario.behaviour import Behaviour
 from ..scenario.failures import CATEGORIES, SeverityMix

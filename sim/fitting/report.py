@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..report import Section, write_report
+from ..outputs.report import Section, write_report
 from . import plots
 
 

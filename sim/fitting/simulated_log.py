@@ -13,8 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..events import Event, EventKind
-from ..model import Model
+from .. import Event, EventKind, Model
 from ..scenario import Scenario
 
 COLUMNS = ("id", "segment", "station", "staff", "outcome", "arrival", "service_start", "service_end", "abandoned_at")
