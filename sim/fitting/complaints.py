@@ -26,7 +26,7 @@ from ..scenario.behaviour import Behaviour
 from ..scenario.failures import CATEGORIES, SeverityMix
 from ..scenario.recovery import Recovery
 from .cleaning import CleanLog, Defect
-from .reading import COMPLAINT_FIELDS, map_columns, parse_column_spec, read_table
+from .reading import COMPLAINT_FIELDS, map_columns, parse_column_spec, parse_mapping, read_table
 from .scenario_writer import DEFAULT, flow, rounded
 from .timestamps import parse_times
 
@@ -38,21 +38,7 @@ def parse_category_map(spec: str | None) -> dict[str, str]:
     """``"billing=delivery_system,rude=employee_action"`` or a YAML/JSON file -> ``{category: bitner}``."""
     if not spec:
         return {}
-    path = Path(spec)
-    if "=" not in spec:
-        try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UserError(f"--categories {spec}: cannot read the mapping file ({exc.strerror})") from None
-        except yaml.YAMLError as exc:
-            raise UserError(f"--categories {spec}: not a valid YAML mapping ({str(exc).splitlines()[0]})") from None
-        if not isinstance(mapping, dict):
-            raise UserError(f"--categories {spec}: the file must map each category to a Bitner category, e.g. `billing: delivery_system`")
-    else:
-        mapping = {}
-        for item in spec.split(","):
-            name, _, target = item.partition("=")
-            mapping[name.strip()] = target.strip()
+    mapping = parse_mapping(spec, "--categories", "billing=delivery_system")
     wrong = {k: v for k, v in mapping.items() if v not in CATEGORIES}
     if wrong:
         raise UserError(f"--categories: {', '.join(f'{k} -> {v!r}' for k, v in wrong.items())}: "
@@ -133,7 +119,7 @@ def read_complaints(path: str, columns: str | None, category_map: str | None, lo
                     dayfirst: bool) -> ComplaintFit:
     """Read the complaint log and count complaints, categories and delays over the queue log's days."""
     table = read_table(path, "complaint log")
-    mapping = map_columns(table, parse_column_spec(columns, COMPLAINT_FIELDS), path, COMPLAINT_FIELDS, ("time", "category"))
+    mapping = map_columns(table, parse_column_spec(columns, COMPLAINT_FIELDS, "--complaint-columns"), path, COMPLAINT_FIELDS, ("time", "category"))
     rows = pd.Series(np.arange(len(table)) + 2, index=table.index)
     text = lambda name: table[mapping[name]].astype(str).str.strip() if name in mapping else pd.Series("", index=table.index)  # noqa: E731
     time = parse_times(text("time"), timezone, dayfirst)

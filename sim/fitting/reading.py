@@ -42,33 +42,39 @@ def _key(name: str) -> str:
     return str(name).strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def parse_column_spec(spec: str | None, fields: Mapping[str, tuple[str, ...]] = FIELDS) -> dict[str, str]:
-    """``"arrival=Arrived,staff=Agent"`` or the path of a YAML/JSON mapping file -> ``{field: column}``."""
-    if not spec:
-        return {}
+def parse_mapping(spec: str, flag: str, example: str) -> dict[str, str]:
+    """``"a=B,c=D"``, or the path of a YAML/JSON file holding the same mapping -> ``{"a": "B", "c": "D"}``."""
     path = Path(spec)
     if "=" not in spec and path.suffix.lower() in (".yaml", ".yml", ".json"):
         try:
             text = path.read_text(encoding="utf-8")
             mapping = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         except OSError as exc:
-            raise UserError(f"--columns {spec}: cannot read the mapping file ({exc.strerror})") from None
+            raise UserError(f"{flag} {spec}: cannot read the mapping file ({exc.strerror})") from None
         except (yaml.YAMLError, json.JSONDecodeError) as exc:
-            raise UserError(f"--columns {spec}: not a valid mapping file ({str(exc).splitlines()[0]}); "
-                            "write one line per field, for example `arrival: Arrived`") from None
+            raise UserError(f"{flag} {spec}: not a valid mapping file ({str(exc).splitlines()[0]}); "
+                            f"write one line per entry, for example `{example.replace('=', ': ')}`") from None
         if not isinstance(mapping, dict):
-            raise UserError(f"--columns {spec}: the file must hold a mapping such as `arrival: Arrived`")
-    else:
-        mapping = {}
-        for item in spec.split(","):
-            name, sep, column = item.partition("=")
-            if not sep or not name.strip() or not column.strip():
-                raise UserError(f"--columns: '{item}' is not FIELD=COLUMN; write for example --columns arrival=Arrived,staff=Agent")
-            mapping[name.strip()] = column.strip()
+            raise UserError(f"{flag} {spec}: the file must hold a mapping such as `{example.replace('=', ': ')}`")
+        return {str(k).strip(): str(v).strip() for k, v in mapping.items()}
+    mapping = {}
+    for item in spec.split(","):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UserError(f"{flag}: '{item}' is not NAME=VALUE; write for example {flag} {example}")
+        mapping[name.strip()] = value.strip()
+    return mapping
+
+
+def parse_column_spec(spec: str | None, fields: Mapping[str, tuple[str, ...]] = FIELDS, flag: str = "--columns") -> dict[str, str]:
+    """``"arrival=Arrived,staff=Agent"`` or the path of a YAML/JSON mapping file -> ``{field: column}``."""
+    if not spec:
+        return {}
+    mapping = parse_mapping(spec, flag, f"{next(iter(fields))}=YourColumn")
     unknown = [name for name in mapping if name not in fields]
     if unknown:
-        raise UserError(f"--columns: unknown field {', '.join(repr(u) for u in unknown)}; the fields are: {', '.join(fields)}")
-    return {str(k): str(v) for k, v in mapping.items()}
+        raise UserError(f"{flag}: unknown field {', '.join(repr(u) for u in unknown)}; the fields are: {', '.join(fields)}")
+    return mapping
 
 
 def read_table(path: str | Path, what: str = "queue log") -> pd.DataFrame:

@@ -5,7 +5,6 @@ import math
 from datetime import datetime, timedelta
 
 import ciw
-import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats

@@ -50,7 +50,7 @@ def test_a_mapping_file_works_like_the_flag(queue_log, tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["--columns", "arrival=Nope"], "names column 'Nope' for arrival"),
     (["--columns", "arrivl=Arrived"], "unknown field 'arrivl'"),
-    (["--columns", "arrival"], "is not FIELD=COLUMN"),
+    (["--columns", "arrival"], "is not NAME=VALUE"),
     (["--timezone", "Mars/Olympus"], "unknown time zone"),
     (["--hours", "9-5"], "HH:MM-HH:MM"),
     (["--day-type", "holiday"], "the log has no such days"),

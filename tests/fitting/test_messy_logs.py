@@ -125,7 +125,7 @@ def test_unusable_rows_are_left_out_and_counted(messy):
 
 
 def test_without_a_time_zone_clock_changes_show_as_impossible_times(messy):
-    path, expected = messy
+    path, _ = messy
     log = read_queue_log(path, FitOptions())
     codes = {d.code for d in log.defects}
     assert not codes & {"clock_ambiguous", "clock_nonexistent", "clock_change"}
