@@ -435,8 +435,8 @@ def print_fit(fit) -> None:
         params = "-" if best is None else f"{best.family}: " + ", ".join(
             f"{k} {v:.3g} ({best.intervals[k][0]:.3g}..{best.intervals[k][1]:.3g})" for k, v in best.params.items())
         balk = fit.balking.get(segment)
-        rows.append([segment, patience.abandoned, patience.censored, params,
-                     format_number(patience.km_median), balk.threshold if balk else "-"])
+        median = format_number(patience.km_median) if math.isfinite(patience.km_median) else f"> {patience.km_times.max():.3g}"
+        rows.append([segment, patience.abandoned, patience.censored, params, median, balk.threshold if balk else "-"])
     print_table("patience (minutes), fitted to censored waits", ["segment", "abandoned", "censored", "fit, 95 % intervals", "Kaplan-Meier median", "balks at queue"], rows, left=1)
     rows = [[role, s.method, " ".join(str(c) for c in s.counts),
              " ".join("-" if math.isnan(b) else f"{b:.0%}" for b in s.busy_share)] for role, s in fit.staffing.items()]

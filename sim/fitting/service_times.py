@@ -48,6 +48,10 @@ def fit_service_times(customers: pd.DataFrame) -> tuple[dict[str, ServiceFit], l
             notes.append(f"segment '{segment}': only {len(durations)} complete services, too few to fit a distribution")
             continue
         fits[segment] = ServiceFit(segment, role, choose_family(durations.to_numpy()), durations, stations.iloc[1:].to_dict())
+        if len(stations) > 1:
+            others = ", ".join(f"{name} ({count:,})" for name, count in stations.iloc[1:].items())
+            notes.append(f"segment '{segment}' is served mostly at '{role}' ({stations.iloc[0]:,}) but also at {others}; "
+                         "the scenario gives each segment one role, so all its services are fitted together")
     return fits, notes
 
 
