@@ -32,6 +32,7 @@ from .timestamps import parse_times
 
 QUICK_MIN = 60.0  # the default retention.quick_within_min: resolved within it counts as on the spot
 CALIBRATION_REPLICATIONS = 10
+UNRESOLVED = ("open", "unresolved", "not_resolved", "pending", "rejected", "closed_unresolved")
 
 
 def parse_category_map(spec: str | None) -> dict[str, str]:
@@ -147,7 +148,10 @@ def read_complaints(path: str, columns: str | None, category_map: str | None, lo
     delay = (resolved.absolute - time.absolute).dt.total_seconds() / 60.0
     note(inside & (delay < 0), "resolved before the complaint was made", "counted as unresolved")
     note(inside & resolved.unreadable, "resolution time is not a date and time", "counted as unresolved")
-    good_delay = inside & (delay >= 0)
+    # an outcome saying the case is still open or was not resolved overrides a resolution time
+    still_open = text("outcome").str.lower().str.replace(" ", "_").isin(UNRESOLVED)
+    note(inside & still_open & resolved.wall.notna(), "resolution time given but the outcome says unresolved", "counted as unresolved")
+    good_delay = inside & (delay >= 0) & ~still_open
     counts = bitner[inside & (bitner != "")].value_counts().to_dict()
     served = int((log.customers["outcome"] == "served").sum())
     return ComplaintFit(Path(path).name, len(table), int(inside.sum()), served, {c: int(counts.get(c, 0)) for c in CATEGORIES},
