@@ -378,6 +378,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CliError(f"--out {out}: the file exists; choose another name, or add --force to replace it")
+    if args.replications < 0:
+        raise CliError(f"--replications {args.replications}: give 0 (no check) or more simulations of the fitted scenario")
     if args.threshold is not None and args.threshold < 0:
         raise CliError(f"--threshold {args.threshold:g}: give the service-level wait in minutes, 0 or more")
     options = FitOptions(columns=args.columns, timezone=args.timezone, dayfirst=args.dayfirst, hours=args.hours,

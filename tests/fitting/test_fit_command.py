@@ -55,6 +55,7 @@ def test_a_mapping_file_works_like_the_flag(queue_log, tmp_path):
     (["--hours", "9-5"], "HH:MM-HH:MM"),
     (["--day-type", "holiday"], "the log has no such days"),
     (["--threshold", "-1"], "--threshold"),
+    (["-r", "-2"], "--replications"),
 ])
 def test_user_mistakes_get_one_clear_message(queue_log, tmp_path, capsys, args, message):
     mapping = [] if "--columns" in args else ["--columns", "arrival=Arrived"]
