@@ -23,6 +23,13 @@ def _grid(panels: int, width: float = 4.2, height: float = 3.4, cols: int = 3):
     return figure, axes
 
 
+def _label(axis, title: str, xlabel: str, ylabel: str) -> None:
+    axis.set_title(title)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    axis.legend(fontsize=8)
+
+
 def _hour_labels(hours) -> list[str]:
     return [f"{(hours.opens_at_min + 60 * h) // 60:02d}:{hours.opens_at_min % 60:02d}" for h in range(hours.hours)]
 
@@ -51,12 +58,13 @@ def plot_arrivals(arrivals) -> Figure:
 
 
 def plot_service_qq(service) -> Figure:
-    """QQ plot of each segment's service times against its best-fitting family (on the line = good fit)."""
+    """QQ plot of each segment's service times against the chosen family and the next best (on the line = good fit)."""
     segments = list(service)
     figure, axes = _grid(len(segments))
     for axis, segment in zip(axes, segments):
         fit = service[segment]
-        for i, family_fit in enumerate(fit.choice.fits[:2]):
+        runner_up = next((f for f in fit.choice.fits if f is not fit.best), None)
+        for i, family_fit in enumerate([fit.best, runner_up] if runner_up else [fit.best]):
             theory, observed = qq_points(family_fit, fit.durations.to_numpy())
             axis.plot(theory, observed, "." if i == 0 else "x", color=COLOURS[i], markersize=4 if i == 0 else 3,
                       label=f"{family_fit.family} (AIC {family_fit.aic - fit.best.aic:+.1f})")
@@ -64,10 +72,7 @@ def plot_service_qq(service) -> Figure:
         axis.plot([0, top], [0, top], color="grey", linewidth=1)
         axis.set_xlim(0, top)
         axis.set_ylim(0, top)
-        axis.set_title(f"{segment}: service times, {fit.best.n:,} services")
-        axis.set_xlabel("fitted quantile (min)")
-        axis.set_ylabel("observed quantile (min)")
-        axis.legend(fontsize=8)
+        _label(axis, f"{segment}: service times, {fit.best.n:,} services", "fitted quantile (min)", "observed quantile (min)")
     return figure
 
 
@@ -84,10 +89,8 @@ def plot_patience(patience) -> Figure:
             axis.plot(t, fit.best.distribution.sf(t), color=COLOURS[1], label=f"{fit.best.family} fit")
         axis.set_ylim(0, 1.02)
         axis.set_xlim(0, top)
-        axis.set_title(f"{segment}: {fit.abandoned:,} abandoned, {fit.censored:,} censored")
-        axis.set_xlabel("minutes waited")
-        axis.set_ylabel("share whose patience lasts longer")
-        axis.legend(fontsize=8)
+        _label(axis, f"{segment}: {fit.abandoned:,} abandoned, {fit.censored:,} censored", "minutes waited",
+               "share whose patience lasts longer")
     return figure
 
 
