@@ -427,9 +427,9 @@ def print_fit(fit) -> None:
     for segment, service in fit.service.items():
         best = service.best
         params = ", ".join(f"{k} {v:.3g} ({best.intervals[k][0]:.3g}..{best.intervals[k][1]:.3g})" for k, v in best.params.items())
-        runner_up = service.choice.fits[1] if len(service.choice.fits) > 1 else None
+        runner_up = next((f for f in service.choice.fits if f is not best), None)
         rows.append([segment, service.role, best.n, best.family, params,
-                     f"{runner_up.family} +{runner_up.aic - best.aic:.1f}" if runner_up else "-"])
+                     f"{runner_up.family} {runner_up.aic - best.aic:+.1f}" if runner_up else "-"])
     print_table("service times (minutes): best family by AIC, 95 % intervals", ["segment", "role", "services", "family", "parameters", "next best (dAIC)"], rows, left=2)
     rows = []
     for segment, patience in fit.patience.items():
