@@ -75,7 +75,10 @@ def queue_seen_on_arrival(customers: pd.DataFrame) -> pd.Series:
     origin = customers["day"].min()
     time = (customers["day"] - origin).dt.days * 1440.0 + customers["minute"]
     seen = pd.Series(0, index=customers.index)
-    for _, rows in customers.groupby("station"):
+    # a customer who left before service may have no station: they queued where their segment is served
+    usual = customers[customers["station"] != ""].groupby("segment")["station"].agg(lambda s: s.mode().iloc[0])
+    station = customers["station"].where(customers["station"] != "", customers["segment"].map(usual).fillna(""))
+    for _, rows in customers.groupby(station):
         t = time[rows.index]
         joined = rows["outcome"] != "balked"
         enters = np.sort(t[joined].to_numpy())

@@ -14,6 +14,7 @@ from typing import Iterable
 import pandas as pd
 
 from .. import Event, EventKind, Model
+from ..errors import UserError
 from ..scenario import Scenario
 
 COLUMNS = ("id", "segment", "station", "staff", "outcome", "arrival", "service_start", "service_end", "abandoned_at")
@@ -44,12 +45,12 @@ def _visits(events: Iterable[Event], scenario: Scenario) -> dict[int, dict]:
     visits: dict[int, dict] = {}
     for event in events:
         if event.kind == EventKind.ARRIVAL:
-            role = scenario.segments[event.segment].service.role
-            visits[event.customer] = {"segment": event.segment, "station": role, "arrival": event.time}
+            service = scenario.segments[event.segment].service
+            visits[event.customer] = {"segment": event.segment, "station": service.role if service else "", "arrival": event.time}
         elif event.customer in visits:
             visit = visits[event.customer]
             if event.kind == EventKind.SERVICE_START:
-                visit["service_start"] = event.time
+                visit["service_start"], visit["station"] = event.time, event.detail.get("role", "")
             elif event.kind == EventKind.SERVICE_END:
                 visit["service_end"], visit["outcome"] = event.time, "served"
             elif event.kind == EventKind.ABANDON:
@@ -59,6 +60,14 @@ def _visits(events: Iterable[Event], scenario: Scenario) -> dict[int, dict]:
     return {c: v for c, v in sorted(visits.items()) if "outcome" in v}
 
 
+def _single_station(scenario: Scenario) -> None:
+    """A queue log has one visit per customer: refuse scenarios whose customers go through several stations."""
+    journeys = [name for name, segment in scenario.segments.items() if segment.service is None]
+    if journeys:
+        raise UserError(f"{scenario.name}: segment {', '.join(repr(j) for j in journeys)} goes through a journey of "
+                        "stations; a queue log (one row per customer) is written for one-station segments only")
+
+
 def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
     """One row per customer who finished (served, abandoned or balked), with local timestamps.
 
@@ -66,6 +75,7 @@ def queue_records(events: Iterable[Event], scenario: Scenario, first_day: dateti
     all counted from the opening of the day they arrived, so a visit that runs past closing stays on
     its own day instead of jumping to the next morning.
     """
+    _single_station(scenario)
     op = scenario.operation
     day_length = op.duration_min
     opens = timedelta(minutes=op.opens_at_min)
@@ -96,6 +106,7 @@ def simulated_customers(scenario: Scenario, seed: int, replication: int, first_d
     The same records as :func:`queue_records`, without the detour through text timestamps: used
     when the fitted scenario is simulated many times to compare it with the log.
     """
+    _single_station(scenario)
     model = Model(scenario, seed=seed, replication=replication, record_events=True)
     model.run()
     op = scenario.operation
