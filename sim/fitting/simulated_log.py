@@ -64,8 +64,8 @@ def _single_station(scenario: Scenario) -> None:
     """A queue log has one visit per customer: refuse scenarios whose customers go through several stations."""
     journeys = [name for name, segment in scenario.segments.items() if segment.service is None]
     if journeys:
-        raise UserError(f"{scenario.name}: segment {', '.join(repr(j) for j in journeys)} goes through a journey of "
-                        "stations; a queue log (one row per customer) is written for one-station segments only")
+        raise UserError(f"{scenario.name}: a queue log has one row per customer and one station, but these segments go "
+                        f"through a journey of stations: {', '.join(journeys)}")
 
 
 def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
