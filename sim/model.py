@@ -49,9 +49,8 @@ class Model:
         self.streams = Streams(seed, replication)
         # the event log is opt-in: a list to keep it, or any sink with append() (a JSON-lines file)
         self.events: list[Event] | None = event_sink if event_sink is not None else [] if record_events else None
-        headroom = sum(role.max_count for role in scenario.staff.values())
         self.pools = {
-            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from, headroom - role.max_count)
+            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from)
             for name, role in scenario.staff.items()
         }
         self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools) for name in scenario.segments}
