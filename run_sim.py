@@ -48,16 +48,21 @@ def format_number(value: float) -> str:
     return f"{value:.3f}"
 
 
-def print_summary(title: str, kpis: dict[str, dict[str, Any]]) -> None:
-    """A table of KPI, mean and 95 % interval."""
+def print_summary(title: str, kpis: dict[str, dict[str, Any]], by: Sequence[str] = ()) -> None:
+    """A table of KPI, mean and 95 % interval: the whole run's, then those of each dimension in ``by``."""
     from rich.console import Console
     from rich.table import Table
+    from sim.kpis import dimension_of
 
     table = Table(title=title, title_justify="left")
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("95 % interval", justify="right")
-    for name, entry in kpis.items():
+    shown = [name for name in kpis if dimension_of(name) is None]
+    for dimension in by:
+        shown += [name for name in kpis if dimension_of(name) == dimension]
+    for name in shown:
+        entry = kpis[name]
         low, high = entry["ci95"]
         interval = "-" if math.isnan(low) else f"{format_number(low)} .. {format_number(high)}"
         table.add_row(name, format_number(entry["mean"]), interval)
@@ -122,10 +127,13 @@ def without_nan(value: Any) -> Any:
     return value
 
 
-def load(path: str | None, overrides: Sequence[str] = ()):
+def load(path: str | None, overrides: Sequence[str] = (), block_min: float | None = None):
     from sim import load_scenario
 
-    return load_scenario(path or DEFAULT_SCENARIO, parse_assignments(overrides, "--set"))
+    settings = parse_assignments(overrides, "--set")
+    if block_min is not None:
+        settings["operation.block_min"] = block_min
+    return load_scenario(path or DEFAULT_SCENARIO, settings)
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -170,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.parallel import Runner
     from sim.replications import replicate
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args.scenario, args.set, args.block_min)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: replications") as update:
             result = replicate(
@@ -180,7 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         where = runner.description
     policy = f", policy {args.policy}" if args.policy else ""
-    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis)
+    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis, args.by)
     print_precision(result.precision, result.imprecise, args.max_replications)
     if args.json:
         write_json(args.json, without_nan({
@@ -258,7 +266,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.parallel import Runner
     from sim.sweep import sweep
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args.scenario, args.set, args.block_min)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: sweep") as update:
             result = sweep(
@@ -289,15 +297,15 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from sim.optimiser import optimise_staffing
     from sim.parallel import Runner
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args.scenario, args.set, args.block_min)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: staffing search") as update:
             result = optimise_staffing(
-                scenario, args.target, args.replications, args.seed, block_min=args.block_min, policy=args.policy,
+                scenario, args.target, args.replications, args.seed, policy=args.policy,
                 runner=runner, on_progress=update,
             )
     currency = scenario.meta.currency
-    print_table(f"{scenario.name}: cheapest staff per {args.block_min:g}-minute block meeting every target",
+    print_table(f"{scenario.name}: cheapest staff per {scenario.operation.block_min:g}-minute block meeting every target",
                 ["role", "block", "staff", "Erlang estimate"], left=2, rows=
                 [[b.role, f"{b.start}-{b.end}", b.count, b.erlang] for b in result.schedule])
     print(f"cost: {result.cost:,.2f} {currency} for {result.staff_hours:g} staffed hours (cost_per_hour x hours); "
@@ -328,7 +336,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare
     from sim.parallel import Runner
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args.scenario, args.set, args.block_min)
     variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: comparison") as update:
@@ -373,6 +381,8 @@ def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, pre
     parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on the Dask cluster with this scheduler instead")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--report", metavar="DIR", help="write figures (PNG) and a self-contained HTML report to DIR")
+    parser.add_argument("--block-min", type=float, metavar="MIN",
+                        help="length of the blocks of the day KPIs are split into, block.HH:MM.KPI (default: operation.block_min, 60)")
     if precision:
         parser.add_argument("--precision", type=float, metavar="SHARE",
                             help="add replications until each KPI's 95 %% interval half-width is under SHARE of its mean (e.g. 0.05)")
@@ -402,6 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
     run.add_argument("--events", metavar="FILE.jsonl", help="also write the event log of the first replication as JSON lines")
     run.add_argument("--warmup", type=float, metavar="MIN", help="leave the first MIN minutes out of every KPI (overrides operation.warmup_min)")
+    run.add_argument("--by", action="append", default=[], choices=["segment", "block"],
+                     help="also show the KPIs of each segment or block of the day (repeatable; the JSON always has them)")
     run.set_defaults(handler=cmd_run)
 
     sweep = commands.add_parser("sweep", help="replicate every combination of parameter values (a grid)")
@@ -416,7 +428,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_flags(staff, 20, precision=False)
     staff.add_argument("--target", action="append", required=True, metavar="KPI>=VALUE",
                        help='a target such as "service_level>=0.8" or "mean_wait_min<=5" (repeatable; all must hold)')
-    staff.add_argument("--block-min", type=float, default=60.0, metavar="MIN", help="length of a staffing block (default 60 minutes)")
     staff.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
     staff.set_defaults(handler=cmd_staff)
 

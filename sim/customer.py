@@ -17,7 +17,7 @@ class Customer:
     __slots__ = (
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
         "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays",
+        "path", "stays", "tallies",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -39,6 +39,7 @@ class Customer:
         self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
+        self.tallies: tuple = ()  # the KPI tallies the visit is booked in (none during the warm-up)
 
     @property
     def mood(self) -> float:
@@ -80,3 +81,4 @@ class SegmentFlow:
         self.interarrival = streams[f"arrivals.{name}"]
         self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
         self.patience = make_sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min else None
+        self.queue_lengths: tuple = ()  # time averages of the number queueing that this segment's customers join

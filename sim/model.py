@@ -16,6 +16,7 @@ from .complaints import complaint_probability
 from .customer import Customer, DayTally, SegmentFlow
 from .events import Event, EventKind
 from .failures import FailureChances, load_multiplier, skill_multiplier
+from .accumulators import DayBlocks
 from .kpis import QueueKpis, safe_ratio
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
@@ -49,12 +50,15 @@ class Model:
         self.streams = Streams(seed, replication)
         # the event log is opt-in: a list to keep it, or any sink with append() (a JSON-lines file)
         self.events: list[Event] | None = event_sink if event_sink is not None else [] if record_events else None
+        self.blocks = DayBlocks(op.block_min, op.duration_min, op.days, op.opens_at_min)
         self.pools = {
-            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from)
+            name: StaffPool(self.env, name, role, self.blocks, self.measure_from)
             for name, role in scenario.staff.items()
         }
         self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools) for name in scenario.segments}
-        self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min)
+        self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min, self.blocks, scenario.segments)
+        for name, flow in self.flows.items():
+            flow.queue_lengths = (self.queue.whole.queue, self.queue.segments[name].queue)
         self.present: dict[int, Customer] = {}
         self._next_id = 0
         self.failing = scenario.failures is not None
@@ -130,6 +134,7 @@ class Model:
         """A customer of ``flow`` arrives now: draw their service time and patience, start their visit."""
         patience = flow.patience() if flow.patience else None
         customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, flow.expectation)
+        customer.tallies = self.queue.tallies(flow.name, customer.arrived_at)
         self._next_id += 1
         if self.failing and self.active_disruptions:
             for disruption in self.active_disruptions:
@@ -140,16 +145,17 @@ class Model:
         return customer
 
     def _visit(self, customer: Customer, flow: SegmentFlow):
-        env, pool, queue = self.env, flow.pool, self.queue
-        counted = customer.arrived_at >= self.measure_from
+        env, pool = self.env, flow.pool
+        tallies = customer.tallies
+        counted = bool(tallies)
         logging = self.events is not None
-        if counted:
-            queue.arrived += 1
+        for tally in tallies:
+            tally.arrived += 1
         if logging:
             self.log(EventKind.ARRIVAL, customer.id, flow.name)
         if flow.balk_at is not None and pool.queueing >= flow.balk_at:
-            if counted:
-                queue.balked += 1
+            for tally in tallies:
+                tally.balked += 1
             customer.state = "balked"
             del self.present[customer.id]
             if logging:
@@ -157,7 +163,8 @@ class Model:
             return
         request = pool.resource.request(priority=flow.priority)
         pool.queueing += 1
-        queue.queue.add(env.now, 1)
+        for length in flow.queue_lengths:
+            length.add(env.now, 1)
         while True:
             try:
                 if customer.patience_min is None:
@@ -168,7 +175,8 @@ class Model:
                     if request not in outcome:
                         request.cancel()
                         pool.queueing -= 1
-                        queue.queue.add(env.now, -1)
+                        for length in flow.queue_lengths:
+                            length.add(env.now, -1)
                         self._abandon(customer, flow, counted)
                         return
                 break
@@ -177,10 +185,11 @@ class Model:
                 request = pool.resource.request(priority=PRIORITISED)
         pool.queueing -= 1
         now = env.now
-        queue.queue.add(now, -1)
+        for length in flow.queue_lengths:
+            length.add(now, -1)
         wait = now - customer.arrived_at
-        if counted:
-            queue.record_served(wait)
+        for tally in tallies:
+            tally.record_served(wait)
         customer.state = "in_service"
         if logging:
             self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait)
@@ -219,8 +228,8 @@ class Model:
                      path=customer.path, stays=customer.stays)
 
     def _abandon(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
-        if counted:
-            self.queue.abandoned += 1
+        for tally in customer.tallies:
+            tally.abandoned += 1
         customer.state = "abandoned"
         self.present.pop(customer.id, None)
         waited = self.env.now - customer.arrived_at
@@ -429,17 +438,35 @@ class Model:
     def kpis(self) -> dict[str, float]:
         """KPIs of the run so far, measured from the end of the warm-up."""
         end = max(self.env.now, self.measure_from)
-        threshold = self.scenario.operation.service_level_threshold_min
-        late = sum(1 for c in self.present.values()
-                   if c.state == "queueing" and c.arrived_at >= self.measure_from and end - c.arrived_at > threshold)
-        results = self.queue.results(end, late)
+        waiting = ((c.segment, c.arrived_at) for c in self.present.values() if c.state == "queueing")
+        results = self.queue.results(end, self.queue.late_at_end(waiting, end))
         busy = sum(pool.busy.area_until(end) for pool in self.pools.values())
         on_duty = sum(pool.staff_minutes(self.measure_from, end) for pool in self.pools.values())
         results["utilization"] = safe_ratio(busy, on_duty)
         for name, pool in self.pools.items():
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
+        results.update(self._block_utilisation(end))
         if self.failing:
-            results.update(self.outcomes.results(self.queue.served))
+            results.update(self.outcomes.results(self.queue.whole.served))
+        return results
+
+
+    def _block_utilisation(self, end: float) -> dict[str, float]:
+        """``block.HH:MM.utilization`` (all roles) and ``.utilization.ROLE``: busy share of on-duty time in each block."""
+        blocks = self.blocks
+        busy = {name: pool.busy.block_areas(end) for name, pool in self.pools.items()}
+        on_duty = {name: [0.0] * blocks.per_day for name in self.pools}
+        for index in range(blocks.per_day * blocks.days):
+            lo, hi = blocks.bounds(index)
+            lo, hi = max(lo, self.measure_from), min(hi, end)
+            if hi > lo:
+                for name, pool in self.pools.items():
+                    on_duty[name][index % blocks.per_day] += pool.staff_minutes(lo, hi)
+        results = {}
+        for k, label in enumerate(blocks.labels):
+            results[f"block.{label}.utilization"] = safe_ratio(sum(b[k] for b in busy.values()), sum(m[k] for m in on_duty.values()))
+            for name in self.pools:
+                results[f"block.{label}.utilization.{name}"] = safe_ratio(busy[name][k], on_duty[name][k])
         return results
 
 

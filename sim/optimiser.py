@@ -213,7 +213,7 @@ def optimise_staffing(
     replications: int = 20,
     seed: int = 0,
     *,
-    block_min: float = 60.0,
+    block_min: float | None = None,
     policy: str | None = None,
     confirm_replications: int | None = None,
     rounds: int = 3,
@@ -224,10 +224,12 @@ def optimise_staffing(
 ) -> StaffingResult:
     """Find the cheapest staff count per role and block of ``block_min`` minutes that meets every target.
 
+    ``block_min`` defaults to the scenario's ``operation.block_min``.
     Targets are judged on the 95 % interval (see ``sim.targets``). The answer is re-simulated with
     fresh seeds; if it then misses a target the search continues from there (up to ``rounds`` times).
     """
     targets = as_targets(targets)
+    block_min = scenario.operation.block_min if block_min is None else block_min
     if replications < 2:
         raise UserError(f"--replications {replications}: the staffing search needs at least 2 to judge targets on an interval")
     if block_min <= 0:

@@ -6,9 +6,11 @@ finishes the customer in hand before going off duty (as real staff do).
 """
 from __future__ import annotations
 
+import math
+
 import simpy
 
-from .accumulators import TimeAverage
+from .accumulators import BlockTimeAverage, DayBlocks
 from .queue_resource import QueueResource
 from .scenario.operation import StaffRole
 
@@ -16,16 +18,16 @@ from .scenario.operation import StaffRole
 class StaffPool:
     """One staff role: the SimPy resource customers queue for, and its busy-time accounting."""
 
-    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, day_length: float, days: int,
-                 measure_from: float):
+    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, blocks: DayBlocks, measure_from: float):
         self.env = env
         self.name = name
         self.role = role
+        day_length, days = blocks.day_min, blocks.days
         self.schedule = role.schedule(day_length)
         self.day_length = day_length
         self.days = days
         self.resource = QueueResource(env, capacity=0)
-        self.busy = TimeAverage(measure_from)
+        self.busy = BlockTimeAverage(measure_from, blocks)  # staff serving, kept per block for intraday KPIs
         self.queueing = 0  # customers (not off-duty holds) waiting for this pool
         self.skill_multiplier = 1.0  # how much more often this role's staff fail (set when failures are on)
         self.scheduled = self.schedule[0][1]
@@ -53,7 +55,9 @@ class StaffPool:
     def staff_minutes(self, start: float, end: float) -> float:
         """Scheduled staff-minutes on duty between ``start`` and ``end`` (the denominator of utilisation)."""
         total = 0.0
-        for day in range(self.days):
+        first = max(int(start // self.day_length), 0)
+        last = min(int(math.ceil(end / self.day_length)), self.days)
+        for day in range(first, last):
             offset = day * self.day_length
             for i, (begin, count) in enumerate(self.schedule):
                 finish = self.schedule[i + 1][0] if i + 1 < len(self.schedule) else self.day_length

@@ -23,6 +23,9 @@ class Operation(StrictModel):
     service_level_threshold_min: Minutes = Field(
         5.0, description="a customer counts toward the service level when served within this wait"
     )
+    block_min: Annotated[float, Field(gt=0, description=(
+        "length of the blocks of the day that KPIs are split into (block.HH:MM.KPI) and staff are planned in"
+    ))] = 60.0
 
     @field_validator("opens_at")
     @classmethod
