@@ -6,9 +6,9 @@ import math
 import pytest
 
 from sim import Model, load_scenario
-from sim.accumulators import BlockTimeAverage, DayBlocks
-from sim.events import EventKind
-from sim.variants import scenario_variant
+from sim.model.accumulators import BlockTimeAverage, DayBlocks
+from sim.model.events import EventKind
+from sim.scenario.variants import scenario_variant
 
 BANK = "scenarios/bank_branch.yaml"
 

@@ -5,7 +5,7 @@ import random
 
 import simpy
 
-from sim.queue_resource import QueueResource
+from sim.model.queue_resource import QueueResource
 
 
 def _serve_all(arrivals, servers=1, service=1.0, patience=None):

@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from sim import run_once
-from sim.queueing_theory import erlang_a, erlang_c
-from sim.statistics import confidence_interval
+from sim.experiments.queueing_theory import erlang_a, erlang_c
+from sim.experiments.statistics import confidence_interval
 
 REPLICATIONS = 30
 SEED = 2026
@@ -69,7 +69,7 @@ def test_erlang_c_known_values():
 def test_two_priority_classes_match_cobham_per_segment():
     """Non-preemptive priority M/M/3 at utilisation 0.75: each segment's mean wait within its interval of Cobham's."""
     from sim import load_scenario_text
-    from sim.queueing_theory import priority_waits
+    from sim.experiments.queueing_theory import priority_waits
 
     vip, regular, servers, service_mean = 0.15, 0.30, 3, 5.0
     service = {"role": "agent", "time": {"dist": "exponential", "mean": service_mean}}
