@@ -127,13 +127,29 @@ def without_nan(value: Any) -> Any:
     return value
 
 
-def load(path: str | None, overrides: Sequence[str] = (), block_min: float | None = None):
-    from sim import load_scenario
+def scenario_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The key-path settings of the command line: ``--set`` flags, then the shortcuts for common ones."""
+    settings = parse_assignments(args.set, "--set")
+    if getattr(args, "no_failures", False):
+        settings["failures"] = "off"
+    if getattr(args, "block_min", None) is not None:
+        settings["operation.block_min"] = args.block_min
+    return settings
 
-    settings = parse_assignments(overrides, "--set")
-    if block_min is not None:
-        settings["operation.block_min"] = block_min
-    return load_scenario(path or DEFAULT_SCENARIO, settings)
+
+def load(args: argparse.Namespace):
+    """The scenario a command works on, with the command line's settings applied.
+
+    Warns (on stderr) where a setting of a role's count is overridden by a shift with an absolute count.
+    """
+    from sim import load_scenario
+    from sim.scenario.variants import fixed_shift_warnings
+
+    scenario = load_scenario(args.scenario or DEFAULT_SCENARIO, scenario_settings(args))
+    keys = [*scenario_settings(args), *(item.partition("=")[0].strip() for item in getattr(args, "param", []) + getattr(args, "variant", []))]
+    for warning in fixed_shift_warnings(scenario, keys):
+        print(warning, file=sys.stderr)
+    return scenario
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -178,7 +194,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
     from sim.experiments.replications import replicate
 
-    scenario = load(args.scenario, args.set, args.block_min)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: replications") as update:
             result = replicate(
@@ -189,11 +205,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         where = runner.description
     policy = f", policy {args.policy}" if args.policy else ""
     print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis, args.by)
+    if result.replications == 1:
+        print("no interval from one replication: run at least 2 (-r 10 or more for useful intervals)")
     print_precision(result.precision, result.imprecise, args.max_replications)
     if args.json:
         write_json(args.json, without_nan({
             "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,
-            "overrides": parse_assignments(args.set, "--set"), "kpis": result.kpis,
+            "overrides": scenario_settings(args), "kpis": result.kpis,
         }))
         print(f"wrote {args.json}")
     if args.report:
@@ -266,7 +284,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
     from sim.experiments.sweep import sweep
 
-    scenario = load(args.scenario, args.set, args.block_min)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: sweep") as update:
             result = sweep(
@@ -297,7 +315,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from sim.experiments.optimiser import optimise_staffing
     from sim.experiments.parallel import Runner
 
-    scenario = load(args.scenario, args.set, args.block_min)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: staffing search") as update:
             result = optimise_staffing(
@@ -336,7 +354,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare
     from sim.experiments.parallel import Runner
 
-    scenario = load(args.scenario, args.set, args.block_min)
+    scenario = load(args)
     variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: comparison") as update:
@@ -381,6 +399,8 @@ def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, pre
     parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on the Dask cluster with this scheduler instead")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--report", metavar="DIR", help="write figures (PNG) and a self-contained HTML report to DIR")
+    parser.add_argument("--no-failures", action="store_true",
+                        help="switch service failures off (the pure queue; same as --set failures=off)")
     parser.add_argument("--block-min", type=float, metavar="MIN",
                         help="length of the blocks of the day KPIs are split into, block.HH:MM.KPI (default: operation.block_min, 60)")
     if precision:

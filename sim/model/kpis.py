@@ -24,6 +24,28 @@ def dimension_of(kpi: str) -> str | None:
     return first if first in DIMENSIONS and kpi.count(".") >= 2 else None
 
 
+SHARES = {"abandon_rate", "prob_wait", "service_level", "complaint_rate", "retention_rate", "recovered_retention_rate"}
+NON_NEGATIVE = {
+    "arrived", "served", "abandoned", "balked", "mean_queue_length", "failures", "failures_prevented", "failure_rate",
+    "dissatisfied", "complaints", "silent_dissatisfied", "proactive_recoveries", "wom_reached", "customers_lost_wom",
+    "wom_positive_reached", "customers_won_wom", "recovery_cost", "revenue_lost",
+}
+
+
+def kpi_range(kpi: str) -> tuple[float, float]:
+    """The values a KPI can take: [0, 1] for shares, [0, inf) for counts, times and money, else unbounded.
+
+    Intervals are cut to this range: the true mean lies inside it, so cutting costs no coverage.
+    """
+    base = kpi.split(".", 2)[2] if dimension_of(kpi) else kpi
+    head = base.split(".", 1)[0]
+    if base in SHARES or head in ("utilization", "retention"):
+        return 0.0, 1.0
+    if base in NON_NEGATIVE or head == "customers" or base.endswith("_min"):
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
 def whole_run(kpis):
     """The whole-run KPIs among ``kpis`` (names, or a mapping keyed by name), in order."""
     if isinstance(kpis, dict):

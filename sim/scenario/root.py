@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
 from .behaviour import Behaviour, Quality
@@ -23,7 +24,9 @@ class Scenario(StrictModel):
     operation: Operation = Field(default_factory=Operation)
     segments: dict[str, Segment] = Field(min_length=1)
     staff: dict[str, StaffRole] = Field(min_length=1)
-    failures: Failures | None = Field(None, description="omit to switch service failures off")
+    failures: Failures | Literal["off", False] | None = Field(None, description=(
+        "service failures: `off` (or omit the section) for the pure queue; `{}` switches them on with every default"
+    ))
     quality: Quality = Field(default_factory=Quality)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     recovery: Recovery = Field(default_factory=Recovery)
@@ -32,6 +35,12 @@ class Scenario(StrictModel):
     exercise: Exercise | None = Field(None, description="the training game built on this operation")
 
     _source: Path | None = PrivateAttr(None)
+
+    @field_validator("failures", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """``failures: off`` (YAML reads a bare off as false) and ``null`` both mean no failures."""
+        return None if value is False or (isinstance(value, str) and value.strip().lower() == "off") else value
 
     @property
     def source(self) -> Path | None:
