@@ -69,40 +69,66 @@ def print_summary(title: str, kpis: dict[str, dict[str, Any]], by: Sequence[str]
     Console().print(table)
 
 
-def progress_bar(description: str):
-    """A rich progress bar on stderr with time left; returns (progress, callback(done, total))."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+LOG_EVERY_S = 5.0  # progress lines when stderr is not a terminal (a pipe, a log file)
 
-    progress = Progress(
-        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    task = progress.add_task(description, total=None)
 
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
-    return progress, update
+
+def time_left(elapsed: float, done: int, total: int | None) -> str:
+    """Time left at the rate measured so far (elapsed per replication done), or "-" before the first."""
+    if not done or not total:
+        return "-:--:--"
+    return _duration(elapsed * max(total - done, 0) / done)
 
 
 @contextmanager
-def progress_while(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar that appears with the first progress report, so an early error prints alone."""
-    progress, update = progress_bar(description)
-    started = False
+def progress_while(description: str, known_total: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """Progress on stderr from the first report: ``report(done, total)`` in replications.
+
+    On a terminal, a bar with the time left from the measured rate; otherwise a line every few seconds.
+    ``known_total=False`` (the staffing search, whose work is not known in advance) counts replications
+    without a total, one bar through all of its phases.
+    """
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn
+    from rich.text import Text
+
+    class MeasuredTimeLeft(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(time_left(task.elapsed or 0.0, int(task.completed), task.total and int(task.total)), style="progress.remaining")
+
+    console = Console(stderr=True)
+    progress = Progress(TextColumn(description), BarColumn(), TextColumn("{task.completed:.0f}/{task.fields[of]} replications"),
+                        MeasuredTimeLeft(), console=console, transient=True)
+    task = None
+    begun = last_line = time.monotonic()
+    on_terminal = console.is_terminal
 
     def report(done: int, total: int) -> None:
-        nonlocal started
-        if not started:
-            progress.start()
-            started = True
-        update(done, total)
+        nonlocal task, last_line
+        total = total if known_total else None
+        if on_terminal:
+            if task is None:
+                progress.start()
+                task = progress.add_task(description, total=total, of="?")
+            progress.update(task, completed=done, total=total, of=total if total is not None else "?")
+            return
+        now = time.monotonic()
+        if task is None or now - last_line >= LOG_EVERY_S:
+            task, last_line = True, now
+            of = f"/{total}" if total else ""
+            left = f", about {time_left(now - begun, done, total)} left" if total and done else ""
+            print(f"{description}: {done}{of} replications, {_duration(now - begun)} elapsed{left}", file=sys.stderr, flush=True)
 
     try:
         yield report
     finally:
-        if started:
+        if on_terminal and task is not None:
             progress.stop()
 
 
@@ -317,7 +343,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
     scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
-        with progress_while(f"{scenario.name}: staffing search") as update:
+        with progress_while(f"{scenario.name}: staffing search", known_total=False) as update:
             result = optimise_staffing(
                 scenario, args.target, args.replications, args.seed, policy=args.policy, whole_day=args.whole_day,
                 min_staff=args.min_staff, runner=runner, on_progress=update,

@@ -157,6 +157,8 @@ def replicate_variants(
             if not tasks:
                 break
             total = sum(planned)
+            if on_progress:
+                on_progress(finished, total)  # the batch's size is known before its first replication ends
             report = (lambda n, base=finished, total=total: on_progress(base + n, total)) if on_progress else None
             results = iter(active.run(tasks, report))
             for done, goal in zip(runs, planned):
