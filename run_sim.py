@@ -394,7 +394,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         where = runner.description
     base = result.results[0]
-    names = list(args.kpi) if args.kpi else shown_kpis([], list(base.kpis)) + [
+    key_kpis = [k.kpi for k in scenario.meta.key_kpis if k.kpi in base.kpis]
+    names = list(args.kpi) if args.kpi else key_kpis + shown_kpis([], list(base.kpis)) + [
         n for n in ("retention_rate", "customers_lost_wom", "recovery_cost", "revenue_lost") if n in base.kpis]
     names = list(dict.fromkeys(names))
     rows = []
@@ -406,7 +407,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     pairing = "common random numbers" if result.common_random_numbers else "independent random numbers"
     print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}",
                 ["KPI", "alternative", f"baseline: {result.baseline}", "alternative - baseline"], rows, left=2)
-    print("each cell: mean ± 95 % half-width (paired t-interval for differences); * marks a difference whose interval excludes 0")
+    interval = "paired t-interval" if result.common_random_numbers else "t-interval of the replication-by-replication differences"
+    print(f"each cell: mean ± 95 % half-width ({interval} for differences); * marks a difference whose interval excludes 0")
     if args.json:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
