@@ -116,10 +116,26 @@ def _new(width: float = 8.0, height: float = 4.5, rows: int = 1, cols: int = 1, 
 
 def clock_axis(axis: Any, opens_at_min: int, span_min: float) -> None:
     """Label a minutes axis with clock times (HH:MM from the opening time)."""
-    step = 60 if span_min <= 12 * 60 else 120 if span_min <= 24 * 60 else 360
+    step = 60 if span_min <= 10 * 60 else 180 if span_min <= 24 * 60 else 360
     axis.xaxis.set_major_locator(MultipleLocator(step))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda m, _pos: clock_time(opens_at_min, m)))
     axis.set_xlim(0, span_min)
+
+
+def day_axis(axis: Any, span_min: float, day_min: float) -> None:
+    """Label a minutes axis of a run of several days by day (or by week when it runs for more than eight)."""
+    days = span_min / day_min
+    unit, name = (7 * day_min, "week") if days > 56 else (day_min, "day")
+    step = max(1, math.ceil(span_min / unit / 5))  # five labels at most: a half-width panel has room for no more
+    axis.xaxis.set_major_locator(MultipleLocator(unit * step))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda m, _pos: f"{name} {int(round(m / unit)) + 1}"))
+    axis.set_xlim(0, span_min)
+
+
+def time_unit(values: Sequence[float]) -> tuple[float, str]:
+    """(minutes per unit, unit) to show durations in: days past two days, hours past three hours, else minutes."""
+    largest = max([abs(v) for v in values if not math.isnan(v)], default=0.0)
+    return (24 * 60.0, "days") if largest > 2 * 24 * 60 else (60.0, "h") if largest > 180 else (1.0, "min")
 
 
 def _interval(entry: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -146,11 +162,13 @@ def plot_sweep(result: Any, kpi: str, currency: str = "") -> Figure:
         key = tuple(point.settings[p.key] for p in others)
         series.setdefault(key, []).append((point.settings[x_param.key], *_interval(point.kpis[kpi])))
     numeric = _numeric(x_param.values)
+    per, unit = time_unit([_interval(p.kpis[kpi])[0] for p in result.points]) if kpi.endswith("_min") else (1.0, "")
+    label_text = kpi_label(kpi, currency).replace("(min)", f"({unit})") if unit else kpi_label(kpi, currency)
     for i, (key, rows) in enumerate(series.items()):
         colour = COLOURS[i % len(COLOURS)]
         label = ", ".join(f"{param_label(p.key)} = {v}" for p, v in zip(others, key)) or "mean"
         xs = [r[0] for r in rows] if numeric else list(range(len(rows)))
-        means, lows, highs = (np.array([r[j] for r in rows], dtype=float) for j in (1, 2, 3))
+        means, lows, highs = (np.array([r[j] for r in rows], dtype=float) / per for j in (1, 2, 3))
         ax.plot(xs, means, marker="o", color=colour, label=label)
         ax.fill_between(xs, lows, highs, color=colour, alpha=0.2, linewidth=0)
     if not numeric:
@@ -158,9 +176,9 @@ def plot_sweep(result: Any, kpi: str, currency: str = "") -> Figure:
     elif all(isinstance(v, int) for v in x_param.values):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"{param_label(x_param.key)} ({x_param.key})")
-    ax.set_ylabel(kpi_label(kpi, currency))
+    ax.set_ylabel(label_text)
     thousands(ax.yaxis)
-    ax.set_title(f"{kpi_label(kpi, currency)}\nline: mean over replications; band: its 95 % confidence interval", fontsize="medium")
+    ax.set_title(f"{label_text}\nline: mean over replications; band: its 95 % confidence interval", fontsize="medium")
     ax.grid(alpha=0.3)
     if series and (len(series) > 1 or others):
         ax.legend(fontsize="small")
@@ -223,6 +241,8 @@ def plot_trace(trace: Any, title: str = "") -> Figure:
         queue_ax.set_ylim(0, max(1.0, float(np.nanmax(trace.max_queueing(role), initial=0.0)) * 1.1))
         queue_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         queue_ax.set_title(f"{role}: queue length")
+        if not np.nanmax(trace.max_queueing(role), initial=0.0):
+            queue_ax.text(0.5, 0.5, "nobody queued for this role", transform=queue_ax.transAxes, ha="center", color="grey")
         staff_ax.step(minutes, trace.mean_on_duty(role), where="post", color="black", label="on duty")
         staff_ax.plot(minutes, trace.mean_busy(role), color=COLOURS[1], label="busy (mean)")
         staff_ax.set_ylabel("staff")
@@ -231,11 +251,16 @@ def plot_trace(trace: Any, title: str = "") -> Figure:
         staff_ax.set_ylim(0, max(1.0, float(np.nanmax(trace.mean_on_duty(role), initial=0.0))) * 1.15)
         for ax in (queue_ax, staff_ax):
             ax.grid(alpha=0.3)
-            clock_axis(ax, trace.opens_at_min, span)
+            if trace.folded:
+                clock_axis(ax, trace.opens_at_min, span)
+            else:
+                day_axis(ax, span, trace.day_length_min)
             ax.legend(fontsize="small", loc="best")
     for ax in axes[-1]:
-        ax.set_xlabel("time of day")
-    figure.suptitle(title or f"Queue and staff over the day (sampled every {trace.every_min:g} min)")
+        ax.set_xlabel("time of day" if trace.folded else "time since the first opening")
+    over = "over the day" if trace.folded else "over the whole run"
+    slot = "" if trace.folded else f", averaged over each {'day' if trace.slot_min == trace.day_length_min else f'{trace.slot_min:g} min'}"
+    figure.suptitle(title or f"Queue and staff {over}: mean over replications (sampled every {trace.every_min:g} min{slot})")
     return figure
 
 
@@ -362,7 +387,7 @@ def block_labels(kpis: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(name.split(".")[1] for name in kpis if name.startswith("block.") and name.count(".") >= 2))
 
 
-def _flat(entries: Sequence[Mapping[str, Any]]) -> bool:
+def flat(entries: Sequence[Mapping[str, Any]]) -> bool:
     """True when the means are all missing or all the same (a flat line that says nothing the table does not)."""
     means = {round(_interval(entry)[0], 12) for entry in entries} - {math.nan}
     means = {m for m in means if not math.isnan(m)}
@@ -378,7 +403,7 @@ def plot_intraday(summaries: Mapping[str, Mapping[str, Any]], kpis: Sequence[str
     """
     first = next(iter(summaries.values()))
     labels = block_labels(first)
-    shown = [k for k in kpis if labels and not _flat([s[f"block.{b}.{k}"] for s in summaries.values() for b in labels
+    shown = [k for k in kpis if labels and not flat([s[f"block.{b}.{k}"] for s in summaries.values() for b in labels
                                                          if f"block.{b}.{k}" in s])]
     if not shown:
         return None
@@ -387,14 +412,16 @@ def plot_intraday(summaries: Mapping[str, Mapping[str, Any]], kpis: Sequence[str
     figure, axes = _new(5.2 * cols, 3.0 * rows + 0.8, rows, cols)
     xs = np.arange(len(labels))
     for ax, kpi in zip(axes.flat, shown):
+        per, unit = time_unit([_interval(s[f"block.{b}.{kpi}"])[0] for s in summaries.values() for b in labels]) if kpi.endswith("_min") else (1.0, "")
         for i, (label, summary) in enumerate(summaries.items()):
-            values = [_interval(summary[f"block.{b}.{kpi}"]) for b in labels]
+            values = [np.array(_interval(summary[f"block.{b}.{kpi}"])) / per for b in labels]
             colour = COLOURS[i % len(COLOURS)]
             ax.plot(xs, [v[0] for v in values], marker="o", color=colour, label=label)
             ax.fill_between(xs, [v[1] for v in values], [v[2] for v in values], color=colour, alpha=0.2, linewidth=0)
         if targets and kpi in targets:
-            ax.axhline(targets[kpi], color="black", linestyle="--", linewidth=1, label=f"target {short_number(targets[kpi])}")
-        ax.set_title(kpi_label(kpi, currency), fontsize="medium")
+            ax.axhline(targets[kpi] / per, color="black", linestyle="--", linewidth=1, label=f"target {short_number(targets[kpi])}")
+        title = kpi_label(kpi, currency)
+        ax.set_title(title.replace("(min)", f"({unit})") if unit else title, fontsize="medium")
         step = max(1, math.ceil(len(labels) / 12))
         ax.set_xticks(xs[::step], labels[::step], fontsize="small", rotation=45 if len(labels) > 8 else 0)
         if kpi_range(kpi) == (0.0, 1.0):

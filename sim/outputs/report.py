@@ -160,7 +160,8 @@ def trace_section(scenario: Scenario, seed: int, policy: str | None = None) -> S
     trace = trace_replications(scenario, replications, seed, policy=policy)
     return Section("Queue and staff over the day",
                    [f"Mean over replications 0-{replications - 1} (the same random numbers as the KPIs above); "
-                    f"sampled every {trace.every_min:g} minutes and folded onto one day."],
+                    f"sampled every {trace.every_min:g} minutes"
+                    + (" and folded onto one day." if trace.folded else ", one point per day of the run.")],
                    figure=plots.plot_trace(trace), image="queue_and_staff")
 
 
@@ -186,7 +187,12 @@ def sweep_report(directory: str | Path, scenario: Scenario, result: Any, kpis: S
     header = [p.key for p in result.params] + ["replications"] + [h for n in names for h in (f"{n} mean", f"{n} 95 % interval")]
     rows = [[point.settings[p.key] for p in result.params] + [point.replications]
             + [v for n in names for v in (point.kpis[n]["mean"], interval_text(point.kpis[n]))] for point in result.points]
-    sections = [Section(plots.kpi_label(name, currency), figure=plots.plot_sweep(result, name, currency), image=f"sweep_{name}") for name in names]
+    flat = [name for name in names if plots.flat([point.kpis[name] for point in result.points])]
+    sections = [Section(plots.kpi_label(name, currency), figure=plots.plot_sweep(result, name, currency), image=f"sweep_{name}")
+                for name in names if name not in flat]
+    if flat:
+        sections.append(Section("Left out", ["The same in every point, so not drawn: "
+                                             + ", ".join(plots.kpi_label(name, currency) for name in flat) + "."]))
     sections.append(Section("All points", header=header, rows=rows))
     intro = [f"Scenario {scenario.name}; {len(result.points)} points, seed {result.seed} at every point (common random numbers)"
              + (f"; run on {where}" if where else "") + "."]
