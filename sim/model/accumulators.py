@@ -90,6 +90,14 @@ class DayBlocks:
         offset = day * self.day_min
         return offset + k * self.block_min, offset + min((k + 1) * self.block_min, self.day_min)
 
+    def spans(self, start: float, end: float):
+        """``(k, lo, hi)`` for each stretch of block ``k`` of the day inside [start, end), day by day."""
+        for index in range(self.per_day * self.days):
+            lo, hi = self.bounds(index)
+            lo, hi = max(lo, start), min(hi, end)
+            if hi > lo:
+                yield index % self.per_day, lo, hi
+
     def label(self, k: int) -> str:
         """Clock time at which block ``k`` starts, ``HH:MM`` (``+Nd`` after N midnights when a day is longer than 24 h)."""
         minute = self.opens_at_min + round(k * self.block_min)

@@ -160,13 +160,9 @@ class QueueKpis:
 
     def block_minutes(self, end: float) -> list[float]:
         """Minutes of each block of the day measured between the warm-up and ``end``, over all days."""
-        blocks = self.blocks
-        minutes = [0.0] * blocks.per_day
-        for index in range(blocks.per_day * blocks.days):
-            lo, hi = blocks.bounds(index)
-            lo, hi = max(lo, self.measure_from), min(hi, end)
-            if hi > lo:
-                minutes[index % blocks.per_day] += hi - lo
+        minutes = [0.0] * self.blocks.per_day
+        for k, lo, hi in self.blocks.spans(self.measure_from, end):
+            minutes[k] += hi - lo
         return minutes
 
     def late_at_end(self, waiting: Iterable[tuple[str, float]], end: float) -> dict[str, int]:

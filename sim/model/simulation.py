@@ -450,18 +450,14 @@ class Model:
             results.update(self.outcomes.results(self.queue.whole.served))
         return results
 
-
     def _block_utilisation(self, end: float) -> dict[str, float]:
         """``block.HH:MM.utilization`` (all roles) and ``.utilization.ROLE``: busy share of on-duty time in each block."""
         blocks = self.blocks
         busy = {name: pool.busy.block_areas(end) for name, pool in self.pools.items()}
         on_duty = {name: [0.0] * blocks.per_day for name in self.pools}
-        for index in range(blocks.per_day * blocks.days):
-            lo, hi = blocks.bounds(index)
-            lo, hi = max(lo, self.measure_from), min(hi, end)
-            if hi > lo:
-                for name, pool in self.pools.items():
-                    on_duty[name][index % blocks.per_day] += pool.staff_minutes(lo, hi)
+        for k, lo, hi in blocks.spans(self.measure_from, end):
+            for name, pool in self.pools.items():
+                on_duty[name][k] += pool.staff_minutes(lo, hi)
         results = {}
         for k, label in enumerate(blocks.labels):
             results[f"block.{label}.utilization"] = safe_ratio(sum(b[k] for b in busy.values()), sum(m[k] for m in on_duty.values()))
