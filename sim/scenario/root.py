@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -17,6 +17,11 @@ from .recovery import Recovery
 from .word_of_mouth import WordOfMouth
 
 
+def _also_off(schema: dict[str, Any]) -> None:
+    """Editors accept ``failures: off`` too (read as no failures by the validator below)."""
+    schema.setdefault("anyOf", []).append({"enum": ["off", False]})
+
+
 class Scenario(StrictModel):
     """A service operation and, optionally, the training exercise built on it."""
 
@@ -24,7 +29,7 @@ class Scenario(StrictModel):
     operation: Operation = Field(default_factory=Operation)
     segments: dict[str, Segment] = Field(min_length=1)
     staff: dict[str, StaffRole] = Field(min_length=1)
-    failures: Failures | Literal["off", False] | None = Field(None, description=(
+    failures: Failures | None = Field(None, json_schema_extra=_also_off, description=(
         "service failures: `off` (or omit the section) for the pure queue; `{}` switches them on with every default"
     ))
     quality: Quality = Field(default_factory=Quality)
