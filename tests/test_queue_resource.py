@@ -82,6 +82,7 @@ def test_cancelling_a_granted_request_gives_the_server_back():
     second = resource.request()
     assert first.triggered and not second.triggered
     first.cancel()  # for example interrupted in the instant it was served
+    env.run()  # the freed server is handed on in an event of its own, as in SimPy
     assert second.triggered and resource.in_use == 1
 
 
@@ -92,8 +93,10 @@ def test_fewer_servers_wait_for_the_job_in_hand_more_servers_start_at_once():
     c = resource.request()
     resource.capacity = 1  # a shift ends while both are busy
     resource.release(a)
+    env.run()
     assert not c.triggered and resource.in_use == 1  # the freed server went off duty
     resource.capacity = 3
+    env.run()
     assert c.triggered and resource.in_use == 2
     resource.release(b)
     resource.release(c)

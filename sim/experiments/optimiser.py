@@ -255,7 +255,7 @@ def optimise_staffing(
     blocks = blocks_of_day(scenario.operation.duration_min, block_min)
     op = scenario.operation
     labels = DayBlocks(block_min, op.duration_min, op.days, op.opens_at_min).labels
-    roles = sorted({segment.service.role for segment in scenario.segments.values()})
+    roles = sorted({step.station for segment in scenario.segments.values() for step in segment.steps if step.station in scenario.staff})
     busy = [any(block_load(scenario, r, *blk).arrival_rate > 0 for r in roles) for blk in blocks]
     targets = asked if whole_day else _per_block(asked, labels, busy)
     start = erlang_schedule(scenario, roles, blocks, targets, labels)

@@ -15,6 +15,8 @@ from typing import Iterable
 from .accumulators import BinnedQuantiles, BlockTimeAverage, DayBlocks, TimeAverage
 
 SEGMENT, BLOCK, STATION = "segment", "block", "station"
+STATION_KPIS = ("arrived", "served", "abandoned", "abandon_rate", "mean_wait_min", "p90_wait_min", "prob_wait",
+                "service_level", "mean_queue_length")  # what a station of a journey reports (its own queue only)
 DIMENSIONS = (SEGMENT, BLOCK, STATION)  # what a run's KPIs can be split by
 
 
@@ -28,7 +30,7 @@ SHARES = {"abandon_rate", "prob_wait", "service_level", "complaint_rate", "reten
 NON_NEGATIVE = {
     "arrived", "served", "abandoned", "balked", "mean_queue_length", "failures", "failures_prevented", "failure_rate",
     "dissatisfied", "complaints", "silent_dissatisfied", "proactive_recoveries", "wom_reached", "customers_lost_wom",
-    "wom_positive_reached", "customers_won_wom", "recovery_cost", "revenue_lost",
+    "wom_positive_reached", "customers_won_wom", "recovery_cost", "revenue_lost", "escalations_passed_on",
 }
 
 
@@ -41,7 +43,7 @@ def kpi_range(kpi: str) -> tuple[float, float]:
     head = base.split(".", 1)[0]
     if base in SHARES or head in ("utilization", "retention"):
         return 0.0, 1.0
-    if base in NON_NEGATIVE or head == "customers" or base.endswith("_min"):
+    if base in NON_NEGATIVE or head in ("customers", "failures", "complaints") or base.endswith("_min"):
         return 0.0, math.inf
     return -math.inf, math.inf
 
@@ -62,7 +64,7 @@ class QueueTally:
     """Waiting, service and abandonment of one group of customers (the whole run, or one part of it)."""
 
     __slots__ = ("threshold", "arrived", "balked", "served", "abandoned", "wait_sum", "waited",
-                 "within_threshold", "waits", "queue")
+                 "within_threshold", "waits", "completed", "time_in_system", "queue")
 
     def __init__(self, threshold_min: float, bin_width_min: float, queue: TimeAverage | None):
         self.threshold = threshold_min
@@ -74,6 +76,8 @@ class QueueTally:
         self.waited = 0  # served after a wait longer than zero
         self.within_threshold = 0
         self.waits = BinnedQuantiles(bin_width_min)
+        self.completed = 0  # visits that went through every station of their journey
+        self.time_in_system = 0.0
         self.queue = queue  # the number of this group's customers queueing, when it is a group in time
 
     def record_served(self, wait: float) -> None:
@@ -84,6 +88,10 @@ class QueueTally:
         if wait <= self.threshold:
             self.within_threshold += 1
         self.waits.add(wait)
+
+    def record_departure(self, time_in_system: float) -> None:
+        self.completed += 1
+        self.time_in_system += time_in_system
 
     def results(self, late_at_end: int, mean_queue: float) -> dict[str, float]:
         """KPIs of the group; ``late_at_end`` of its customers still queue at the end, already past the threshold."""
@@ -101,6 +109,7 @@ class QueueTally:
             "prob_wait": safe_ratio(self.waited, self.served),
             "service_level": safe_ratio(self.within_threshold, judged),
             "mean_queue_length": mean_queue,
+            "mean_time_in_system_min": safe_ratio(self.time_in_system, self.completed),
         }
 
 
@@ -154,8 +163,9 @@ class QueueKpis:
             else:  # a block of the day: the whole run's queue within that block
                 k = block_of[id(tally)]
                 mean_queue = safe_ratio(block_areas[k], block_minutes[k])
-            for name, value in tally.results(late.get(key, 0), mean_queue).items():
-                results[f"{key}.{name}"] = value
+            measured = tally.results(late.get(key, 0), mean_queue)
+            for name in STATION_KPIS if key.startswith(f"{STATION}.") else measured:
+                results[f"{key}.{name}"] = measured[name]
         return results
 
     def block_minutes(self, end: float) -> list[float]:

@@ -8,7 +8,8 @@ served cost O(log n) however long the queue. Customers who leave the line are de
 then dropped when they reach the top or when they outnumber the live entries).
 
 The number of servers can change at any time (a shift change): when it drops, a server above the new
-count finishes the job in hand before going off duty, as staff do.
+count finishes the job in hand before going off duty, as staff do. A freed server goes to the head of
+the line in an event of its own, as in SimPy, so runs are the same as on SimPy's resources.
 """
 from __future__ import annotations
 
@@ -65,26 +66,31 @@ class QueueResource:
     def capacity(self, servers: int) -> None:
         """Change the number of servers now; more servers start on the line at once."""
         self._capacity = max(servers, 0)
-        self._serve()
+        self._serve_soon()
 
     def request(self, priority: int = 0) -> QueueRequest:
         """Join the line with ``priority`` (lower is served first); served at once when a server is free."""
         request = QueueRequest(self, priority)
-        if self.in_use < self._capacity:  # a free server means nobody is waiting
+        if self.in_use < self._capacity and not self.waiting:
             self.in_use += 1
             request.state = SERVED
             request.succeed()
         else:
             heapq.heappush(self._line, (priority, next(self._order), request))
             self.waiting += 1
+            if self.in_use < self._capacity:  # a server freed this instant: the head of the line takes it
+                self._serve()
         return request
 
     def release(self, request: QueueRequest) -> None:
         """End ``request``: free its server (the next in line takes it) or withdraw it from the line."""
+        if request.resource is not self:  # a request is always ended on the resource it was made on
+            request.resource.release(request)
+            return
         if request.state == SERVED:
             request.state = DONE
             self.in_use -= 1
-            self._serve()
+            self._serve_soon()
         elif request.state == WAITING:
             request.state = DONE
             self.waiting -= 1
@@ -93,6 +99,19 @@ class QueueResource:
                 self._line = [entry for entry in self._line if entry[2].state == WAITING]
                 heapq.heapify(self._line)
                 self._withdrawn = 0
+
+    def _serve_soon(self) -> None:
+        """Serve the line once the event being processed now is done.
+
+        SimPy hands a freed server on through a release event, so processes resuming at the same
+        instant run first; keeping that order keeps every run identical to one on SimPy's resources.
+        """
+        event = simpy.Event(self.env)
+        event.callbacks.append(self._serve_event)
+        event.succeed()
+
+    def _serve_event(self, _event: simpy.Event) -> None:
+        self._serve()
 
     def _serve(self) -> None:
         line = self._line
