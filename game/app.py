@@ -38,6 +38,9 @@ class Options:
     session_name: str | None = None  # --session: open this training session (number or exact name)
     trainee_name: str | None = None  # --trainee: record the turn for this trainee of the session
     resume: int | None = None  # --resume: carry on this unfinished recorded turn
+    answers: str | None = None  # --answers: scripted headless play by this rule (game.answers.STRATEGIES)
+    json: Path | None = None  # --json: where scripted play writes its result
+    timer: bool = True  # dialogs count down (off: --no-timer, or the trainer's switch in the settings)
 
 
 class Driver(Protocol):
@@ -55,7 +58,8 @@ class App:
 
     def __init__(self, options: Options, screen: pygame.Surface | None = None, records=None):
         self.options = options
-        self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless)
+        self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless,
+                                 timer=options.timer)
         self.screen = screen if screen is not None else open_display(options)
         self.fonts = FontBook(options.font or FontSource(None, 0, has_cjk=False), self.settings.text_scale)
         self.sounds = Sounds(self.settings.sound)
@@ -115,18 +119,19 @@ class App:
 
     def pop(self) -> None:
         if self.stack:
-            self.stack.pop()
+            self.stack.pop().removed()
         if self.stack:
             self.stack[-1].resume()
 
     def replace(self, scene: Scene) -> Scene:
         if self.stack:
-            self.stack.pop()
+            self.stack.pop().removed()
         return self.push(scene)
 
     def reset(self, *scenes: Scene) -> None:
         """Empty the stack and push ``scenes`` in order (the last one is on top)."""
-        self.stack.clear()
+        while self.stack:
+            self.stack.pop().removed()
         for scene in scenes:
             self.push(scene)
 

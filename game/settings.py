@@ -14,6 +14,7 @@ class Settings:
     text_size: str = "normal"
     fullscreen: bool = False
     sound: bool = True
+    timer: bool = True  # dialogs count down; a trainer may switch it off for a session
 
     @property
     def text_scale(self) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "settings"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Action:
     - ``prioritise``: move ``customers`` to the front of their queue.
     - ``reassign``: move ``count`` staff from ``role`` to ``to_role`` for the rest of the run.
     - ``spawn``: a named customer (``name``, ``tags``) of ``segment`` arrives now.
+    - ``settings``: put operation ``settings`` (pairs of a :class:`~sim.policy.Response` field and its
+      value: empowerment, proactive_share...) in force from now on, as a policy would from the start.
     """
 
     kind: ActionKind
@@ -40,5 +42,6 @@ class Action:
     delta: float = 0.0
     tags: tuple[str, ...] = ()
     name: str | None = None
+    settings: tuple[tuple[str, object], ...] = ()
     label: str = ""
     source: str = field(default="trainee", compare=False)

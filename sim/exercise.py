@@ -11,9 +11,21 @@ from typing import Iterable, Literal, Mapping
 
 from .actions import Action
 from .events import EventKind
-from .scenario.exercise import ActionSpec, CastMember, Choice, Decision, Exercise, Inject
+from .policy import settings_of
+from .scenario.exercise import HESITATED, ActionSpec, CastMember, Choice, Decision, Exercise, Inject
 
 ItemKind = Literal["cast", "inject", "decision", "step"]
+
+HESITATION_MOOD = -0.05
+"""What a trainee's silence costs when a dialog's timer runs out: the customer waited and nothing was done."""
+HESITATION = Choice(
+    id=HESITATED, mood=HESITATION_MOOD, flags=["silence"],
+    text={"en": "(You hesitate and say nothing.)", "zh": "（你犹豫了，什么也没说。）"},
+    reply={"en": "Hello? Is anyone going to answer me?", "zh": "喂？有人要回答我吗？"},
+    feedback={"en": "You hesitated: the customer waited, and nothing was done for them.",
+              "zh": "你犹豫了：客人一直在等，却没有人为他做任何事。"},
+)
+"""The answer taken when the trainee lets the timer run out: visible to the trainee, never a hidden choice."""
 _ORDER = {"cast": 0, "inject": 1, "step": 2, "decision": 3}
 
 
@@ -71,6 +83,11 @@ class _Item:
     ref: object
 
 
+def choice_in(decision: Decision, choice_id: str) -> Choice:
+    """The choice ``choice_id`` of a decision, or the hesitation when the timer ran out."""
+    return HESITATION if choice_id == HESITATED else next(c for c in decision.choices if c.id == choice_id)
+
+
 def _decision_time(decision: Decision, injects: Mapping[str, Inject]) -> float:
     if decision.at_min is not None:
         return decision.at_min
@@ -90,6 +107,9 @@ class ExerciseRun:
         self.scenario = model.scenario
         self.exercise = exercise if exercise is not None else self.scenario.exercise
         self.playbook = playbook
+        # Under a named policy the policy's own operation settings hold for the whole run; the answers
+        # to operation-setting decisions change only a run without one (a trainee's, or a replay of it).
+        self.choices_set_operation = model.response.name == "default"
         ex = self.exercise
         self.decisions = {d.id: d for d in ex.decisions}
         self.injects = {i.id: i for i in ex.injects}
@@ -201,8 +221,8 @@ class ExerciseRun:
         happening = Happening(self.now, "decision", decision.id, customer)
         if self.playbook is not None:
             choice = self.playbook.choices.get(decision.id)
-            known = {c.id for c in decision.choices}
-            self.choose(choice if choice in known else decision.default, timed_out=choice not in known)
+            known = {c.id for c in decision.choices} | {HESITATED}
+            self.choose(choice if choice in known else decision.default, timed_out=choice not in known or choice == HESITATED)
         return happening
 
     # -- choices --------------------------------------------------------------------------------
@@ -211,7 +231,7 @@ class ExerciseRun:
         decision = self.pending
         if decision is None:
             raise RuntimeError("no decision is waiting for an answer")
-        choice = next(c for c in decision.choices if c.id == choice_id)
+        choice = choice_in(decision, choice_id)
         customer = self.pending_customer
         before = self.mood_of(customer)
         scope = self._scope(choice.applies_to, customer, decision.segment)
@@ -219,6 +239,9 @@ class ExerciseRun:
             EventKind.DECISION, customer, self._segment_of(customer, decision.segment),
             decision=decision.id, choice=choice.id, timed_out=timed_out, flags=list(choice.flags),
         )
+        if choice.settings is not None and self.choices_set_operation:
+            settings = tuple(settings_of(choice.settings).items())
+            self.model.apply(Action(kind="settings", settings=settings, label=decision.id, source="trainee"))
         self._apply_effects(scope, choice.mood, choice.tags, choice.actions, choice.role, choice.escalate, decision.id)
         if choice.prioritise is not None:
             queued = self._present(segment=choice.prioritise, queueing_only=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from .actions import Action
 from .errors import UserError
 from .events import EventKind
+from .policy import with_settings
 from .recovery_cost import recovery_cost_factor
 
 if TYPE_CHECKING:
@@ -112,7 +113,11 @@ def _spawn(model: "Model", action: Action) -> int:
     return customer.id
 
 
+def _settings(model: "Model", action: Action) -> None:
+    model.response = with_settings(model.scenario, model.response, dict(action.settings))
+
+
 HANDLERS: dict[str, Callable[["Model", Action], int | None]] = {
     "recover": _recover, "fail": _fail, "mood": _mood, "tag": _tag,
-    "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn,
+    "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn, "settings": _settings,
 }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, model_validator
 
 from .base import Minutes, StrictModel, Text
+from .policies import OperationSettings
 
 if TYPE_CHECKING:  # the root imports this module, not the other way round
     from .root import Scenario
@@ -38,6 +39,9 @@ Lesson = Literal[
     "compensation", "symbolic_atonement", "follow_up",
 ]
 """A principle or a recovery dimension that a choice follows or breaks."""
+
+HESITATED = "hesitated"
+"""The answer recorded when the trainee lets a dialog's timer run out: nothing said, nothing done."""
 
 Flag = Literal["forbidden_phrase", "blame_shifting", "rules", "deflection", "empty_promise", "silence"]
 """Marks of a tempting bad response, shown in the debrief."""
@@ -206,6 +210,10 @@ class Choice(StrictModel):
     follows: list[Lesson] = Field(default_factory=list)
     breaks: list[Lesson] = Field(default_factory=list)
     feedback: Text
+    reply: Text | None = Field(None, description="what the customer (or colleague) answers back to this choice")
+    settings: OperationSettings | None = Field(
+        None, description="operation settings this choice puts in force from now on (a pre-shift decision)"
+    )
 
 
 class Decision(StrictModel):
@@ -223,7 +231,7 @@ class Decision(StrictModel):
     line: Text = Field(description="what the customer says")
     timer_s: Annotated[float, Field(gt=0, le=120)] = 20.0
     choices: list[Choice] = Field(min_length=3, max_length=5)
-    default: str = Field(description="the choice taken when the timer runs out")
+    default: str = Field(description="the choice a headless run takes when its playbook names none")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Decision":
@@ -232,6 +240,8 @@ class Decision(StrictModel):
         if (self.about is None) == (self.segment is None):
             raise ValueError("give exactly one of about (a cast id) or segment")
         ids = [choice.id for choice in self.choices]
+        if HESITATED in ids:
+            raise ValueError(f"'{HESITATED}' is reserved for a trainee who lets the timer run out; rename that choice")
         if len(set(ids)) != len(ids):
             raise ValueError(f"choice ids must be unique; got {ids}")
         if self.default not in ids:
@@ -379,6 +389,8 @@ class _Checker:
                 self._actions(f"{path}.choices.{j}.actions", choice.actions)
                 self._role(f"{path}.choices.{j}.role", choice.role)
                 self._segment(f"{path}.choices.{j}.prioritise", choice.prioritise)
+                if choice.settings is not None and choice.settings.actions is not None:
+                    self._actions(f"{path}.choices.{j}.settings.actions", choice.settings.actions)
                 for k, spec in enumerate(choice.effects):
                     self._spec(f"{path}.choices.{j}.effects.{k}", spec)
         for i, verb in enumerate(ex.verbs):

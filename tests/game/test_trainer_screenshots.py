@@ -13,7 +13,7 @@ from game.recording import TurnPlan, TurnRecorder
 from game.session import Session
 from game.trainer import TrainerRecords
 from game_scripted import press
-from sim.exercise import Playbook, replay
+from game.debrief.replay import build_series, judge, run_all
 from trainer_scripted import BLAME, EXPERT, TrainerScript, click_id, run_script, type_text
 
 NAMES = {"en": ("Ana Lima", "Bo Chen", "Li Na"), "zh": ("李娜", "王芳", "Ana Lima")}
@@ -31,9 +31,9 @@ def play_recorded(records, trainee, scenario, answers: dict[str, str], stop_afte
             if stop_after is not None and len(session.run.records) >= stop_after:
                 return session
             session.choose(answers.get(pending.id, pending.default))
-    policies = {key: replay(scenario, Playbook.from_policy(scenario, name), 0, 0, name)
-                for key, name in (("expert", "expert"), ("standard", "standard_process"))}
-    session.recorder.finish(session, {"you": session.finish(), **policies})
+    session.finish()
+    judgement = judge(scenario, run_all(scenario, 0, build_series(scenario, session.run.playbook_of_play()), 2))
+    session.recorder.finish(session, judgement.score)
     return session
 
 
