@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from sim import Scenario, UserError
 from sim.scenario.exercise import HESITATED
+from trainer import Decision, TrainerRecords, TurnRecord
 
 from .recording import ACTION, RESUME, START, TurnRecorder
 from .scoring import timed_out
 from .session import Session
-from .trainer import Decision, TrainerRecords, TurnRecord
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.exercise import choice_in
+from sim.exercise.runtime import choice_in
 from sim.scenario.exercise import DIMENSIONS, PRINCIPLES
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from sim.exercise import Playbook, replay
+from sim.exercise.runtime import Playbook, replay
 
 from ..scoring import Score, score, scored_kpis
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim import EventKind
-from sim.exercise import choice_in
+from sim.exercise.runtime import choice_in
 
 from .. import theme
 

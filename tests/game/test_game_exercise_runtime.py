@@ -6,7 +6,7 @@ import statistics
 import pytest
 
 from sim import Model
-from sim.exercise import ExerciseRun, Playbook, Step, replay
+from sim.exercise.runtime import ExerciseRun, Playbook, Step, replay
 
 
 def settle_shift_plan(run: ExerciseRun, choice: str = "apologise_wait") -> None:
@@ -121,7 +121,7 @@ def test_an_operation_setting_answer_changes_how_the_model_responds_from_then_on
 
 
 def test_a_hesitation_costs_a_little_mood_and_does_nothing_else(flight):
-    from sim.exercise import HESITATION_MOOD
+    from sim.exercise.runtime import HESITATION_MOOD
     from sim.scenario.exercise import HESITATED
 
     model = Model(flight, seed=2, record_events=True)

@@ -10,11 +10,11 @@ import statistics
 
 import pygame
 import pytest
+from game_scripted import Playthrough, run_playthrough
 
 from game.debrief.lessons import assess
 from sim.scenario.exercise import HESITATED
 from game.debrief.timeline import build_timeline
-from game_scripted import Playthrough, run_playthrough
 
 BLAME = {
     "delayed_flight.yaml": {"shift_plan": "script_only", "storm_question": "weather_blame", "hungry_child": "seatbelt",

@@ -59,7 +59,7 @@ SEED = 4
 
 
 def test_random_input_never_crashes(make_app, two_scenarios, tmp_path):
-    from game.trainer import TrainerRecords
+    from trainer import TrainerRecords
 
     db = tmp_path / "walk.sqlite3"
     with TrainerRecords.open(db) as records:  # a session to wander into, as a trainer's machine has

@@ -8,7 +8,7 @@ import pytest
 from game.debrief import lessons
 from scenario_checks import scenario_files
 from sim import load_scenario
-from sim.policy import SETTINGS, resolve_policy, settings_of
+from sim.model.policy import SETTINGS, resolve_policy, settings_of
 from sim.scenario.base import text_in
 
 PLAYABLE = [p for p in scenario_files() if load_scenario(p).exercise is not None]
