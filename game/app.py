@@ -1,6 +1,8 @@
 """The application: the window, the scene stack and the main loop."""
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,7 +12,7 @@ import pygame
 from sim import Scenario, text_in
 
 from . import strings, theme
-from .catalog import default_scenario_dir
+from .catalog import default_scenario_dir, scan
 from .fonts import FontBook, FontSource
 from .scenes.base import Scene
 from .settings import Settings
@@ -70,6 +72,14 @@ class App:
         self.clock = pygame.time.Clock()
         self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
         self._records = records  # the trainer records, opened when first needed
+        self._font_notice()
+        # read the scenario files while the title is shown, so the picker opens at once (see catalog)
+        threading.Thread(target=scan, args=(self.scenario_dir,), name="scenario-catalog", daemon=True).start()
+
+    def _font_notice(self) -> None:
+        """Chinese chosen and no font with Chinese glyphs: say so on screen, not only on stderr."""
+        if self.settings.lang == "zh" and not self.fonts.source.has_cjk:
+            self.notice = strings.text("fonts.missing", "en") + " / " + strings.text("fonts.missing", "zh")
 
     # -- trainer records ------------------------------------------------------------------------
     def records(self):
@@ -96,6 +106,7 @@ class App:
 
     def set_language(self, lang: str) -> None:
         self.settings.lang = lang
+        self._font_notice()
         self.relayout()
 
     def set_text_size(self, size: str) -> None:

@@ -6,6 +6,7 @@ LANG_NAMES = {"en": "English", "zh": "简体中文"}
 
 STRINGS: dict[str, tuple[str, str]] = {
     "heading": ("{label}: {title}", "{label}：{title}"),
+    "fonts.missing": ("No font with Chinese characters was found: start with --font PATH", "未找到中文字体：请用 --font 指定字体文件"),
     "scroll_hint": ("More below: mouse wheel or Page Down", "下方还有内容：滚动鼠标滚轮或按 Page Down"),
     # title
     "app.title": ("Service Recovery Lab", "服务补救实验室"),
@@ -154,6 +155,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "0 = 标准流程，100 = 专家；结果来自模型（场景的关键指标）。"),
     "debrief.expert_differs": ("What the expert did differently", "专家的不同做法"),
     "debrief.expert_same": ("You answered every decision as the expert did.", "你的每个决定都与专家相同。"),
+    "debrief.drawing": ("Drawing the chart...", "正在绘制图表……"),
     "debrief.recording": ("The score is stored when the replays are done.", "重放完成后将保存得分。"),
     "debrief.kpi": ("Measure", "指标"),
     "debrief.you": ("You", "你"),

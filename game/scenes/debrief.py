@@ -1,6 +1,8 @@
 """The debrief: the timeline and why, principles followed or broken, KPIs against the expert, and replays."""
 from __future__ import annotations
 
+import threading
+
 import pygame
 
 from sim.exercise.runtime import choice_in
@@ -40,6 +42,7 @@ class DebriefScene(Scene):
         self.judgement = None
         self._collected = False
         self._chart: tuple[tuple, pygame.Surface] | None = None
+        self._chart_job: tuple[tuple, threading.Thread] | None = None
         self.chart_shown = False  # the replay chart has been drawn at least once
         self._rows: list[tuple[int, object]] = []
 
@@ -296,14 +299,30 @@ class DebriefScene(Scene):
             return
         key = (self.app.settings.lang, self.app.fonts.scale)
         if self._chart is None or self._chart[0] != key:
-            labels = {"you": self.t("debrief.you"), "expert": self.t("debrief.expert"), "standard": self.t("debrief.standard")}
-            titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
-            size = (CONTENT.width, CONTENT.height - 40)
-            shown = [series for series in replays.series if series.key in labels]
-            self._chart = (key, render_chart(shown, labels, titles, size))
+            self._start_chart(key)
+            draw_text(surface, fonts, self.t("debrief.drawing"), CONTENT.center, theme.H2, theme.TEXT_DIM, anchor="center")
+            return
         surface.blit(self._chart[1], CONTENT.topleft)
         self.chart_shown = True
         draw_text(surface, fonts, self.t("debrief.chart_caption"), (CONTENT.left + 8, CONTENT.bottom - 26), theme.SMALL, theme.TEXT_DIM)
+
+    def _start_chart(self, key: tuple) -> None:
+        """Draw the chart in a thread (matplotlib takes a few hundred milliseconds); it is shown when ready."""
+        if self._chart_job is not None and self._chart_job[0] == key:
+            return
+        labels = {"you": self.t("debrief.you"), "expert": self.t("debrief.expert"), "standard": self.t("debrief.standard")}
+        titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
+        size = (CONTENT.width, CONTENT.height - 40)
+        shown = [series for series in self.replays.series if series.key in labels]
+        source = self.app.fonts.source
+
+        def work() -> None:
+            chart = render_chart(shown, labels, titles, size, source)
+            if self._chart_job is not None and self._chart_job[0] == key:
+                self._chart = (key, chart)
+
+        self._chart_job = (key, threading.Thread(target=work, name="debrief-chart", daemon=True))
+        self._chart_job[1].start()
 
     def _draw_record_line(self, surface: pygame.Surface) -> None:
         """Bottom left: the recorded score of a trainee's turn, or why it could not be stored."""

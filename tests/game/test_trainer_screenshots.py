@@ -90,6 +90,8 @@ def test_every_trainer_screen_in_both_languages(make_app, tmp_path, two_scenario
         ("trainer_trainee", shoot("trainer-trainee")),
         ("trainer_trainee", lambda app, scene: click_id(scene, "play:vip_lounge")),
         ("briefing", shoot("briefing-recorded")), ("briefing", lambda app, scene: click_id(scene, "start")),
+        ("dialog", lambda app, scene: click_id(scene, "choice:hosts_fix")),  # the pre-shift decision
+        ("dialog", lambda app, scene: click_id(scene, "continue")),
         ("play", lambda app, scene: press(pygame.K_3)),
         *[("play", lambda app, scene: None)] * 40,  # four seconds of play at 4x
         ("play", shoot("play-recorded")), ("play", back), ("play", back),  # Esc twice ends the turn
