@@ -9,8 +9,12 @@ SPEEDS = (0, 1, 2, 4)
 
 
 def clock_text(scenario: Scenario, t: float) -> str:
-    """The wall-clock time (HH:MM) of model minute ``t`` of a scenario."""
-    return time_of_day(scenario.operation, t)
+    """The wall-clock time (HH:MM) of model minute ``t``; in a run of several days, led by the day
+    (``D3 09:15``), so the clock of a multi-week scenario never seems to run backwards."""
+    operation = scenario.operation
+    if operation.horizon_min <= operation.duration_min:
+        return time_of_day(operation, t)
+    return f"D{int(t // operation.duration_min) + 1} {time_of_day(operation, t)}"
 
 
 class Session:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEXT_SIZES = {"small": 0.88, "normal": 1.0, "large": 1.14}
+TEXT_SIZES = {"small": 0.88, "normal": 1.0, "large": 1.5}
 
 
 @dataclass

@@ -24,6 +24,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "picker.no_exercise": ("For planners only: this scenario has no exercise", "仅供规划使用：此场景没有练习部分"),
     "picker.empty": ("No scenario files found in {folder}", "在 {folder} 中没有找到场景文件"),
     "picker.back": ("Back", "返回"),
+    "picker.more": ("{shown}  ▼ more below: Page Down or the mouse wheel", "{shown}  ▼ 下方还有：按 Page Down 或滚动鼠标滚轮"),
+    "picker.top": ("{shown}  ▲ Page Up for the first ones", "{shown}  ▲ 按 Page Up 回到前面"),
     "difficulty.easy": ("easy", "简单"),
     "difficulty.medium": ("medium", "中等"),
     "difficulty.hard": ("hard", "困难"),

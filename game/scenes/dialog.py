@@ -54,12 +54,17 @@ class DialogScene(Scene):
         if self.choice is None:
             y = self._choices_top = self._header_bottom()
             width = PANEL.width - 64
-            for i, choice in enumerate(self.order):
-                label = f"{i + 1}.  {self.app.local(choice.text)}"
-                lines = min(3, len(fonts.wrap(label, theme.BODY, width - 24)))
-                height = lines * fonts.line_height(theme.BODY) + 14
+            labels = [f"{i + 1}.  {self.app.local(choice.text)}" for i, choice in enumerate(self.order)]
+
+            def heights(size: int) -> list[int]:
+                return [min(3, len(fonts.wrap(label, size, width - 24))) * fonts.line_height(size) + 14 for label in labels]
+
+            size = theme.BODY  # large text: the answers step down a size rather than run off the panel
+            if y + sum(heights(size)) + 8 * len(labels) > PANEL.bottom - 12:
+                size = theme.SMALL
+            for i, (choice, label, height) in enumerate(zip(self.order, labels, heights(size))):
                 self.buttons.add(Button(f"choice:{choice.id}", pygame.Rect(PANEL.left + 32, y, width, height), label,
-                                        lambda c=choice.id: self.answer(c), key=CHOICE_KEYS[i], style="choice"))
+                                        lambda c=choice.id: self.answer(c), key=CHOICE_KEYS[i], style="choice", size=size))
                 y += height + 8
         else:
             rect = pygame.Rect(PANEL.right - 252, PANEL.bottom - 66, 220, 46)

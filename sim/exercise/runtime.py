@@ -109,7 +109,8 @@ class ExerciseRun:
         self.exercise = exercise if exercise is not None else self.scenario.exercise
         self.playbook = playbook
         # Under a named policy the policy's own operation settings hold for the whole run; the answers
-        # to operation-setting decisions change only a run without one (a trainee's, or a replay of it).
+        # to operation-setting decisions change only a run without one (a trainee's, or a replay of it),
+        # and only when given: a decision's default, taken when nobody answered, leaves them as they are.
         self.choices_set_operation = model.response.name == "default"
         ex = self.exercise
         self.decisions = {d.id: d for d in ex.decisions}
@@ -180,7 +181,7 @@ class ExerciseRun:
         while not self.finished:
             self.advance(self.end_min)
             if self.pending is not None:
-                self.choose(self.pending.default, timed_out=True)
+                self.choose(self.pending.default, timed_out=True, by_default=True)
 
     # -- items ----------------------------------------------------------------------------------
     def _fire(self, item: _Item) -> Happening | None:
@@ -223,12 +224,14 @@ class ExerciseRun:
         if self.playbook is not None:
             choice = self.playbook.choices.get(decision.id)
             known = {c.id for c in decision.choices} | {HESITATED}
-            self.choose(choice if choice in known else decision.default, timed_out=choice not in known or choice == HESITATED)
+            self.choose(choice if choice in known else decision.default, timed_out=choice not in known or choice == HESITATED,
+                        by_default=choice not in known)
         return happening
 
     # -- choices --------------------------------------------------------------------------------
-    def choose(self, choice_id: str, timed_out: bool = False) -> Choice:
-        """Answer the pending decision with ``choice_id`` and apply its consequences to the model."""
+    def choose(self, choice_id: str, timed_out: bool = False, by_default: bool = False) -> Choice:
+        """Answer the pending decision with ``choice_id`` and apply its consequences to the model
+        (``by_default``: nobody answered, so the answer's operation settings are not put in force)."""
         decision = self.pending
         if decision is None:
             raise RuntimeError("no decision is waiting for an answer")
@@ -240,7 +243,7 @@ class ExerciseRun:
             EventKind.DECISION, customer, self._segment_of(customer, decision.segment),
             decision=decision.id, choice=choice.id, timed_out=timed_out, flags=list(choice.flags),
         )
-        if choice.settings is not None and self.choices_set_operation:
+        if choice.settings is not None and self.choices_set_operation and not by_default:
             settings = tuple(settings_of(choice.settings).items())
             self.model.apply(Action(kind="settings", settings=settings, label=decision.id, source="trainee"))
         self._apply_effects(scope, choice.mood, choice.tags, choice.actions, choice.role, choice.escalate, decision.id)

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from game.catalog import scan
-from conftest import SCENARIOS
 from sim import ScenarioError, load_scenario_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +76,7 @@ def test_the_catalog_reads_a_file_once_and_again_when_it_changes(tmp_path, monke
     from game import catalog
 
     path = tmp_path / "flight.yaml"
-    path.write_bytes((SCENARIOS / "delayed_flight.yaml").read_bytes())
+    path.write_bytes((ROOT / "scenarios" / "delayed_flight.yaml").read_bytes())
     loads = []
     real = catalog.load_scenario
     monkeypatch.setattr(catalog, "load_scenario", lambda p: loads.append(p) or real(p))

@@ -134,3 +134,12 @@ def test_a_hesitation_costs_a_little_mood_and_does_nothing_else(flight):
     assert choice.id == HESITATED and not choice.actions
     assert model.present[zhang].perceived == pytest.approx(before + HESITATION_MOOD)  # a small drop in perceived quality
     assert run.records[-1].timed_out and run.playbook_of_play().choices["storm_question"] == HESITATED
+
+
+def test_a_default_taken_because_nobody_answered_leaves_the_operation_settings_alone(flight):
+    plain = ExerciseRun(Model(flight, seed=1), playbook=Playbook(choices={}))  # a planner's run without a policy
+    plain.run_to_end()
+    assert plain.records[0].decision == "shift_plan" and plain.model.response.empowerment == "medium"
+    answered = ExerciseRun(Model(flight, seed=1), playbook=Playbook(choices={"shift_plan": "script_only"}))
+    answered.run_to_end()
+    assert answered.model.response.empowerment == "low"
