@@ -64,6 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "play.actions": ("Actions", "行动"),
     "play.in_venue": ("In the venue: {count}", "在场顾客：{count}"),
     "play.complaints": ("Complaints: {count}", "投诉：{count}"),
+    "play.unhappy": ("Unhappy: {count}", "不满：{count}"),
     "play.mood": ("Average mood: {value}", "平均情绪：{value}"),
     "play.staff_on_duty": ("{busy} busy of {on_duty} on duty", "在岗 {on_duty} 人，忙碌 {busy} 人"),
     "play.customer_number": ("{segment} #{id}", "{segment} #{id}"),

@@ -256,12 +256,28 @@ class PlayScene(Scene):
         return self.app.local(spec.label) if spec is not None and spec.label is not None else (role or "")
 
     # -- drawing --------------------------------------------------------------------------------
+    def _draw_cast_names(self, surface: pygame.Surface) -> None:
+        """The named characters carry their name under their figure, on a plate so it reads over the crowd."""
+        fonts, run = self.app.fonts, self.session.run
+        for cast_id, cid in run.cast_ids.items():
+            position = self.crowd.position(cid)
+            if position is None:
+                continue
+            name = self.app.local(run.cast_members[cast_id].name).split("(")[0].split("（")[0].strip()
+            label = fonts.render(name, theme.TINY, theme.TEXT, True)
+            plate = label.get_rect(midtop=(int(position[0]), int(position[1]) + 13)).inflate(8, 2)
+            plate.clamp_ip(VENUE_RECT)
+            pygame.draw.rect(surface, (16, 20, 28), plate, border_radius=4)
+            surface.blit(label, label.get_rect(center=plate.center))
+
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)
         session, model = self.session, self.session.model
         lang = self.app.settings.lang
+        unhappy = sum(1 for customer in model.present.values() if customer.mood < -0.15)
         stats = [
             self.t("play.in_venue", count=len(model.present)),
+            self.t("play.unhappy", count=unhappy),
             self.t("play.complaints", count=self.complaints),
         ]
         demo = self.t("play.autoplay", policy=self._policy_label()) if session.autoplay else ""
@@ -273,6 +289,7 @@ class PlayScene(Scene):
             self.painter.draw(surface, board, self.app.local, lang)
         self.staff.draw(surface, self.sprites, model.pools, model.now, self.selected_role)
         self.crowd.draw(surface, self.sprites, self.roles_of_segment, self.selected_customer)
+        self._draw_cast_names(surface)
         self._draw_sidebar(surface)
         hint = self.t("play.ended") if session.over else (self.t("play.paused") if session.paused else "")
         draw_ticker(surface, self.app.fonts, self.ticker, hint)
