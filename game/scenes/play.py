@@ -107,6 +107,10 @@ class PlayScene(Scene):
             if event.key in SPEED_KEYS:
                 self.session.set_speed(SPEED_KEYS[event.key])
                 return
+            if event.key in (pygame.K_TAB, pygame.K_RIGHT, pygame.K_LEFT):
+                backwards = event.key == pygame.K_LEFT or (event.key == pygame.K_TAB and event.mod & pygame.KMOD_SHIFT)
+                self.select_next(-1 if backwards else 1)
+                return
             letter = pygame.key.name(event.key)
             verb = next((v for v in self.session.exercise.verbs if v.key.lower() == letter), None)
             if verb is not None:
@@ -116,6 +120,18 @@ class PlayScene(Scene):
             return
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and VENUE_RECT.collidepoint(event.pos):
             self.select_at(event.pos)
+
+    def select_next(self, step: int) -> None:
+        """Keyboard selection: Tab / Right to the next customer, Shift+Tab / Left back; the named
+        characters come first, then the unhappiest."""
+        run = self.session.run
+        shown = [cid for cid in self.crowd.members if self.crowd.position(cid) is not None and cid in self.session.model.present]
+        if not shown:
+            return
+        order = sorted(shown, key=lambda cid: (cid not in run.cast_of, self.session.model.present[cid].mood, cid))
+        current = order.index(self.selected_customer) if self.selected_customer in order else -1 if step > 0 else 0
+        self.selected_customer, self.selected_role = order[(current + step) % len(order)], None
+        self._refresh_buttons()
 
     def select_at(self, pos) -> None:
         customer = self.crowd.at(pos)

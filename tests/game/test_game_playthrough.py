@@ -82,3 +82,25 @@ def test_an_unanswered_decision_is_a_visible_hesitation_not_a_hidden_answer(make
     assert records["hungry_child"].mood_after < records["hungry_child"].mood_before  # the customer saw it
     lessons = {lesson.key: lesson.verdict for lesson in assess(script.debrief.session.run, str)}
     assert lessons["empathy"] == "missed" and lessons["explanation"] == "followed"  # offered, not taken; nothing broken
+
+
+def test_tab_and_arrow_keys_select_customers_named_characters_first(make_app, flight):
+    from game.scenes.registry import make_scene
+    from game.session import Session
+
+    app = make_app()
+    session = Session(flight, seed=0)
+    session.run.advance(0)
+    session.choose("own_it")
+    session.run.advance(45)
+    scene = app.push(make_scene("play", app, session))
+    for _ in range(3):
+        app.step(0.05)
+    seen = []
+    for _ in range(3):
+        scene.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_TAB, mod=0, unicode="", scancode=0))
+        seen.append(scene.selected_customer)
+    cast = set(session.run.cast_of)
+    assert seen[0] in cast and len(set(seen)) == 3  # a named character first, then others, each once
+    scene.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode="", scancode=0))
+    assert scene.selected_customer == seen[1]
