@@ -67,3 +67,21 @@ def test_scripted_play_mistakes_are_one_line(argv, message, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_scripted_turn_is_recorded_as_scripted_and_a_demo_not_at_all(tmp_path):
+    from trainer import TrainerRecords
+
+    db = tmp_path / "records.sqlite3"
+    with TrainerRecords.open(db) as records:
+        session = records.create_session("Night shift", "2025-03-14", ["vip_lounge"])
+    assert main(["--db", str(db), "--session", "Night shift", "--trainee", "Ana", "--scenario", "scenarios/vip_lounge.yaml",
+                 "--headless", "--answers", "worst", "--replays", "2"]) == 0
+    assert main(["--db", str(db), "--session", "Night shift", "--trainee", "Bo", "--scenario", "scenarios/vip_lounge.yaml",
+                 "--headless", "--autoplay", "expert", "--replays", "1"]) == 0
+    with TrainerRecords.open(db, create=False) as records:
+        [turn] = records.turns(session.id)  # the demo left nothing
+        record = records.turn_record(turn.id)
+    start = next(o for o in record.outcomes if o.kind == "start")
+    assert start.data["scripted"] == "worst" and record.turn.finished and record.trainee.name == "Ana"
+    assert record.turn.score <= 20
