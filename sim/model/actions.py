@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "settings"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete", "settings"]
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,11 @@ class Action:
     - ``tag``: add ``tags`` to ``customers`` (for example ``notified``, ``asleep``).
     - ``prioritise``: move ``customers`` to the front of their queue.
     - ``reassign``: move ``count`` staff from ``role`` to ``to_role`` for the rest of the run.
-    - ``spawn``: a named customer (``name``, ``tags``) of ``segment`` arrives now.
-    - ``settings``: put operation ``settings`` (pairs of a :class:`~sim.policy.Response` field and its
-      value: empowerment, proactive_share...) in force from now on, as a policy would from the start.
+    - ``spawn``: ``count`` customers (``name``, ``tags``) of ``segment`` arrive now.
+    - ``complete``: the service ``customers`` (or everyone of ``segment``) are in ends now, for example
+      when staff finish a registration by hand during a system outage.
+    - ``settings``: put operation ``settings`` (pairs of a :class:`~sim.model.policy.Response` field and
+      its value: empowerment, proactive_share...) in force from now on, as a policy would from the start.
     """
 
     kind: ActionKind
