@@ -43,12 +43,17 @@ def test_a_broadcast_choice_reaches_everyone_present_and_costs_staff_time_once(f
     assert len(raised) == len(before) > 100
 
 
-def test_a_bad_answer_hurts_only_the_customer_asked(flight):
+def _at_the_storm_question(flight):
+    """Seed 2 at the storm question (minute 65), the shift planned: the model, the run and Mr Zhang's id."""
     model = Model(flight, seed=2, record_events=True)
     run = ExerciseRun(model)
     settle_shift_plan(run)
     run.advance(100)
-    zhang = run.cast_ids["zhang"]
+    return model, run, run.cast_ids["zhang"]
+
+
+def test_a_bad_answer_hurts_only_the_customer_asked(flight):
+    model, run, zhang = _at_the_storm_question(flight)
     before = {cid: c.mood for cid, c in model.present.items()}
     run.choose("weather_blame")
     assert model.present[zhang].mood < before[zhang]
@@ -124,11 +129,7 @@ def test_a_hesitation_costs_a_little_mood_and_does_nothing_else(flight):
     from sim.exercise.runtime import HESITATION_MOOD
     from sim.scenario.exercise import HESITATED
 
-    model = Model(flight, seed=2, record_events=True)
-    run = ExerciseRun(model)
-    settle_shift_plan(run)
-    run.advance(100)
-    zhang = run.cast_ids["zhang"]
+    model, run, zhang = _at_the_storm_question(flight)
     before = model.present[zhang].perceived
     choice = run.choose(HESITATED, timed_out=True)
     assert choice.id == HESITATED and not choice.actions
