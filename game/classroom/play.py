@@ -16,7 +16,7 @@ from sim import Model, Scenario, UserError
 from sim.exercise import ChoiceRecord, ExerciseRun, Playbook, Step
 
 from ..recording import bilingual
-from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, scored_kpis, timed_out, turn_score
+from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
 from ..session import Session
 
 PROGRESS_INTERVAL_S = 1.0  # how often the board hears where a trainee is (wall-clock seconds)
@@ -147,7 +147,7 @@ class ClassroomPlay:
         # until a scored KPI is measured for all three runs, and tells them apart, there is no score yet.
         usable = tuple(name for name in scored if all(_measured(kpis.get(name)) for kpis in (mine, expert, standard))
                        and expert[name] != standard[name])
-        return recorded_kpis(mine, scored), turn_score(mine, expert, standard, usable) if usable else None
+        return recorded_kpis(mine, scored), score([mine], [expert], [standard], usable).value if usable else None
 
     def report_progress(self) -> None:
         self._last_progress = self._clock()
@@ -168,10 +168,10 @@ class ClassroomPlay:
             run.run_to_end()
             kpis[key] = run.model.run()
         scored = scored_kpis(self.scenario)
-        score = turn_score(you, kpis.get("expert"), kpis.get("standard"), scored)
-        self.finished_score = self.score = score
-        self._report("finish", score=min(score, SCORE_MAX), kpis=recorded_kpis(you, scored))
-        return score
+        final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
+        self.finished_score = self.score = final
+        self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
+        return final
 
     # -- the recorder interface of game.session.Session --------------------------------------------
     def decision(self, record: ChoiceRecord, choice) -> None:
