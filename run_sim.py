@@ -125,7 +125,15 @@ def without_nan(value: Any) -> Any:
 def load(path: str | None, overrides: Sequence[str] = ()):
     from sim import load_scenario
 
-    return load_scenario(path or DEFAULT_SCENARIO, parse_assignments(overrides, "--set"))
+    scenario = load_scenario(path or DEFAULT_SCENARIO, parse_assignments(overrides, "--set"))
+    print_notes(path or DEFAULT_SCENARIO, scenario)
+    return scenario
+
+
+def print_notes(path, scenario) -> None:
+    """Say which keys of an older scenario format were loaded but no longer have an effect."""
+    for note in scenario.notes:
+        print(f"note: {path}: {note}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         try:
-            load_scenario(path)
+            print_notes(path, load_scenario(path))
             print(f"{path}: ok")
         except ScenarioError as exc:
             failed += 1

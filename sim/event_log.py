@@ -7,7 +7,7 @@ from typing import IO
 
 from .errors import UserError
 from .events import Event
-from .model import Model
+from .model import run_once
 from .scenario import Scenario
 from .scenario.policies import Policy
 
@@ -26,11 +26,12 @@ class JsonLinesSink:
 
 def write_event_log(path: str | Path, scenario: Scenario, seed: int = 0, replication: int = 0,
                     policy: str | Policy | None = None) -> int:
-    """Run one replication with its event log streamed to ``path``; return the number of events."""
+    """Run one replication, exactly as ``run`` runs it (exercise and policy included), with its event log
+    streamed to ``path``; return the number of events."""
     try:
         with open(path, "w", encoding="utf-8") as stream:
             sink = JsonLinesSink(stream)
-            Model(scenario, seed=seed, replication=replication, policy=policy, event_sink=sink).run()
+            run_once(scenario, seed, replication, policy, event_sink=sink)
             return sink.count
     except OSError as exc:
         raise UserError(f"cannot write the event log {path}: {exc.strerror}; choose a file in a folder you can write to") from None

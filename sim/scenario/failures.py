@@ -40,6 +40,25 @@ class CategoryChances(StrictModel):
     employee_action: Probability = 0.01
 
 
+class Cause(StrictModel):
+    """How customers see the cause of a failure (Folkes 1984): in the firm's control? likely to recur?"""
+
+    controllable: bool = True
+    stable: bool = True
+
+
+class CategoryCauses(StrictModel):
+    """The cause customers see behind each Bitner category of everyday failure.
+
+    The firm controls all three. A failure of the delivery system or of a response to a request is its
+    process, likely to recur (the problems of the TARP studies); an employee's slip is a one-off.
+    """
+
+    delivery_system: Cause = Field(default_factory=Cause)
+    customer_needs: Cause = Field(default_factory=Cause)
+    employee_action: Cause = Field(default_factory=lambda: Cause(stable=False))
+
+
 class Disruption(StrictModel):
     """A scheduled event that fails a whole cohort at once: a storm delays a flight, a system goes down."""
 
@@ -49,8 +68,11 @@ class Disruption(StrictModel):
     segment: str | None = Field(None, description="the segment it hits; omit for every segment")
     category: Category = "delivery_system"
     severity: Severity = "major"
-    cause: Literal["internal", "external"] = "external"
-    delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    cause: Literal["internal", "external"] = Field(
+        "external", description="internal: the firm controls it (a system outage); external: it does not (a storm)"
+    )
+    stable: bool = Field(False, description="customers expect it to happen again (a recurring outage), not a one-off")
+    delay_min: Minutes = Field(0.0, description="how long it holds up service for every customer it hits")
     window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
 
 
@@ -71,6 +93,7 @@ class Failures(StrictModel):
     detection: Probability = Field(
         0.0, description="share of failures caught by fail-safe checks before the customer feels them"
     )
+    causes: CategoryCauses = Field(default_factory=CategoryCauses)
     disruptions: list[Disruption] = Field(default_factory=list)
     learning_per_complaint: Probability = Field(
         0.05, description="with root-cause analysis, each tracked complaint cuts its category's failure chance by this share the next day"

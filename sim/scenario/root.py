@@ -43,6 +43,15 @@ class Scenario(StrictModel):
         """Short name of the scenario: its file name without extension."""
         return self._source.stem if self._source else "scenario"
 
+    @property
+    def notes(self) -> list[str]:
+        """Keys of an older format that still load but no longer act, each with what to do instead."""
+        return [
+            f"behaviour.retention.{key} is no longer used: retention after a complaint now follows from how the "
+            f"recovery is judged (recovery.justice); remove the key"
+            for key in self.behaviour.retention.retired_keys
+        ]
+
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
         problems: list[str] = []
@@ -95,6 +104,10 @@ class Scenario(StrictModel):
             for i, name in enumerate(policy.actions or []):
                 if name not in actions:
                     problems.append(f"policies.{policy_name}.actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
+        for segment in self.word_of_mouth.market:
+            if segment not in self.segments:
+                problems.append(f"word_of_mouth.market.{segment}: unknown segment '{segment}'; "
+                                f"allowed: {', '.join(sorted(self.segments))}")
         if self.failures is not None:
             for i, disruption in enumerate(self.failures.disruptions):
                 if disruption.segment is not None and disruption.segment not in self.segments:

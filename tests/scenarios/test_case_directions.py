@@ -106,10 +106,11 @@ def test_logistics_the_fix_keeps_complaints_down(logistics_weeks):
 
 
 def test_logistics_the_freight_refund_is_paid_only_under_the_fix():
+    """Both answer complaints (staff time costs money); only the fix refunds freight, and keeps more accounts."""
     scenario = load("logistics_delivery")
     _, _, standard = play(scenario, "standard_process", 0)
     _, _, expert = play(scenario, "expert", 0)
-    assert standard["recovery_cost"] == 0 and expert["recovery_cost"] > 0
+    assert 0 < standard["recovery_cost"] < expert["recovery_cost"]
     assert expert["retention_rate"] > standard["retention_rate"]
 
 
@@ -216,9 +217,9 @@ def test_credit_card_standards_cut_every_cycle_time_and_replacement_most():
 # -- the planners' default: a bank branch whose tellers may correct mistakes on the spot --------------------
 def test_bank_empowered_tellers_settle_at_the_counter_not_the_next_day():
     scenario = load("bank_branch")
-    quick, slow = [], []
+    quick, later = [], []
     for r in range(20):
         standard, expert = (play(scenario, policy, r)[2] for policy in ("standard_process", "expert"))
         quick.append(expert["customers.resolved_quickly"] - standard["customers.resolved_quickly"])
-        slow.append(standard["customers.resolved_slowly"] - expert["customers.resolved_slowly"])
-    assert above_zero(quick) and above_zero(slow)
+        later.append(standard["mean_recovery_delay_min"] - expert["mean_recovery_delay_min"])
+    assert above_zero(quick) and above_zero(later)
