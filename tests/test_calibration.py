@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from sim import load_scenario_text, run_once
-from sim.recovery_cost import recovery_cost_factor
+from sim.model.recovery_cost import recovery_cost_factor
 from sim.scenario.word_of_mouth import WordOfMouth
-from sim.statistics import confidence_interval
-from sim.word_of_mouth import expected_customers_lost, simulate_reach
+from sim.experiments.statistics import confidence_interval
+from sim.model.word_of_mouth import expected_customers_lost, simulate_reach
 
 REPLICATIONS = 15
 SEED = 7
@@ -230,7 +230,7 @@ def test_the_recovery_paradox_lifts_satisfaction_not_loyalty_nor_word_of_mouth(s
 
 
 def test_no_paradox_for_a_severe_or_repeated_failure_or_the_firms_stable_fault():
-    from sim.justice import paradox_possible
+    from sim.model.justice import paradox_possible
     from sim.scenario.recovery import Paradox
 
     paradox = Paradox()

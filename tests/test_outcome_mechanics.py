@@ -10,15 +10,15 @@ import pytest
 import yaml
 
 from sim import Model, load_scenario_text, run_once
-from sim.actions import Action
-from sim.attribution import blame, complaint_factor, felt_blame, telling_factor
-from sim.justice import recovery_satisfaction, speed_credit
-from sim.retention import retention_probability, severity_damage
-from sim.satisfaction import customer_expectation, perceived_quality
+from sim.model.actions import Action
+from sim.model.attribution import blame, complaint_factor, felt_blame, telling_factor
+from sim.model.justice import recovery_satisfaction, speed_credit
+from sim.model.retention import retention_probability, severity_damage
+from sim.model.satisfaction import customer_expectation, perceived_quality
 from sim.scenario.behaviour import Attribution, Retention
 from sim.scenario.recovery import Justice
-from sim.statistics import confidence_interval
-from sim.word_of_mouth import MarketSegment, newly_reached
+from sim.experiments.statistics import confidence_interval
+from sim.model.word_of_mouth import MarketSegment, newly_reached
 from sim.scenario.word_of_mouth import WordOfMouth
 
 SEED = 13

@@ -1,7 +1,6 @@
-"""Run the trainer command line: ``python -m game.trainer``."""
-
+"""Run the trainer command line as ``python -m game.trainer`` (the same as ``srl-trainer``)."""
 import sys
 
-from .cli import main
+from trainer.cli import main
 
 sys.exit(main())

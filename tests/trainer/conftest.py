@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from game.trainer import ScenarioRef, TrainerRecords
+from trainer import ScenarioRef, TrainerRecords
 
 LOOPBACK = "127.0.0.1"
 LRS_USER, LRS_PASSWORD = "trainer", "correct-horse-battery"

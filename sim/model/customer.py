@@ -1,0 +1,126 @@
+"""The customers of a run: one visit each, the segment they come from, and each day's tally."""
+from __future__ import annotations
+
+import simpy
+
+from .arrivals import HourlyProfile
+from .durations import make_sampler
+from .random_streams import Streams
+from .satisfaction import customer_expectation, customer_tolerance, lognormal_sigma, mood, perceived_quality
+from ..scenario import Scenario
+from .staffing import StaffPool
+
+
+class Customer:
+    """One visit by one customer: who they are, where they are, and how the visit is going.
+
+    The customer keeps what they lost (``loss``, in perceived quality) and what recoveries gave back
+    (fixes and money: ``distributive``; words: ``interactional``); ``recovery`` is the share of the loss
+    they judge given back (see :mod:`sim.justice`), so perceived quality is 1 - loss x (1 - recovery).
+    """
+
+    __slots__ = (
+        "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation", "tolerance",
+        "loss", "distributive", "interactional", "recovery", "recovered", "recovery_delay", "handovers",
+        "bonus", "blame", "failed_at", "failure", "failures", "complained", "tags", "name", "process",
+        "hold_until", "path", "stays", "pending", "deferred",
+    )
+
+    def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
+                 patience_min: float | None, expectation: float, tolerance: float = 15.0):
+        self.id = cid
+        self.segment = segment
+        self.arrived_at = arrived_at
+        self.state = "queueing"
+        self.service_min = service_min
+        self.patience_min = patience_min
+        self.expectation = expectation  # this customer's own expectation of quality (0..1)
+        self.tolerance = tolerance  # minutes this customer waits before waiting starts to count against quality
+        self.loss = 0.0  # perceived quality the failures took away
+        self.distributive = 0.0  # quality given back by fixes and compensation
+        self.interactional = 0.0  # quality given back (or taken away) by words and manners
+        self.recovery = 0.0  # share of the loss the customer judges given back, -1..1
+        self.recovered = False  # whether anyone acted to recover a felt failure
+        self.recovery_delay = 0.0  # minutes from the failure (or the complaint) to the recovery
+        self.handovers = 0  # desks the case passed through
+        self.bonus = 0.0  # the recovery paradox's lift above no failure (rare)
+        self.blame = 0.0  # how much the customer blames the firm for the worst failure's cause, 0..1
+        self.failed_at: float | None = None
+        self.failure: tuple[str, str] | None = None  # (category, severity) of the worst felt failure
+        self.failures = 0
+        self.complained = False
+        self.tags: set[str] = set()
+        self.name: str | None = None
+        self.process: simpy.Process | None = None
+        self.hold_until = 0.0  # a disruption holds this customer's service up until then
+        self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
+        self.stays: bool | None = None  # whether the customer will come back
+        self.pending = 0  # recoveries ordered for this customer and not finished yet
+        self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
+
+    @property
+    def perceived(self) -> float:
+        """Perceived quality so far (1 = faultless; above 1 only through the recovery paradox)."""
+        return perceived_quality(self.loss, self.recovery, self.bonus)
+
+    @property
+    def satisfied(self) -> bool:
+        return self.perceived >= self.expectation
+
+    @property
+    def mood(self) -> float:
+        """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
+        return mood(self.perceived, self.expectation)
+
+    def feel_failure(self, category: str, severity: str, loss: float, blame: float, now: float) -> None:
+        """Record a failure the customer noticed; the most severe one is kept for retention."""
+        self.failures += 1
+        self.loss += loss
+        if self.failed_at is None:
+            self.failed_at = now
+        order = ("minor", "major", "critical")
+        if self.failure is None or order.index(severity) > order.index(self.failure[1]):
+            self.failure = (category, severity)
+            self.blame = blame
+        elif order.index(severity) == order.index(self.failure[1]):
+            self.blame = max(self.blame, blame)
+
+
+class DayTally:
+    """What one day brought: visits judged, failures felt, complaints made and answered."""
+
+    __slots__ = ("visits", "failures", "complaints", "answered")
+
+    def __init__(self):
+        self.visits = self.failures = self.complaints = self.answered = 0
+
+
+class SegmentFlow:
+    """What the model needs at run time about one segment: its samplers, pool and priority."""
+
+    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool]):
+        spec = scenario.segments[name]
+        op = scenario.operation
+        self.name = name
+        self.spec = spec
+        self.pool = pools[spec.service.role]
+        self.priority = -spec.priority  # SimPy serves the lowest number first
+        self.balk_at = spec.balk_queue_length
+        self.value = spec.value
+        quality = scenario.quality
+        self.expectation = spec.expectation if spec.expectation is not None else quality.expectation
+        self.expectation_sd = quality.expectation_sd
+        self.tolerance_median = quality.wait_tolerance_min
+        self.tolerance_sigma = lognormal_sigma(quality.wait_tolerance_cv)
+        self.tastes = streams[f"tastes.{name}"]
+        self.demand = 1.0  # arrivals relative to the first day (word of mouth in multi-day runs)
+        self.profile = HourlyProfile(spec.hourly_rates(op.hours_per_day), op.duration_min)
+        self.interarrival = streams[f"arrivals.{name}"]
+        self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
+        self.patience = make_sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min else None
+
+    def tastes_of_next(self) -> tuple[float, float]:
+        """The next customer's own expectation and tolerance for waiting (minutes)."""
+        draw = self.tastes.normal
+        return (customer_expectation(self.expectation, self.expectation_sd, draw()),
+                customer_tolerance(self.tolerance_median, self.tolerance_sigma, draw()))

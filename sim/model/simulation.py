@@ -1,0 +1,605 @@
+"""The SimPy model of a service operation, built from a validated scenario.
+
+Customers of each segment arrive as a non-homogeneous Poisson process, queue (by segment priority)
+for the staff role that serves them, may balk or renege, and are served. When the scenario has a
+``failures`` section, services can fail; dissatisfied customers complain or stay silent; staff recover
+on the spot or by escalation, taking staff time from the same pools; customers stay or leave; and the
+dissatisfied spread word of mouth. Batch use calls :meth:`Model.run`; live play calls
+:meth:`Model.step_to` and injects decisions through :meth:`Model.apply`.
+"""
+from __future__ import annotations
+
+import heapq
+
+import simpy
+
+from .actions import Action
+from .attribution import blame, complaint_factor, felt_blame, telling_factor
+from .complaints import complaint_probability
+from .customer import Customer, DayTally, SegmentFlow
+from .events import Event, EventKind
+from .failures import FailureChances, load_multiplier, skill_multiplier
+from .kpis import QueueKpis, safe_ratio
+from .outcome_kpis import OutcomeKpis
+from .policy import Response, resolve_policy
+from .random_streams import Streams
+from .justice import interactional_share, paradox_possible, recovery_satisfaction
+from .recovery_cost import recovery_cost_factor
+from .retention import resolution_path, retention_probability
+from .interventions import RECOVERY_PRIORITY, apply_action
+from .satisfaction import failure_loss, wait_loss
+from ..scenario import Scenario
+from ..scenario.failures import Disruption
+from ..scenario.policies import Policy
+from .staffing import StaffPool
+from .word_of_mouth import WordOfMouthLedger
+
+PRIORITISED = -(10**5)  # a customer the trainee moved to the front
+
+
+class Model:
+    """A runnable instance of a scenario for one seed, replication and policy."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, replication: int = 0,
+                 policy: str | Policy | None = None, record_events: bool = False, event_sink=None):
+        op = scenario.operation
+        self.scenario = scenario
+        self.seed = seed
+        self.replication = replication
+        self.response: Response = resolve_policy(scenario, policy)
+        self.env = simpy.Environment()
+        self.horizon = op.horizon_min
+        self.measure_from = op.warmup_min
+        self.streams = Streams(seed, replication)
+        # the event log is opt-in: a list to keep it, or any sink with append() (a JSON-lines file)
+        self.events: list[Event] | None = event_sink if event_sink is not None else [] if record_events else None
+        headroom = sum(role.max_count for role in scenario.staff.values())
+        self.pools = {
+            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from, headroom - role.max_count)
+            for name, role in scenario.staff.items()
+        }
+        self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools) for name in scenario.segments}
+        self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min)
+        self.present: dict[int, Customer] = {}
+        self._next_id = 0
+        self.failing = scenario.failures is not None
+        if self.failing:
+            self._setup_failures(scenario)
+        for flow in self.flows.values():
+            if flow.profile.daily_mass > 0:
+                self.env.process(self._arrivals(flow))
+
+    def _setup_failures(self, scenario: Scenario) -> None:
+        failures = scenario.failures
+        self.chances = FailureChances(failures)
+        for pool in self.pools.values():
+            pool.skill_multiplier = skill_multiplier(pool.role.skill, failures)
+        # no encounter can fail with a draw above this, however busy and unskilled the staff
+        self.max_failure_multiplier = (1.0 + failures.load_effect) * max(p.skill_multiplier for p in self.pools.values())
+        self.failure_draws = self.streams["failures"]
+        self.behaviour_draws = self.streams["behaviour"]
+        self.recovery_draws = self.streams["recovery"]
+        attribution = scenario.behaviour.attribution
+        self.attribution = attribution
+        self.category_blame = {
+            category: blame(getattr(failures.causes, category).controllable, getattr(failures.causes, category).stable, attribution)
+            for category in self.chances.base
+        }
+        self.delight_margin = scenario.word_of_mouth.delight_margin
+        wom = scenario.word_of_mouth
+        self.ledger = WordOfMouthLedger(wom, self.streams["word_of_mouth"].generator, self.market_sizes(scenario),
+                                        graph_seed=self.seed)
+        self.outcomes = OutcomeKpis(self.ledger, wom.visits_per_customer, scenario.behaviour.retention.no_failure,
+                                    {name: flow.value for name, flow in self.flows.items()})
+        self.people = dict.fromkeys(self.flows, 0)  # customers of each segment who came (part of its market)
+        self.head_office_free = [0.0] * scenario.recovery.head_office.staff  # when each case handler is next free
+        self.active_disruptions: list[Disruption] = []
+        self.complaints_today = {category: 0 for category in self.chances.base}
+        self.today = DayTally()
+        self.days: list[DayTally] = [self.today]  # one tally per day: failures, complaints, answers
+        self.memory = scenario.behaviour.memory
+        self.appeasement = 0.0
+        self.frustration = self.memory.initial_frustration if self.memory else 0.0
+        for disruption in failures.disruptions:
+            self.env.process(self._disruption(disruption))
+        if scenario.operation.days > 1:
+            self.env.process(self._day_ends())
+
+    def market_sizes(self, scenario: Scenario) -> dict[str, int]:
+        """People who could become customers, per segment: as the scenario says, or a multiple of the arrivals."""
+        wom = scenario.word_of_mouth
+        days = scenario.operation.days
+        sizes = {}
+        for name, flow in self.flows.items():
+            default = round(wom.market_multiple * flow.profile.daily_mass * days)
+            sizes[name] = wom.market.get(name, max(default, 1))
+        return sizes
+
+    # -- running --------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    @property
+    def finished(self) -> bool:
+        return self.env.now >= self.horizon
+
+    def run(self, until: float | None = None) -> dict[str, float]:
+        """Run to ``until`` (default: the end of the last day) and return the KPIs."""
+        self.step_to(self.horizon if until is None else until)
+        return self.kpis()
+
+    def step_to(self, t: float) -> None:
+        """Advance the model to time ``t`` (minutes); live play calls this once a frame."""
+        t = min(t, self.horizon)
+        if t > self.env.now:
+            self.env.run(until=t)
+
+    def log(self, kind: EventKind, customer: int = -1, segment: str = "", **detail) -> None:
+        """Append to the event log when it is switched on."""
+        if self.events is not None:
+            self.events.append(Event(self.env.now, kind, customer, segment, detail))
+
+    # -- arrivals and the visit -----------------------------------------------------------------
+    def _arrivals(self, flow: SegmentFlow):
+        env = self.env
+        profile, draw, horizon, day = flow.profile, flow.interarrival, self.horizon, self.scenario.operation.duration_min
+        while True:
+            demand = flow.demand
+            at = profile.next_arrival(env.now, draw.exponential() / demand) if demand > 0 else horizon
+            next_day = (env.now // day + 1) * day
+            if self.failing and at >= next_day and next_day < horizon and self.scenario.operation.days > 1:
+                # word of mouth may change tomorrow's demand: start afresh then (arrivals are memoryless)
+                yield env.timeout(next_day - env.now)
+                continue
+            if at >= horizon:
+                return
+            yield env.timeout(at - env.now)
+            self.admit(flow)
+
+    def admit(self, flow: SegmentFlow) -> Customer:
+        """A customer of ``flow`` arrives now: draw their service time and patience, start their visit."""
+        patience = flow.patience() if flow.patience else None
+        expectation, tolerance = flow.tastes_of_next()
+        customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, expectation, tolerance)
+        self._next_id += 1
+        if self.failing:
+            self.people[flow.name] += 1
+            for disruption in self.active_disruptions:
+                if disruption.segment in (None, flow.name):
+                    self._disrupt(customer, disruption, disruption.at_min + disruption.delay_min)
+        self.present[customer.id] = customer
+        customer.process = self.env.process(self._visit(customer, flow))
+        return customer
+
+    def _visit(self, customer: Customer, flow: SegmentFlow):
+        env, pool, queue = self.env, flow.pool, self.queue
+        counted = customer.arrived_at >= self.measure_from
+        logging = self.events is not None
+        if counted:
+            queue.arrived += 1
+        if logging:
+            self.log(EventKind.ARRIVAL, customer.id, flow.name)
+        if flow.balk_at is not None and pool.queueing >= flow.balk_at:
+            if counted:
+                queue.balked += 1
+            customer.state = "balked"
+            del self.present[customer.id]
+            if logging:
+                self.log(EventKind.BALK, customer.id, flow.name, queue=pool.queueing)
+            return
+        request = pool.resource.request(priority=flow.priority)
+        pool.queueing += 1
+        queue.queue.add(env.now, 1)
+        while True:
+            try:
+                if customer.patience_min is None:
+                    yield request
+                else:
+                    deadline = customer.arrived_at + customer.patience_min
+                    outcome = yield request | env.timeout(max(deadline - env.now, 0.0))
+                    if request not in outcome:
+                        request.cancel()
+                        pool.queueing -= 1
+                        queue.queue.add(env.now, -1)
+                        self._abandon(customer, flow, counted)
+                        return
+                if customer.hold_until > env.now:
+                    # a disruption holds this customer up: the server goes to someone else meanwhile
+                    pool.resource.release(request)
+                    yield env.timeout(customer.hold_until - env.now)
+                    request = pool.resource.request(priority=PRIORITISED)
+                    continue
+                break
+            except simpy.Interrupt:  # the trainee moved this customer to the front of the queue
+                request.cancel()
+                if request.triggered:
+                    pool.resource.release(request)
+                request = pool.resource.request(priority=PRIORITISED)
+        pool.queueing -= 1
+        now = env.now
+        queue.queue.add(now, -1)
+        wait = now - customer.arrived_at
+        if counted:
+            queue.record_served(wait)
+        customer.state = "in_service"
+        if logging:
+            self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait)
+        pool.busy.add(now, 1)
+        failing = self.failing
+        if failing:
+            u_fail = self.failure_draws.uniform()
+            if u_fail < self.chances.total * self.max_failure_multiplier:  # else no failure whatever the load
+                self._maybe_fail(customer, pool, u_fail)
+        yield env.timeout(customer.service_min)
+        if logging:
+            self.log(EventKind.SERVICE_END, customer.id, flow.name)
+        recovery = None
+        if failing:
+            if customer.failures == 0 and wait <= customer.tolerance and not self.frustration:
+                # the common case, booked in a few additions: a faultless visit
+                self.today.visits += 1
+                customer.path = "no_failure"
+                if counted:
+                    self.outcomes.conclude_satisfied(flow.value)
+                    if 1.0 - customer.expectation >= self.delight_margin:
+                        self.ledger.tell_good(flow.name)
+                if logging:
+                    self._story(customer, flow, self.scenario.behaviour.retention.no_failure, False,
+                                1.0 - customer.expectation >= self.delight_margin)
+            else:
+                recovery = self._after_service(customer, flow, pool, request, wait, counted)
+        if recovery is None:
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+        else:
+            yield from recovery
+        self._depart(customer, flow)
+
+    def _depart(self, customer: Customer, flow: SegmentFlow) -> None:
+        customer.state = "left"
+        self.present.pop(customer.id, None)
+        if self.events is not None:
+            self.log(EventKind.DEPARTURE, customer.id, flow.name, mood=round(customer.mood, 3),
+                     path=customer.path, stays=customer.stays)
+
+    def _abandon(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
+        if counted:
+            self.queue.abandoned += 1
+        customer.state = "abandoned"
+        self.present.pop(customer.id, None)
+        waited = self.env.now - customer.arrived_at
+        self.log(EventKind.ABANDON, customer.id, flow.name, waited=waited)
+        if self.failing:
+            # giving up is a felt failure of the delivery system (unreasonably slow service)
+            self.today.visits += 1
+            self._feel_wait(customer, waited, gave_up=True)
+            if self._complains(customer):
+                self._record_complaint(customer, flow)
+            # nobody is left to recover the visit on the spot
+            self._conclude(customer, flow, counted)
+
+    # -- failures -------------------------------------------------------------------------------
+    def _maybe_fail(self, customer: Customer, pool: StaffPool, u_fail: float) -> None:
+        """Whether this encounter fails, given the uniform draw ``u_fail`` and the pool's load and skill."""
+        draws = self.failure_draws
+        failures = self.scenario.failures
+        on_duty = pool.scheduled + pool.moved or 1
+        load = pool.busy.value / on_duty
+        multiplier = pool.skill_multiplier
+        if load > failures.load_threshold:
+            multiplier *= load_multiplier(load, failures)
+        if u_fail >= self.chances.total * multiplier:
+            return
+        failure = self.chances.draw(u_fail, draws.uniform(), multiplier)
+        if failure is None:
+            return
+        category, severity = failure
+        if draws.uniform() < self.response.prevention:
+            if customer.arrived_at >= self.measure_from:
+                self.outcomes.failures_prevented += 1
+            self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, prevented=True)
+            return
+        self.inflict_failure(customer, category, severity, cause="service")
+
+    def inflict_failure(self, customer: Customer, category: str, severity: str, cause: str, label: str = "",
+                        blame_share: float | None = None, loss: float | None = None) -> None:
+        """``customer`` feels a failure: perceived quality drops by its SERVQUAL-weighted loss.
+
+        ``blame_share`` is how much the customer blames the firm for it (default: the category's cause).
+        """
+        if loss is None:
+            loss = failure_loss(category, severity, self.scenario.quality)
+        if blame_share is None:
+            blame_share = self.category_blame[category]
+        customer.feel_failure(category, severity, loss, blame_share, self.env.now)
+        self.judge(customer)
+        self.today.failures += 1
+        if customer.arrived_at >= self.measure_from:
+            self.outcomes.failures += 1
+        if self.events is not None:
+            self.log(EventKind.FAILURE, customer.id, customer.segment, category=category, severity=severity, cause=cause, label=label)
+
+    def _disrupt(self, customer: Customer, disruption: Disruption, until: float) -> None:
+        customer.hold_until = max(customer.hold_until, until)
+        cause_blame = blame(disruption.cause == "internal", disruption.stable, self.attribution)
+        self.inflict_failure(customer, disruption.category, disruption.severity, cause=disruption.id, blame_share=cause_blame)
+
+    def _disruption(self, disruption: Disruption):
+        yield self.env.timeout(disruption.at_min)
+        self.log(EventKind.DISRUPTION, segment=disruption.segment or "", id=disruption.id,
+                 category=disruption.category, severity=disruption.severity, delay_min=disruption.delay_min)
+        until = self.env.now + disruption.delay_min
+        for customer in list(self.present.values()):
+            if disruption.segment in (None, customer.segment):
+                self._disrupt(customer, disruption, until)
+        if disruption.window_min > 0:
+            self.active_disruptions.append(disruption)
+            yield self.env.timeout(disruption.window_min)
+            self.active_disruptions.remove(disruption)
+
+    def _day_ends(self):
+        """At each closing: root-cause analysis, the customers' memory, and word of mouth on tomorrow's demand."""
+        day = self.scenario.operation.duration_min
+        for _ in range(self.scenario.operation.days - 1):
+            yield self.env.timeout(day)
+            if self.response.root_cause_analysis:
+                self.chances.learn(self.complaints_today)
+            self.complaints_today = dict.fromkeys(self.complaints_today, 0)
+            if self.memory is not None:
+                self._remember(self.today)
+            self.today = DayTally()
+            self.days.append(self.today)
+            # stories told today reach the market overnight; people lost stay away, people won come
+            self.ledger.flush()
+            for name, flow in self.flows.items():
+                flow.demand = self.ledger.markets[name].demand_factor
+
+    def _remember(self, day: "DayTally") -> None:
+        memory = self.memory
+        answered = day.answered / day.complaints if day.complaints else 0.0
+        failed = day.failures / day.visits if day.visits else 0.0
+        self.appeasement = min(memory.appeasement_cap, memory.appeasement_fade * self.appeasement + memory.appeasement_gain * answered)
+        self.frustration = memory.frustration_fade * self.frustration + memory.frustration_gain * failed
+
+    def complaint_mood(self) -> float:
+        """Multiplier on the chance to complain from the customers' memory (1 without memory)."""
+        return max(0.0, 1.0 + self.frustration - self.appeasement)
+
+    # -- judging a visit: justice, attribution ----------------------------------------------------
+    def judge(self, customer: Customer) -> None:
+        """Recompute the share of the loss the customer judges given back (:mod:`sim.justice`)."""
+        if customer.failure is None:
+            return
+        customer.recovery = recovery_satisfaction(
+            customer.failure[0], customer.loss, customer.distributive, customer.interactional,
+            customer.recovery_delay, customer.handovers, self.scenario.recovery.justice,
+        )
+
+    def felt_blame(self, customer: Customer) -> float:
+        """The customer's blame on the firm after the handling so far."""
+        return felt_blame(customer.blame, interactional_share(customer.interactional, self.scenario.recovery.justice))
+
+    def receive_recovery(self, customer: Customer, actions, delay: float, handovers: int) -> None:
+        """``customer`` gets the recovery ``actions`` (RecoveryAction objects) after ``delay`` minutes."""
+        given = {"distributive": 0.0, "interactional": 0.0}
+        for action in actions:
+            given[action.kind] += action.restores
+        self._give(customer, given["distributive"], given["interactional"], delay, handovers)
+
+    def treat(self, customer: Customer, delta: float, label: str = "") -> None:
+        """Words and manners that change how the customer feels treated (interactional justice).
+
+        Kind words after a failure are a recovery like any other; a rude remark to a customer who had no
+        failure is itself a failure of employee action.
+        """
+        if delta < 0 and customer.failure is None and self.failing:
+            self.inflict_failure(customer, "employee_action", "minor", cause="treatment", label=label, loss=-delta)
+        delay = self.env.now - customer.failed_at if customer.failed_at is not None else 0.0
+        self._give(customer, 0.0, delta, delay, 0, recovering=delta > 0)
+
+    def _give(self, customer: Customer, distributive: float, interactional: float, delay: float, handovers: int,
+              recovering: bool = True) -> None:
+        customer.distributive += distributive
+        customer.interactional += interactional
+        if recovering and customer.failure is not None:
+            if not customer.recovered:
+                customer.recovery_delay, customer.handovers = delay, handovers
+            else:  # the fastest answer sets the speed the customer judges
+                customer.recovery_delay = min(customer.recovery_delay, delay)
+                customer.handovers = min(customer.handovers, handovers)
+            customer.recovered = True
+        self.judge(customer)
+
+    def _feel_wait(self, customer: Customer, waited: float, gave_up: bool = False) -> None:
+        """Waiting beyond the customer's tolerance is felt as slow service; giving up, as service not delivered."""
+        quality = self.scenario.quality
+        loss = wait_loss(waited, customer.tolerance, quality)
+        if gave_up:
+            loss += failure_loss("delivery_system", "major", quality)
+        if loss <= 0:
+            return
+        if customer.failure is None:
+            # the wait itself is the failure (not a failure of the encounter: the failure KPIs leave it out)
+            customer.feel_failure("delivery_system", "minor", loss, self.category_blame["delivery_system"], self.env.now)
+        else:
+            customer.loss += loss
+        self.judge(customer)
+
+    def _complains(self, customer: Customer) -> bool:
+        severity = customer.failure[1]
+        chance = (complaint_probability(severity, self.scenario.behaviour, self.response.channels)
+                  * self.complaint_mood() * complaint_factor(self.felt_blame(customer), self.attribution))
+        return self.behaviour_draws.uniform() < chance
+
+    # -- after service: complaint, recovery, outcome ----------------------------------------------
+    def _after_service(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, wait: float, counted: bool):
+        """Judge the visit; returns the recovery process to run while the server is held, or None."""
+        self.today.visits += 1
+        if wait > customer.tolerance:
+            self._feel_wait(customer, wait)
+        if customer.failure is None or customer.satisfied:
+            self._conclude(customer, flow, counted)
+            return None
+        complained = self._complains(customer)
+        noticed = not complained and self.behaviour_draws.uniform() < self.response.proactive_share
+        if not (complained or noticed):
+            self._conclude(customer, flow, counted)
+            return None
+        if complained:
+            self._record_complaint(customer, flow)
+        elif counted:
+            self.outcomes.proactive += 1
+        return self._recovery_visit(customer, flow, pool, request, counted)
+
+    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool):
+        recovery = self.scenario.recovery
+        actions = [recovery.actions[a] for a in self.response.actions]
+        done = yield from self._recover(customer, flow, pool, request, actions)
+        delay, handovers, staff_cost = done
+        delay += self.response.back_office_delay_min
+        if customer.complained:
+            self.today.answered += 1
+        self.receive_recovery(customer, actions, delay, handovers)
+        cost = (staff_cost + sum(a.cost for a in actions)) * recovery_cost_factor(delay, recovery.cost_curve)
+        if counted:
+            self.outcomes.recovery_cost += cost
+            self.outcomes.recoveries += 1
+            self.outcomes.recovery_delay_sum += delay
+        self.log(EventKind.RESOLUTION, customer.id, customer.segment, delay_min=delay, satisfied=customer.satisfied,
+                 recovery=round(customer.recovery, 4))
+        self._conclude(customer, flow, counted)
+
+    def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
+        customer.complained = True
+        if customer.arrived_at >= self.measure_from:
+            self.outcomes.complaints += 1
+        category = customer.failure[0]
+        self.complaints_today[category] += 1
+        self.today.complaints += 1
+        self.log(EventKind.COMPLAINT, customer.id, flow.name, category=category, severity=customer.failure[1])
+
+    def _recover(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, actions):
+        """Carry out the recovery: on the spot by the server, or escalated (releasing the server first).
+
+        Returns (delay from the complaint, handovers, cost of the staff time it took).
+        """
+        env = self.env
+        start = env.now
+        recovery = self.scenario.recovery
+        staff_time = sum(a.staff_min for a in actions)
+        front_rate = pool.role.cost_per_hour / 60.0
+        on_the_spot = self.recovery_draws.uniform() < recovery.on_the_spot_share[self.response.empowerment]
+        names = [name for name in self.response.actions]
+        customer.state = "recovering"
+        if on_the_spot:
+            yield env.timeout(staff_time)
+            pool.busy.add(env.now, -1)
+            pool.resource.release(request)
+            self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=names, by=pool.name, escalated=False)
+            return env.now - start, 0, staff_time * front_rate
+        yield env.timeout(recovery.handover_min)  # the front line explains the case before passing it on
+        pool.busy.add(env.now, -1)
+        pool.resource.release(request)
+        customer.state = "awaiting_recovery"
+        handler = self.pools.get(recovery.supervisor_role or "")
+        if handler is None:
+            # head office handles it off site, case by case, after the escalation delay
+            office = recovery.head_office
+            free_at = heapq.heappop(self.head_office_free)
+            begins = max(env.now + recovery.escalation_delay_min, free_at)
+            heapq.heappush(self.head_office_free, begins + office.staff_min)
+            self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=names, by="head office", escalated=True)
+            delay = begins + office.staff_min - start
+            return delay, 1, recovery.handover_min * front_rate + office.staff_min * office.cost_per_hour / 60.0
+        with handler.resource.request(priority=RECOVERY_PRIORITY) as job:
+            yield job
+            customer.state = "recovering"
+            handler.busy.add(env.now, 1)
+            yield env.timeout(recovery.handover_min + staff_time)  # hearing the case again, then acting
+            handler.busy.add(env.now, -1)
+        self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=names, by=handler.name, escalated=True)
+        handler_rate = handler.role.cost_per_hour / 60.0
+        return env.now - start, 1, recovery.handover_min * front_rate + (recovery.handover_min + staff_time) * handler_rate
+
+    def _conclude(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
+        """Book how the visit ended: path, chance of coming back, satisfaction and word of mouth.
+
+        A customer for whom staff are still carrying out an ordered recovery is judged when it is done.
+        """
+        if customer.pending:
+            customer.deferred = (flow, counted)
+            return
+        scenario = self.scenario
+        retention = scenario.behaviour.retention
+        satisfied = customer.satisfied
+        delay = customer.recovery_delay
+        path = resolution_path(satisfied, customer.recovered, customer.complained, delay, retention)
+        if customer.failure is None or path == "no_failure":
+            chance = retention.no_failure
+            felt = 0.0
+        else:
+            felt = self.felt_blame(customer)
+            chance = retention_probability(customer.failure[1], customer.recovery, felt, retention)
+        if self.frustration:
+            chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
+        paradox = scenario.recovery.paradox
+        lifted = False
+        if customer.recovered and satisfied and paradox_possible(
+                customer.failure[1], customer.failures, felt, customer.recovery, delay, retention.quick_within_min, paradox):
+            draws = self.streams["paradox"]  # a stream of its own: the paradox never shifts other draws
+            if draws.uniform() < paradox.chance:
+                # on satisfaction only: the chance of coming back and the word of mouth stay as they were
+                customer.bonus = scenario.recovery.paradox_bonus * draws.uniform()
+                lifted = True
+        customer.path = path
+        negative = path in ("silent", "unresolved")
+        # the paradox's lift is left out: it does not make customers praise the firm (de Matos et al. 2007)
+        positive = not negative and customer.perceived - customer.bonus - customer.expectation >= self.delight_margin
+        if counted:
+            # KPIs book the chance of returning (its conditional expectation): same mean, less noise
+            self.outcomes.conclude(path, chance, customer.perceived, flow.value)
+            self.outcomes.paradoxes += lifted
+            if negative:
+                self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
+            elif positive:
+                self.ledger.tell_good(flow.name)
+        if self.events is not None:
+            self._story(customer, flow, chance, negative, positive)
+
+    def recovery_done(self, customer: Customer) -> None:
+        """An ordered recovery for ``customer`` is finished; a visit that was waiting for it ends now."""
+        customer.pending -= 1
+        if not customer.pending and customer.deferred is not None:
+            flow, counted = customer.deferred
+            customer.deferred = None
+            self._conclude(customer, flow, counted)
+
+    def _story(self, customer: Customer, flow: SegmentFlow, chance: float, negative: bool, positive: bool) -> None:
+        """For the event log: whether this customer comes back (a draw of its own) and what they tell."""
+        customer.stays = self.streams["stories"].uniform() < chance
+        if negative or positive:
+            self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=negative)
+
+    # -- outside influence ----------------------------------------------------------------------
+    def apply(self, action: Action) -> int | None:
+        """Inject one outside decision (a trainee's choice or a scripted policy step); see :class:`Action`."""
+        return apply_action(self, action)
+
+    # -- results --------------------------------------------------------------------------------
+    def kpis(self) -> dict[str, float]:
+        """KPIs of the run so far, measured from the end of the warm-up."""
+        end = max(self.env.now, self.measure_from)
+        threshold = self.scenario.operation.service_level_threshold_min
+        late = sum(1 for c in self.present.values()
+                   if c.state == "queueing" and c.arrived_at >= self.measure_from and end - c.arrived_at > threshold)
+        results = self.queue.results(end, late)
+        busy = sum(pool.busy.area_until(end) for pool in self.pools.values())
+        on_duty = sum(pool.staff_minutes(self.measure_from, end) for pool in self.pools.values())
+        results["utilization"] = safe_ratio(busy, on_duty)
+        for name, pool in self.pools.items():
+            results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
+        if self.failing:
+            results.update(self.outcomes.results(self.queue.served, self.people))
+        return results
+
