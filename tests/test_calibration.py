@@ -229,19 +229,6 @@ def test_the_recovery_paradox_lifts_satisfaction_not_loyalty_nor_word_of_mouth(s
     assert max(a["quality.resolved_quickly"] for a in always) < 1.0 + slips().recovery.paradox_bonus
 
 
-def test_no_paradox_for_a_severe_or_repeated_failure_or_the_firms_stable_fault():
-    from sim.model.justice import paradox_possible
-    from sim.scenario.recovery import Paradox
-
-    paradox = Paradox()
-    assert paradox_possible("minor", 1, 0.8, 0.95, 10.0, 60.0, paradox)
-    assert not paradox_possible("major", 1, 0.8, 0.95, 10.0, 60.0, paradox)
-    assert not paradox_possible("minor", 2, 0.8, 0.95, 10.0, 60.0, paradox)
-    assert not paradox_possible("minor", 1, 1.0, 0.95, 10.0, 60.0, paradox)
-    assert not paradox_possible("minor", 1, 0.8, 0.95, 120.0, 60.0, paradox)
-    assert not paradox_possible("minor", 1, 0.8, 0.5, 10.0, 60.0, paradox)
-
-
 # -- attribution: a storm costs less loyalty than the firm's own mistake ------------------------------------
 def disrupted(cause: str, stable: bool, actions: list[str] | None = None) -> object:
     storm = {"id": "outage", "at_min": 120, "severity": "major", "cause": cause, "stable": stable, "window_min": 240}

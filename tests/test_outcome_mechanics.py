@@ -3,7 +3,6 @@ bounded market, recovery cost, disruption delays, and one simulation whatever wa
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -11,18 +10,10 @@ import yaml
 
 from sim import Model, load_scenario_text, run_once
 from sim.model.actions import Action
-from sim.model.attribution import blame, complaint_factor, felt_blame, telling_factor
-from sim.model.justice import recovery_satisfaction, speed_credit
-from sim.model.retention import retention_probability, severity_damage
-from sim.model.satisfaction import customer_expectation, perceived_quality
-from sim.scenario.behaviour import Attribution, Retention
-from sim.scenario.recovery import Justice
+from sim.model.retention import retention_probability
 from sim.experiments.statistics import confidence_interval
-from sim.model.word_of_mouth import MarketSegment, newly_reached
-from sim.scenario.word_of_mouth import WordOfMouth
 
 SEED = 13
-JUSTICE = Justice()
 
 
 def counter(days: int = 2, **sections) -> object:
@@ -44,82 +35,6 @@ def counter(days: int = 2, **sections) -> object:
 def paired(better, worse, kpi: str, replications: int = 12, seed: int = SEED):
     """95 % interval of better - worse over replications sharing their random numbers."""
     return confidence_interval(run_once(better, seed, r)[kpi] - run_once(worse, seed, r)[kpi] for r in range(replications))
-
-
-# -- pure functions ----------------------------------------------------------------------------------------
-def test_speed_credit_falls_smoothly_with_delay_and_handovers():
-    delays = np.arange(0.0, 5000.0, 1.0)
-    credit = [speed_credit(d, 0, JUSTICE) for d in delays]
-    assert credit[0] == 1.0 and all(a > b for a, b in zip(credit, credit[1:]))
-    assert speed_credit(JUSTICE.half_value_delay_min, 0, JUSTICE) == pytest.approx(0.5)
-    assert speed_credit(30, 1, JUSTICE) < speed_credit(30, 0, JUSTICE)
-    assert max(abs(a - b) for a, b in zip(credit, credit[1:])) < 0.01  # no step anywhere
-
-
-def test_recovery_satisfaction_follows_the_three_justice_dimensions():
-    base = dict(category="delivery_system", loss=0.2, delay_min=10, handovers=0, justice=JUSTICE)
-    nothing = recovery_satisfaction(distributive=0.0, interactional=0.0, **base)
-    words = recovery_satisfaction(distributive=0.0, interactional=0.13, **base)
-    fix = recovery_satisfaction(distributive=0.2, interactional=0.0, **base)
-    both = recovery_satisfaction(distributive=0.2, interactional=0.13, **base)
-    assert nothing == 0.0 < words < fix < both <= 1.0
-    assert recovery_satisfaction(distributive=0.1, interactional=0.13, **base) < both  # a gesture short of the loss
-    slow = dict(base, delay_min=1440)
-    assert recovery_satisfaction(distributive=0.2, interactional=0.13, **slow) < both
-    handed_over = dict(base, handovers=2)
-    assert recovery_satisfaction(distributive=0.2, interactional=0.13, **handed_over) < both
-    rude = recovery_satisfaction(distributive=0.2, interactional=-0.3, **base)
-    assert rude < fix and recovery_satisfaction(distributive=0.0, interactional=-0.3, **base) < 0
-    # words count more for poor treatment, fixes more for a lost outcome
-    treatment = dict(base, category="employee_action")
-    assert recovery_satisfaction(distributive=0.0, interactional=0.13, **treatment) > words
-    assert recovery_satisfaction(distributive=0.2, interactional=0.0, **treatment) < fix
-
-
-def test_retention_rises_with_the_recovery_and_falls_with_blame_and_severity():
-    retention = Retention()
-    assert retention_probability("minor", 0.0, 1.0, retention) == pytest.approx(0.37)
-    assert retention_probability("major", 0.0, 1.0, retention) == pytest.approx(0.09)
-    assert retention_probability("minor", 1.0, 1.0, retention) == pytest.approx(retention.no_failure)
-    recoveries = np.linspace(-1, 1, 101)
-    chances = [retention_probability("major", r, 1.0, retention) for r in recoveries]
-    assert all(a <= b for a, b in zip(chances, chances[1:])) and 0.0 <= min(chances)
-    assert retention_probability("major", 0.3, 0.25, retention) > retention_probability("major", 0.3, 1.0, retention)
-    assert severity_damage("critical", retention) > severity_damage("major", retention) > severity_damage("minor", retention)
-    # satisfaction above no failure never buys loyalty above it
-    assert retention_probability("minor", 1.5, 1.0, retention) == retention.no_failure
-
-
-def test_attribution_blame_and_its_effects():
-    attribution = Attribution()
-    own = blame(True, True, attribution)
-    storm = blame(False, False, attribution)
-    assert own == 1.0 and storm == attribution.base
-    assert blame(True, False, attribution) < own and blame(False, True, attribution) < own
-    assert felt_blame(storm, 0.5) == storm < felt_blame(storm, -0.5) < felt_blame(storm, -1.0) == 1.0
-    assert complaint_factor(storm, attribution) < complaint_factor(own, attribution) == 1.0
-    assert telling_factor(storm, attribution) < telling_factor(own, attribution) == 1.0
-
-
-def test_expectations_are_cut_to_the_quality_scale_and_quality_to_the_loss():
-    assert customer_expectation(0.85, 0.05, 10) == 1.0 and customer_expectation(0.85, 0.05, -30) == 0.0
-    assert perceived_quality(0.3, 0.0) == pytest.approx(0.7)
-    assert perceived_quality(0.3, 1.0) == 1.0
-    assert perceived_quality(0.3, -0.5) == pytest.approx(0.55)
-
-
-def test_people_reached_never_exceed_the_market_and_overlap_grows():
-    rng = np.random.default_rng(1)
-    assert newly_reached(rng, 100, 100, 10**9) <= 100
-    market = MarketSegment(500)
-    wom = WordOfMouth(conversion=1.0)
-    for _ in range(50):
-        market.spread(rng, 400, True, wom)
-        assert market.heard_bad <= market.size and market.lost + market.won <= market.size
-    assert market.heard_bad == market.size and market.demand_factor == 0.0
-    few = [newly_reached(np.random.default_rng(s), 10_000, 10_000, 1000) for s in range(200)]
-    expected = 10_000 * -math.expm1(1000 * math.log1p(-1 / 10_000))
-    assert confidence_interval(few)[1] <= expected <= confidence_interval(few)[2]
 
 
 # -- no cliff: a small change of any parameter makes a small change -----------------------------------------

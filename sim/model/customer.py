@@ -59,9 +59,14 @@ class Customer:
         self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
 
     @property
+    def given_back(self) -> float:
+        """Share of the loss the customer judges given back, the recovery paradox's lift included."""
+        return self.recovery + self.bonus / self.loss if self.loss > 0 else self.recovery
+
+    @property
     def perceived(self) -> float:
         """Perceived quality so far (1 = faultless; above 1 only through the recovery paradox)."""
-        return perceived_quality(self.loss, self.recovery, self.bonus)
+        return perceived_quality(self.loss, self.given_back)
 
     @property
     def satisfied(self) -> bool:

@@ -57,12 +57,12 @@ def wait_loss(wait_min: float, tolerance_min: float, quality: Quality) -> float:
     return quality.weights.responsiveness * min(1.0, excess * quality.wait_penalty_per_min)
 
 
-def perceived_quality(loss: float, recovery: float, bonus: float = 0.0) -> float:
-    """Perceived quality after a loss of which the recovery gave back the share ``recovery`` (-1..1).
+def perceived_quality(loss: float, given_back: float) -> float:
+    """Perceived quality after a loss of which the customer judges the share ``given_back`` given back.
 
-    A recovery judged unfair (negative) adds to the loss; ``bonus`` is the recovery paradox's lift.
+    A recovery judged unfair (negative) adds to the loss; above 1 is the recovery paradox's lift.
     """
-    return 1.0 - loss * (1.0 - recovery) + bonus
+    return 1.0 - loss * (1.0 - given_back)
 
 
 def mood(perceived: float, expectation: float) -> float:

@@ -535,23 +535,21 @@ class Model:
         satisfied = customer.satisfied
         delay = customer.recovery_delay
         path = resolution_path(satisfied, customer.recovered, customer.complained, delay, retention)
-        if customer.failure is None or path == "no_failure":
-            chance = retention.no_failure
-            felt = 0.0
-        else:
-            felt = self.felt_blame(customer)
-            chance = retention_probability(customer.failure[1], customer.recovery, felt, retention)
-        if self.frustration:
-            chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
+        felt = self.felt_blame(customer) if customer.failure is not None else 0.0
         paradox = scenario.recovery.paradox
         lifted = False
         if customer.recovered and satisfied and paradox_possible(
                 customer.failure[1], customer.failures, felt, customer.recovery, delay, retention.quick_within_min, paradox):
             draws = self.streams["paradox"]  # a stream of its own: the paradox never shifts other draws
             if draws.uniform() < paradox.chance:
-                # on satisfaction only: the chance of coming back and the word of mouth stay as they were
                 customer.bonus = scenario.recovery.paradox_bonus * draws.uniform()
                 lifted = True
+        if customer.failure is None or path == "no_failure":
+            chance = retention.no_failure
+        else:
+            chance = retention_probability(customer.failure[1], customer.given_back, felt, retention)
+        if self.frustration:
+            chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
         customer.path = path
         negative = path in ("silent", "unresolved")
         # the paradox's lift is left out: it does not make customers praise the firm (de Matos et al. 2007)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scenario_checks import ROOT
 
-from sim import Model, load_scenario
+from sim import Model, load_scenario, run_once
 from sim.exercise.runtime import ExerciseRun, Playbook
 from sim.experiments.statistics import confidence_interval
 from sim.model.events import EventKind
@@ -223,3 +223,30 @@ def test_bank_empowered_tellers_settle_at_the_counter_not_the_next_day():
         quick.append(expert["customers.resolved_quickly"] - standard["customers.resolved_quickly"])
         later.append(standard["mean_recovery_delay_min"] - expert["mean_recovery_delay_min"])
     assert above_zero(quick) and above_zero(later)
+
+
+# -- the expert's gain: the answers and the operation's settings, each measured alone ---------------------
+def settings_with_choices(scenario, settings: str, choices: str):
+    """The policy ``settings`` (empowerment, actions, prevention...) answering as ``choices`` does."""
+    return scenario.policies[settings].model_copy(update={"choices": dict(scenario.policies[choices].choices)})
+
+
+@pytest.mark.parametrize("name", ["delayed_flight", "vip_lounge"])
+def test_the_experts_gain_comes_from_the_answers_and_from_the_operation(name):
+    """Both parts of the expert's gain in retention are positive on their own, by common random numbers:
+    the expert's answers with the standard operation, and the expert's operation with the standard answers."""
+    scenario = load(name)
+    replications = 15
+    standard = [run_once(scenario, SEED, r, "standard_process")["retention_rate"] for r in range(replications)]
+    answers = settings_with_choices(scenario, "standard_process", "expert")
+    operation = settings_with_choices(scenario, "expert", "standard_process")
+    for policy in (answers, operation):
+        gain = [run_once(scenario, SEED, r, policy)["retention_rate"] - s for r, s in enumerate(standard)]
+        assert above_zero(gain), confidence_interval(gain)
+
+
+def test_a_storm_handled_by_the_standard_process_keeps_most_passengers_and_the_expert_more():
+    scenario = load("delayed_flight")
+    runs = {p: [run_once(scenario, SEED, r, p)["retention_rate"] for r in range(10)] for p in ("standard_process", "expert")}
+    assert confidence_interval(runs["standard_process"])[1] > 0.5
+    assert above_zero([e - s for e, s in zip(runs["expert"], runs["standard_process"])])
