@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from sim import load_scenario_text, run_once
-from sim.model.recovery_cost import recovery_cost_factor
-from sim.scenario.word_of_mouth import WordOfMouth
 from sim.experiments.statistics import confidence_interval
+from sim.model.recovery_cost import recovery_cost_factor
 from sim.model.word_of_mouth import expected_customers_lost, simulate_reach
+from sim.scenario.word_of_mouth import WordOfMouth
 
 REPLICATIONS = 15
 SEED = 7

@@ -13,8 +13,20 @@ from sim.model.complaints import complaint_probability
 from sim.model.justice import paradox_possible, recovery_satisfaction, speed_credit
 from sim.model.recovery_cost import recovery_cost_factor
 from sim.model.retention import resolution_path, retention_probability, severity_damage
-from sim.model.satisfaction import customer_expectation, customer_tolerance, failure_loss, lognormal_sigma, perceived_quality, wait_loss
-from sim.model.word_of_mouth import MarketSegment, expected_reach, newly_reached, simulate_reach
+from sim.model.satisfaction import (
+    customer_expectation,
+    customer_tolerance,
+    failure_loss,
+    lognormal_sigma,
+    perceived_quality,
+    wait_loss,
+)
+from sim.model.word_of_mouth import (
+    MarketSegment,
+    expected_reach,
+    newly_reached,
+    simulate_reach,
+)
 from sim.scenario.behaviour import Attribution, Behaviour, Quality, Retention
 from sim.scenario.recovery import Justice, Paradox
 from sim.scenario.word_of_mouth import WordOfMouth

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from sim import Model, load_scenario_text, run_once
+from sim.experiments.statistics import confidence_interval
 from sim.model.actions import Action
 from sim.model.retention import retention_probability
-from sim.experiments.statistics import confidence_interval
 
 SEED = 13
 
@@ -107,8 +107,8 @@ def test_prevention_stops_failures_before_the_customer_feels_them():
 
 
 def test_frustration_lowers_retention():
-    calm, frustrated = counter(days=3), counter(days=3, behaviour={"memory": {"initial_frustration": 2.0}})
-    assert paired(frustrated, calm, "retention_rate", replications=6)[2] < 0
+    calm, frustrated = counter(days=2), counter(days=2, behaviour={"memory": {"initial_frustration": 2.0}})
+    assert paired(frustrated, calm, "retention_rate", replications=4)[2] < 0
 
 
 def test_a_slower_recovery_satisfies_less():

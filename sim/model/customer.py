@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import simpy
 
+from ..scenario import Scenario
 from .arrivals import HourlyProfile
 from .durations import make_sampler
 from .random_streams import Streams
-from .satisfaction import customer_expectation, customer_tolerance, lognormal_sigma, mood, perceived_quality
-from ..scenario import Scenario
+from .satisfaction import (
+    customer_expectation,
+    customer_tolerance,
+    lognormal_sigma,
+    mood,
+    perceived_quality,
+)
 from .staffing import StaffPool
 
 

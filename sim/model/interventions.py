@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .actions import Action
 from ..errors import UserError
+from .actions import Action
 from .events import EventKind
 from .recovery_cost import recovery_cost_factor
 

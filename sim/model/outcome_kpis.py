@@ -81,6 +81,7 @@ class OutcomeKpis:
             "complaints": float(self.complaints),
             "complaint_rate": safe_ratio(self.complaints, self.dissatisfied),
             "silent_dissatisfied": float(self.path_count["silent"]),
+            "left_dissatisfied": float(self.path_count["silent"] + self.path_count["unresolved"]),
             "proactive_recoveries": float(self.proactive),
             "mean_recovery_delay_min": safe_ratio(self.recovery_delay_sum, self.recoveries),
             "retention_rate": safe_ratio(self.stayed, self.concluded),

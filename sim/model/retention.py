@@ -4,7 +4,7 @@ A failure costs loyalty in proportion to its severity (the TARP share of silent 
 come back), to the blame the customer puts on the firm (attribution) and to the share of the loss the
 recovery did not give back (justice)::
 
-    stays = no_failure x (1 - damage(severity) x blame x (1 - min(given back, 1)))
+    stays = no_failure x (1 - damage(severity) x blame x (1 - min(recovery, 1)))
 
 So the silent, who got nothing, keep the TARP silent figure for the firm's own fault; a recovery
 judged fair and fast brings the chance back near no failure; a slow one keeps about 60 %. More than
@@ -29,14 +29,14 @@ def severity_damage(severity: str, retention: Retention) -> float:
     return 1.0 - getattr(retention.silent, severity) / retention.no_failure
 
 
-def retention_probability(severity: str, given_back: float, blame: float, retention: Retention) -> float:
+def retention_probability(severity: str, recovery: float, blame: float, retention: Retention) -> float:
     """Chance that a customer who felt a failure of ``severity`` comes back.
 
-    ``given_back`` is the share of the loss the customer judges given back (-1 when the handling made it
-    worse, above 1 when the recovery paradox lifted them above no failure); ``blame`` (0..1) is the
-    firm's responsibility as the customer sees it.
+    ``recovery`` is the share of the loss the customer judges given back (-1 when the handling made it
+    worse); whatever lifts satisfaction beyond a full recovery never lifts loyalty above no failure.
+    ``blame`` (0..1) is the firm's responsibility as the customer sees it.
     """
-    damage = severity_damage(severity, retention) * blame * (1.0 - min(given_back, 1.0))
+    damage = severity_damage(severity, retention) * blame * (1.0 - min(recovery, 1.0))
     return retention.no_failure * max(0.0, 1.0 - damage)
 
 

@@ -13,24 +13,24 @@ import heapq
 
 import simpy
 
+from ..scenario import Scenario
+from ..scenario.failures import Disruption
+from ..scenario.policies import Policy
 from .actions import Action
 from .attribution import blame, complaint_factor, felt_blame, telling_factor
 from .complaints import complaint_probability
 from .customer import Customer, DayTally, SegmentFlow
 from .events import Event, EventKind
 from .failures import FailureChances, load_multiplier, skill_multiplier
+from .interventions import RECOVERY_PRIORITY, apply_action
+from .justice import interactional_share, paradox_possible, recovery_satisfaction
 from .kpis import QueueKpis, safe_ratio
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
 from .random_streams import Streams
-from .justice import interactional_share, paradox_possible, recovery_satisfaction
 from .recovery_cost import recovery_cost_factor
 from .retention import resolution_path, retention_probability
-from .interventions import RECOVERY_PRIORITY, apply_action
 from .satisfaction import failure_loss, wait_loss
-from ..scenario import Scenario
-from ..scenario.failures import Disruption
-from ..scenario.policies import Policy
 from .staffing import StaffPool
 from .word_of_mouth import WordOfMouthLedger
 
@@ -81,10 +81,8 @@ class Model:
         self.recovery_draws = self.streams["recovery"]
         attribution = scenario.behaviour.attribution
         self.attribution = attribution
-        self.category_blame = {
-            category: blame(getattr(failures.causes, category).controllable, getattr(failures.causes, category).stable, attribution)
-            for category in self.chances.base
-        }
+        causes = {category: getattr(failures.causes, category) for category in self.chances.base}
+        self.category_blame = {category: blame(c.controllable, c.stable, attribution) for category, c in causes.items()}
         self.delight_margin = scenario.word_of_mouth.delight_margin
         wom = scenario.word_of_mouth
         self.ledger = WordOfMouthLedger(wom, self.streams["word_of_mouth"].generator, self.market_sizes(scenario),
@@ -547,7 +545,8 @@ class Model:
         if customer.failure is None or path == "no_failure":
             chance = retention.no_failure
         else:
-            chance = retention_probability(customer.failure[1], customer.given_back, felt, retention)
+            # loyalty follows the recovery as judged, never the paradox's lift (de Matos et al. 2007)
+            chance = retention_probability(customer.failure[1], customer.recovery, felt, retention)
         if self.frustration:
             chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
         customer.path = path

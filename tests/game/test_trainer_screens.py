@@ -86,7 +86,7 @@ def test_a_trainer_runs_a_session_from_the_screens(make_app, tmp_path, two_scena
     # the expert's answers (and a snack) score about as the expert does (100); blame-shifting about as the standard
     # process does (50), which leaves the whole cabin dissatisfied in this scenario
     assert 95 <= expert.turn.score <= SCORE_MAX and 40 <= blame.turn.score <= 55
-    assert blame.turn.kpis["dissatisfied"] > expert.turn.kpis["dissatisfied"]
+    assert blame.turn.kpis["left_dissatisfied"] > expert.turn.kpis["left_dissatisfied"]
     assert seen["ana_page"].turns[0].id == expert.turn.id and seen["ana_page"].turns[0].finished
 
     board = seen["board"].board
