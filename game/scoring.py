@@ -17,6 +17,7 @@ STANDARD_SCORE = 50.0  # the standard process's outcome; the expert's is SCORE_M
 HIGHER_IS_BETTER: dict[str, bool] = {
     "complaints": False,
     "dissatisfied": False,
+    "left_dissatisfied": False,
     "silent_dissatisfied": False,
     "retention_rate": True,
     "customers_lost_wom": False,

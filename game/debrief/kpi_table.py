@@ -3,6 +3,7 @@
 KPI_ROWS = (  # (kpi, format); which way is better: scoring.HIGHER_IS_BETTER
     ("complaints", "{:.0f}"),
     ("dissatisfied", "{:.0f}"),
+    ("left_dissatisfied", "{:.0f}"),
     ("silent_dissatisfied", "{:.0f}"),
     ("retention_rate", "{:.1%}"),
     ("customers_lost_wom", "{:.0f}"),

@@ -272,7 +272,7 @@ class Model:
             # giving up is a felt failure of the delivery system (unreasonably slow service)
             self.today.visits += 1
             self._feel_wait(customer, waited, gave_up=True)
-            if self._complains(customer):
+            if not customer.satisfied and self._complains(customer):
                 self._record_complaint(customer, flow)
             # nobody is left to recover the visit on the spot
             self._conclude(customer, flow, counted)
@@ -469,9 +469,7 @@ class Model:
         self._conclude(customer, flow, counted)
 
     def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
-        customer.complained = True
-        if customer.arrived_at >= self.measure_from:
-            self.outcomes.complaints += 1
+        customer.complained = True  # the complaint KPIs count it when the visit ends, with its outcome
         category = customer.failure[0]
         self.complaints_today[category] += 1
         self.today.complaints += 1
@@ -556,6 +554,7 @@ class Model:
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
             self.outcomes.conclude(path, chance, customer.perceived, flow.value)
+            self.outcomes.complaints += customer.complained
             self.outcomes.paradoxes += lifted
             if negative:
                 self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
