@@ -64,7 +64,7 @@ def test_every_failure_dissatisfies_some_customers_and_not_all(category, severit
 def storm(cause: str = "external", delay: float = 0.0):
     failures = {"categories": {"delivery_system": 0.0, "customer_needs": 0.0, "employee_action": 0.0},
                 "disruptions": [{"id": "storm", "at_min": 60, "severity": "major", "cause": cause,
-                                 "delay_min": delay, "window_min": 120}]}
+                                 "delay_min": delay, "holds": True, "window_min": 120}]}
     return counter(days=1, failures=failures, recovery={"supervisor_role": "supervisor", "default_actions": []})
 
 
@@ -127,12 +127,12 @@ def test_recovery_costs_staff_time_and_head_office_its_own():
                      recovery={"supervisor_role": None, "default_actions": ["apologise"], "empowerment": "low"})
     expensive = counter(days=1, staff={"agent": {"count": 6, "cost_per_hour": 0}},
                         recovery={"supervisor_role": None, "default_actions": ["apologise"], "empowerment": "low",
-                                  "head_office": {"cost_per_hour": 400}})
+                                  "escalation": [{"delay_min": 1440, "cost_per_hour": 400}]})
     assert 0 < run_once(office, SEED)["recovery_cost"] < run_once(expensive, SEED)["recovery_cost"]
     crowded = counter(days=1, staff={"agent": {"count": 6}},
-                      recovery={"supervisor_role": None, "empowerment": "low", "head_office": {"staff": 1, "staff_min": 120}})
+                      recovery={"supervisor_role": None, "empowerment": "low", "escalation": [{"capacity": 1, "handover_min": 60}]})
     roomy = counter(days=1, staff={"agent": {"count": 6}},
-                    recovery={"supervisor_role": None, "empowerment": "low", "head_office": {"staff": 20, "staff_min": 120}})
+                    recovery={"supervisor_role": None, "empowerment": "low", "escalation": [{"capacity": 20, "handover_min": 60}]})
     assert run_once(crowded, SEED)["mean_recovery_delay_min"] > run_once(roomy, SEED)["mean_recovery_delay_min"]
 
 

@@ -1,12 +1,14 @@
-"""The customers of a run: one visit each, the segment they come from, and each day's tally."""
+"""The customers of a run: one visit each, the segment they come from, their journey, and each day's tally."""
 from __future__ import annotations
 
 import simpy
 
 from ..scenario import Scenario
-from .arrivals import HourlyProfile
+from ..scenario.journeys import routing_targets
+from .arrivals import BlockProfile
 from .durations import make_sampler
-from .random_streams import Streams
+from .kpis import QueueKpis
+from .random_streams import Stream, Streams
 from .satisfaction import (
     customer_expectation,
     customer_tolerance,
@@ -29,7 +31,7 @@ class Customer:
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation", "tolerance",
         "loss", "distributive", "interactional", "recovery", "recovered", "recovery_delay", "handovers",
         "bonus", "blame", "failed_at", "failure", "failures", "complained", "tags", "name", "process",
-        "hold_until", "path", "stays", "pending", "deferred",
+        "hold_until", "extra_wait", "path", "stays", "pending", "deferred", "kind", "settled",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -58,11 +60,14 @@ class Customer:
         self.tags: set[str] = set()
         self.name: str | None = None
         self.process: simpy.Process | None = None
-        self.hold_until = 0.0  # a disruption holds this customer's service up until then
+        self.hold_until = 0.0  # a holding disruption keeps the customer from service until then
+        self.extra_wait = 0.0  # minutes of delay a (non-holding) disruption added to the felt wait
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
         self.pending = 0  # recoveries ordered for this customer and not finished yet
         self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
+        self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
+        self.settled: int | None = None  # judged at a station on the way, with this many failures felt by then
 
     @property
     def given_back(self) -> float:
@@ -83,7 +88,8 @@ class Customer:
         """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
         return mood(self.perceived, self.expectation)
 
-    def feel_failure(self, category: str, severity: str, loss: float, blame: float, now: float) -> None:
+    def feel_failure(self, category: str, severity: str, loss: float, blame: float, now: float,
+                     kind: str | None = None) -> None:
         """Record a failure the customer noticed; the most severe one is kept for retention."""
         self.failures += 1
         self.loss += loss
@@ -92,6 +98,7 @@ class Customer:
         order = ("minor", "major", "critical")
         if self.failure is None or order.index(severity) > order.index(self.failure[1]):
             self.failure = (category, severity)
+            self.kind = kind or category
             self.blame = blame
         elif order.index(severity) == order.index(self.failure[1]):
             self.blame = max(self.blame, blame)
@@ -106,16 +113,42 @@ class DayTally:
         self.visits = self.failures = self.complaints = self.answered = 0
 
 
-class SegmentFlow:
-    """What the model needs at run time about one segment: its samplers, pool and priority."""
+class StepFlow:
+    """What the model needs at run time about one step of a journey: its station, samplers and routing."""
 
-    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool]):
+    __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis", "branches", "following")
+
+    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueKpis | None):
+        self.name = name
+        self.pool = pool
+        self.priority = -priority  # SimPy serves the lowest number first
+        self.service_time = service_time
+        self.patience = patience
+        self.routes: list[tuple[float, "StepFlow | None"]] = []  # (cumulative probability, next step or leave)
+        self.branches = False  # whether the next step is drawn (else it is ``following``, None for leaving)
+        self.following: "StepFlow | None" = None
+        self.router: Stream | None = None
+        self.kpis = kpis  # this station's queue KPIs, when the run reports stations apart
+
+    def next_step(self) -> "StepFlow | None":
+        """Where the customer goes after this step (None: they leave), drawn by the routing chances."""
+        routes = self.routes
+        u = self.router.uniform()
+        for edge, step in routes:
+            if u < edge:
+                return step
+        return routes[-1][1]
+
+
+class SegmentFlow:
+    """What the model needs at run time about one segment: its arrivals, journey, priority and value."""
+
+    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool],
+                 station_kpis: dict[str, QueueKpis] | None = None):
         spec = scenario.segments[name]
         op = scenario.operation
         self.name = name
         self.spec = spec
-        self.pool = pools[spec.service.role]
-        self.priority = -spec.priority  # SimPy serves the lowest number first
         self.balk_at = spec.balk_queue_length
         self.value = spec.value
         quality = scenario.quality
@@ -125,13 +158,43 @@ class SegmentFlow:
         self.tolerance_sigma = lognormal_sigma(quality.wait_tolerance_cv)
         self.tastes = streams[f"tastes.{name}"]
         self.demand = 1.0  # arrivals relative to the first day (word of mouth in multi-day runs)
-        self.profile = HourlyProfile(spec.hourly_rates(op.hours_per_day), op.duration_min)
+        self.profile = BlockProfile(scenario.arrival_blocks(name), op.duration_min)
         self.interarrival = streams[f"arrivals.{name}"]
-        self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
-        self.patience = make_sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min else None
+        self.steps = self._journey(name, spec, streams, pools, station_kpis or {})
+        first = self.first = self.steps[0]
+        # the first step keeps the stream names of one-station visits, so their runs are unchanged
+        self.pool = first.pool
+        self.priority = first.priority
+        self.service_time = first.service_time
+        self.patience = first.patience
 
     def tastes_of_next(self) -> tuple[float, float]:
         """The next customer's own expectation and tolerance for waiting (minutes)."""
         draw = self.tastes.normal
         return (customer_expectation(self.expectation, self.expectation_sd, draw()),
                 customer_tolerance(self.tolerance_median, self.tolerance_sigma, draw()))
+
+    @staticmethod
+    def _journey(name, spec, streams: Streams, pools, station_kpis) -> list[StepFlow]:
+        steps = spec.steps
+        flows = []
+        for i, step in enumerate(steps):
+            suffix = "" if i == 0 else f".{step.name}"
+            patience = step.patience_min or (spec.patience_min if i == 0 else None)
+            flows.append(StepFlow(
+                step.name, pools[step.station], spec.priority if step.priority is None else step.priority,
+                make_sampler(step.time, streams[f"service.{name}{suffix}"]),
+                make_sampler(patience, streams[f"patience.{name}{suffix}"]) if patience else None,
+                station_kpis.get(step.station),
+            ))
+        by_name = {flow.name: flow for flow in flows}
+        router = streams[f"routing.{name}"]
+        for i, flow in enumerate(flows):
+            running = 0.0
+            for target, share in routing_targets(steps, i):
+                running += share
+                flow.routes.append((running, by_name[target] if target is not None else None))
+            flow.router = router
+            flow.branches = len(flow.routes) > 1
+            flow.following = flow.routes[0][1]
+        return flows

@@ -25,6 +25,8 @@ class QueueKpis:
         self.waited = 0  # served after a wait longer than zero
         self.within_threshold = 0
         self.waits = BinnedQuantiles(bin_width_min)
+        self.completed = 0  # visits that went through every station of their journey
+        self.time_in_system = 0.0
         self.queue = TimeAverage(measure_from)
 
     def record_served(self, wait: float) -> None:
@@ -52,5 +54,6 @@ class QueueKpis:
             "prob_wait": safe_ratio(self.waited, self.served),
             "service_level": safe_ratio(self.within_threshold, judged),
             "mean_queue_length": self.queue.mean(end),
+            "mean_time_in_system_min": safe_ratio(self.time_in_system, self.completed),
         }
 

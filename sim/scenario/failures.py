@@ -41,22 +41,33 @@ class CategoryChances(StrictModel):
 
 
 class Cause(StrictModel):
-    """How customers see the cause of a failure (Folkes 1984): in the firm's control? likely to recur?"""
+    """How customers attribute a failure (Folkes 1984): could the firm control it, will it recur?"""
 
     controllable: bool = True
-    stable: bool = True
+    stable: bool = False
 
 
 class CategoryCauses(StrictModel):
-    """The cause customers see behind each Bitner category of everyday failure.
+    """The cause customers see behind each generic Bitner category (named failure types give their own).
 
     The firm controls all three. A failure of the delivery system or of a response to a request is its
     process, likely to recur (the problems of the TARP studies); an employee's slip is a one-off.
     """
 
-    delivery_system: Cause = Field(default_factory=Cause)
-    customer_needs: Cause = Field(default_factory=Cause)
-    employee_action: Cause = Field(default_factory=lambda: Cause(stable=False))
+    delivery_system: Cause = Field(default_factory=lambda: Cause(stable=True))
+    customer_needs: Cause = Field(default_factory=lambda: Cause(stable=True))
+    employee_action: Cause = Field(default_factory=Cause)
+
+
+class FailureType(StrictModel):
+    """A named failure (wrong medication, lost lab results, a rude clerk) with its own chance and counters."""
+
+    label: Text | None = None
+    category: Category = Field(description="its Bitner category")
+    chance: Probability = Field(description="chance that one service at its stations fails this way (before load and skill)")
+    severity_mix: SeverityMix | None = Field(None, description="default: failures.severity_mix")
+    stations: list[str] = Field(default_factory=list, description="stations where it can happen (empty: every station)")
+    cause: Cause = Field(default_factory=Cause)
 
 
 class Disruption(StrictModel):
@@ -72,7 +83,11 @@ class Disruption(StrictModel):
         "external", description="internal: the firm controls it (a system outage); external: it does not (a storm)"
     )
     stable: bool = Field(False, description="customers expect it to happen again (a recurring outage), not a one-off")
-    delay_min: Minutes = Field(0.0, description="how long it holds up service for every customer it hits")
+    delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    holds: bool = Field(
+        False, description="the delay holds the customers it hits: nobody is served before it is over "
+        "(otherwise it is felt as extra waiting, as when a flight leaves late after service)",
+    )
     window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
 
 
@@ -94,6 +109,11 @@ class Failures(StrictModel):
         0.0, description="share of failures caught by fail-safe checks before the customer feels them"
     )
     causes: CategoryCauses = Field(default_factory=CategoryCauses)
+    types: dict[str, FailureType] = Field(
+        default_factory=dict,
+        description="named failure types, each with its own chance, severity, stations, cause and counters; "
+        "when given they replace the three generic categories",
+    )
     disruptions: list[Disruption] = Field(default_factory=list)
     learning_per_complaint: Probability = Field(
         0.05, description="with root-cause analysis, each tracked complaint cuts its category's failure chance by this share the next day"

@@ -116,12 +116,18 @@ class Paradox(StrictModel):
     max_blame: Probability = Field(0.8, description="it qualifies only when blame is at most this (not the firm's stable fault)")
 
 
-class HeadOffice(StrictModel):
-    """Where escalated cases go when no supervisor is on site: its own staff, time and cost per case."""
+class EscalationStep(StrictModel):
+    """One level a case can be escalated to: a staff role on site, or head office (no role) off site."""
 
-    staff: Annotated[int, Field(ge=1, le=10_000)] = Field(2, description="case handlers working on escalated cases")
-    staff_min: Minutes = Field(20.0, description="handler time per case (reading the file, deciding, answering)")
-    cost_per_hour: Money = Field(40.0, description="cost of one handler hour")
+    label: Text | None = None
+    role: str | None = Field(None, description="the staff role at this level (a key of `staff`); omit for head office")
+    handover_min: Minutes = Field(3.0, description="staff time the case costs twice: the level before explains, this one listens")
+    delay_min: Minutes = Field(0.0, description="time before this level takes the case up (head office: the delay the customer feels)")
+    capacity: Annotated[int, Field(ge=1)] | None = Field(None, description="at most this many cases at once at this level (default: its staff)")
+    resolves: Probability = Field(1.0, description="share of cases this level settles; the rest go up to the next level")
+    cost_per_hour: Money = Field(
+        40.0, description="head office only: cost of an hour of case handling (a level on site costs its role's cost_per_hour)"
+    )
 
 
 class Recovery(StrictModel):
@@ -139,6 +145,10 @@ class Recovery(StrictModel):
     escalation_delay_min: Minutes = Field(
         1440.0, description="with no supervisor role on site, escalated cases go to head office and are answered this much later"
     )
+    escalation: list[EscalationStep] | None = Field(
+        None, min_length=1,
+        description="the chain of levels above the front line (replaces supervisor_role, handover_min, escalation_delay_min)",
+    )
     actions: dict[str, RecoveryAction] = Field(default_factory=default_actions)
     default_actions: list[str] = Field(
         default_factory=lambda: ["acknowledge", "apologise", "fix"],
@@ -155,8 +165,16 @@ class Recovery(StrictModel):
     )
     justice: Justice = Field(default_factory=Justice)
     paradox: Paradox = Field(default_factory=Paradox)
-    head_office: HeadOffice = Field(default_factory=HeadOffice)
     cost_curve: CostCurve = Field(default_factory=CostCurve)
     root_cause_analysis: bool = Field(
         False, description="analyse tracked complaints so the failures behind them become rarer on later days"
     )
+
+    def chain(self) -> list[EscalationStep]:
+        """The escalation chain; the older ``supervisor_role`` form is a chain of the supervisor, then head office."""
+        if self.escalation is not None:
+            return self.escalation
+        head_office = EscalationStep(role=None, handover_min=self.handover_min, delay_min=self.escalation_delay_min)
+        if self.supervisor_role is None:
+            return [head_office]
+        return [EscalationStep(role=self.supervisor_role, handover_min=self.handover_min), head_office]
