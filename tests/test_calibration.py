@@ -178,7 +178,7 @@ def test_bad_news_reaches_about_twice_as_many_as_good_news(seed):
     """TARP: about twice as many people hear of a bad experience as of a good one (10:5, 16:8)."""
     scenario = operation(days=2)
     scenario.word_of_mouth.market_multiple = 1000.0  # a market too large to saturate: the ratio per teller
-    runs = runs_of(scenario, seed, 10)
+    runs = runs_of(scenario, seed, 20)
     ratios = [(run["wom_reached"] / run["wom_negative_tellers"]) / (run["wom_positive_reached"] / run["wom_positive_tellers"]) for run in runs]
     assert within(confidence_interval(ratios), 2.0, 0.5), confidence_interval(ratios)
 

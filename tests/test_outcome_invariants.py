@@ -25,7 +25,7 @@ def check_invariants(kpis: dict[str, float]) -> None:
     assert kpis["customers_lost_wom"] + kpis["customers_won_wom"] <= kpis["market"]
     assert kpis["wom_reached"] <= kpis["market"] and kpis["wom_positive_reached"] <= kpis["market"]
     assert kpis["revenue_lost"] <= kpis["market_value"] + 1e-6
-    assert kpis["dissatisfied"] <= kpis["arrived"] and kpis["complaints"] <= kpis["dissatisfied"]
+    assert kpis["dissatisfied"] <= kpis["arrived"] and kpis["complaints"] <= kpis["arrived"]
     paths = sum(kpis[f"customers.{p}"] for p in ("no_failure", "silent", "unresolved", "resolved_quickly", "resolved_slowly"))
     assert paths <= kpis["arrived"]
     assert kpis["recovery_cost"] >= 0 and not kpis["quality_score"] > 1.0 + 0.05 + 1e-12  # NaN when nobody finished

@@ -25,6 +25,7 @@ class OutcomeKpis:
         self.concluded = 0
         self.dissatisfied = 0
         self.complaints = 0
+        self.complainers = 0  # customers whose visit ended after a complaint
         self.proactive = 0
         self.recoveries = 0
         self.paradoxes = 0
@@ -79,7 +80,7 @@ class OutcomeKpis:
             "failure_rate": safe_ratio(self.failures, served),
             "dissatisfied": float(self.dissatisfied),
             "complaints": float(self.complaints),
-            "complaint_rate": safe_ratio(self.complaints, self.dissatisfied),
+            "complaint_rate": safe_ratio(self.complainers, self.dissatisfied),
             "silent_dissatisfied": float(self.path_count["silent"]),
             "left_dissatisfied": float(self.path_count["silent"] + self.path_count["unresolved"]),
             "proactive_recoveries": float(self.proactive),

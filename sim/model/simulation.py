@@ -602,7 +602,9 @@ class Model:
             customer.state = "queueing"
 
     def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
-        customer.complained = True  # the complaint KPIs count it when the visit ends, with its outcome
+        customer.complained = True
+        if customer.arrived_at >= self.measure_from:
+            self.outcomes.complaints += 1
         category = customer.failure[0]
         kind = customer.kind
         if kind in self.complaints_today:
@@ -641,14 +643,14 @@ class Model:
             if step.role is None:
                 # head office handles it off site, case by case: the customer feels the delay
                 worked = step.handover_min + staff_time
-                begins = env.now + step.delay_min
+                answered = env.now + step.delay_min  # its turnaround, work included
                 free = self.off_site_free.get(level)
-                if free is not None:  # its case handlers take the cases in turn
-                    begins = max(begins, heapq.heappop(free))
-                    heapq.heappush(free, begins + worked)
+                if free is not None:  # its case handlers take the cases in turn: a backlog answers later
+                    answered = max(answered, heapq.heappop(free) + worked)
+                    heapq.heappush(free, answered)
                 self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by="head office",
                          escalated=True, level=level)
-                return True, begins + worked - env.now, handovers, staff_cost + worked * step.cost_per_hour / 60.0
+                return True, answered - env.now, handovers, staff_cost + worked * step.cost_per_hour / 60.0
             if step.delay_min:
                 yield env.timeout(step.delay_min)  # the level takes the case up later (a call back, a round)
             handler = self.pools[step.role]
@@ -717,7 +719,7 @@ class Model:
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
             self.outcomes.conclude(path, chance, customer.perceived, flow.value)
-            self.outcomes.complaints += customer.complained
+            self.outcomes.complainers += customer.complained  # the complaint rate's numerator: visits ended
             self.outcomes.paradoxes += lifted
             if negative:
                 self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
