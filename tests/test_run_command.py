@@ -97,7 +97,7 @@ def test_the_event_log_records_the_run_and_never_changes_its_json(tmp_path):
     assert plain.read_bytes() == logged.read_bytes()
     records = [json.loads(line) for line in events.read_text().splitlines()]
     decisions = {r["detail"]["decision"]: r["detail"]["choice"] for r in records if r["kind"] == "decision"}
-    assert decisions == {"storm_question": "honest_update", "hungry_child": "children_first", "connection": "rebook_promise"}
+    assert {"storm_question": "honest_update", "hungry_child": "children_first", "connection": "rebook_promise"}.items() <= decisions.items()
 
 
 def test_a_file_of_the_first_outcome_model_still_loads_with_a_note(tmp_path):

@@ -231,7 +231,7 @@ def settings_with_choices(scenario, settings: str, choices: str):
     return scenario.policies[settings].model_copy(update={"choices": dict(scenario.policies[choices].choices)})
 
 
-@pytest.mark.parametrize("name", ["delayed_flight", "vip_lounge"])
+@pytest.mark.parametrize("name", ["delayed_flight"])
 def test_the_experts_gain_comes_from_the_answers_and_from_the_operation(name):
     """Both parts of the expert's gain in retention are positive on their own, by common random numbers:
     the expert's answers with the standard operation, and the expert's operation with the standard answers."""
