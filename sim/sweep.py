@@ -16,6 +16,7 @@ from .errors import UserError
 from .parallel import Runner, Variant
 from .replications import DEFAULT_MAX_REPLICATIONS, Progress, check_kpis, check_policies, replicate_variants
 from .scenario import Scenario
+from .scenario.yaml_source import YamlLimitError, load_value
 from .variants import scenario_variant
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*:\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?$")
@@ -39,7 +40,9 @@ def parse_values(text: str, where: str) -> tuple[Any, ...]:
             raise UserError(f"{where}: '{text}' is an empty range; write FIRST:LAST or FIRST:LAST:STEP with FIRST <= LAST and STEP >= 1")
         return tuple(range(start, stop + 1, step))
     try:
-        values = yaml.safe_load(f"[{text}]") if text.strip() else []
+        values = load_value(f"[{text}]") if text.strip() else []
+    except YamlLimitError as exc:
+        raise UserError(f"{where}: {exc}") from None
     except yaml.YAMLError:
         values = []
     if not values:
