@@ -8,6 +8,7 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
@@ -27,6 +28,20 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 # -- shared helpers -------------------------------------------------------------------------------
+def seed_number(text: str) -> int:
+    """An argparse type: a seed is a whole number from 0 (numpy's seed sequences take no negative ones)."""
+    if not text.strip().isdigit() or len(text.strip()) > 30:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a seed; give a whole number from 0 to 30 digits long (e.g. 7)")
+    return int(text)
+
+
+def show_note(message, category, *_args, **_kwargs) -> None:
+    """Show library notes (settings adjusted, a long run ahead) as one ``note:`` line on stderr."""
+    from sim.errors import UserNote
+
+    print(f"note: {message}" if issubclass(category, UserNote) else f"warning: {message}", file=sys.stderr)
+
+
 def parse_assignments(items: Sequence[str], flag: str) -> dict[str, Any]:
     """``["a.b=3", ...]`` -> ``{"a.b": 3}`` with YAML-typed values."""
     from sim.scenario import parse_override_value
@@ -365,7 +380,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, precision: bool = True) -> None:
     """Flags every experiment shares: scenario, seed, replications, overrides, workers, Dask, policy, outputs."""
     parser.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same results")
+    parser.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0); the same seed gives the same results")
     parser.add_argument("--replications", "-r", type=int, default=replications,
                         help=f"replications per alternative (default {replications}); the first batch with --precision")
     parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override a scenario value, e.g. staff.teller.count=4")
@@ -436,7 +451,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = show_note
+            return args.handler(args)
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2

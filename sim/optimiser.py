@@ -22,6 +22,8 @@ from .staffing_estimate import blocks_of_day, block_load, erlang_schedule
 from .targets import Target, all_met, as_targets, total_shortfall
 from .variants import scenario_variant
 
+MAX_BLOCKS = 288  # five-minute blocks over a whole day; finer blocks only multiply the search
+
 Plan = dict[str, tuple[int, ...]]  # role -> staff count per block
 Move = tuple[str, int]  # (role, block index)
 
@@ -230,11 +232,13 @@ def optimise_staffing(
     targets = as_targets(targets)
     if replications < 2:
         raise UserError(f"--replications {replications}: the staffing search needs at least 2 to judge targets on an interval")
-    if block_min <= 0:
-        raise UserError(f"--block-min {block_min:g}: give a block length in minutes, for example 60")
+    day = scenario.operation.duration_min
+    if not (math.isfinite(block_min) and block_min > 0 and day / block_min <= MAX_BLOCKS):
+        raise UserError(f"--block-min {block_min:g}: give a block length in minutes from {day / MAX_BLOCKS:.3g} "
+                        f"(at most {MAX_BLOCKS} blocks a day) up to the opening day, {day:g}; for example 60")
     check_kpis([t.kpi for t in targets], scenario, "--target")
     check_policies([policy], scenario)
-    blocks = blocks_of_day(scenario.operation.duration_min, block_min)
+    blocks = blocks_of_day(day, block_min)
     roles = sorted({segment.service.role for segment in scenario.segments.values()})
     start = erlang_schedule(scenario, roles, blocks, targets)
     floor = {r: tuple(1 if block_load(scenario, r, *blk).arrival_rate > 0 else 0 for blk in blocks) for r in roles}

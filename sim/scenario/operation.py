@@ -11,13 +11,14 @@ from .base import Minutes, Money, NonNegative, StrictModel, Text
 from .distributions import Distribution
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_DAY_MIN = 3660 * 1440  # ten years: one "day" may be a long stretch (a textbook queue), not longer
 
 
 class Operation(StrictModel):
     """When the operation is open and how its results are measured."""
 
     opens_at: str = Field("09:00", description="clock time (HH:MM) of minute 0, shown in the game and plots")
-    duration_min: Annotated[float, Field(gt=0, description="minutes open per day")] = 480.0
+    duration_min: Annotated[float, Field(gt=0, le=MAX_DAY_MIN, description="minutes open per day")] = 480.0
     days: Annotated[int, Field(ge=1, le=366)] = 1
     warmup_min: Minutes = Field(0.0, description="minutes at the start excluded from the KPIs")
     service_level_threshold_min: Minutes = Field(
@@ -82,6 +83,11 @@ class Segment(StrictModel):
     expectation: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
         None, description="this segment's expectation of quality (0..1); default: quality.expectation"
     )
+
+    def expected_arrivals(self, day_length_min: float) -> float:
+        """Customers expected in one day: each hour's rate times the minutes of that hour that are open."""
+        rates = self.hourly_rates(math.ceil(day_length_min / 60 - 1e-9))
+        return sum(rate * (min(60.0 * (h + 1), day_length_min) - 60.0 * h) / 60 for h, rate in enumerate(rates))
 
     def hourly_rates(self, hours: int) -> list[float]:
         """Arrival rate (per hour) for each opening hour of a day."""

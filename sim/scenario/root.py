@@ -15,6 +15,8 @@ from .policies import Policy
 from .recovery import Recovery
 from .word_of_mouth import WordOfMouth
 
+MAX_ARRIVALS_PER_RUN = 10_000_000  # about a quarter of an hour of one core per replication (benchmarks/throughput.py)
+
 
 class Scenario(StrictModel):
     """A service operation and, optionally, the training exercise built on it."""
@@ -73,12 +75,23 @@ class Scenario(StrictModel):
                     f"staff.{segment.service.role}.count: 0 staff, but segment '{name}' sends customers "
                     f"to this role; give the role at least 1 staff member"
                 )
+        problems.extend(self._size_problems())
         problems.extend(self._recovery_problems())
         if self.exercise is not None:
             problems.extend(self.exercise.problems_against(self))
         if problems:
             raise ValueError(CROSS_CHECK_SEPARATOR.join(problems))
         return self
+
+    def _size_problems(self) -> list[str]:
+        """A replication must stay within reach: a bound on the customers expected over the whole run."""
+        day, days = self.operation.duration_min, self.operation.days
+        expected = days * sum(segment.expected_arrivals(day) for segment in self.segments.values())
+        if expected <= MAX_ARRIVALS_PER_RUN:
+            return []
+        return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrivals_per_hour x "
+                f"opening hours x operation.days); at most {MAX_ARRIVALS_PER_RUN:,} can be simulated per replication, "
+                f"so lower the rates, operation.duration_min or operation.days"]
 
     def _recovery_problems(self) -> list[str]:
         """Names used across sections (roles, segments, actions) must exist."""
