@@ -118,12 +118,9 @@ def progress_while(description: str) -> Iterator[Callable[[int, int], None]]:
 
 def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
-    text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str)
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import write_atomic
+
+    write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n")
 
 
 def without_nan(value: Any) -> Any:
@@ -161,14 +158,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim import scenario_json_schema
 
+    from sim.atomic_write import write_atomic
+
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False)
     if args.write is None:
         print(text)
         return 0
-    try:
-        Path(args.write).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {args.write}: {exc.strerror}; choose a folder you can write to") from None
+    write_atomic(args.write, text + "\n")
     print(f"wrote {args.write}")
     return 0
 
@@ -253,14 +249,12 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
     """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell."""
     import csv
 
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
-            writer.writeheader()
-            writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import atomic_open
+
+    with atomic_open(path, newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
 
 
 def shown_kpis(chosen: Sequence[str], available: Sequence[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from matplotlib.figure import Figure
 
 from . import plots
+from .atomic_write import write_atomic
 from .errors import UserError
 from .scenario import Scenario, text_in
 from .trace import trace_replications
@@ -88,13 +89,11 @@ def write_report(directory: str | Path, title: str, intro: Sequence[str], sectio
         if section.figure is not None:
             data = _png(section.figure)
             name = f"{section.image or f'figure_{i}'}.png"
-            (folder / name).write_bytes(data)
+            write_atomic(folder / name, data)
             encoded = base64.b64encode(data).decode("ascii")
             parts.append(f"<p><img alt='{html.escape(section.title)}' src='data:image/png;base64,{encoded}'></p>")
     parts.append("</body></html>")
-    index = folder / "index.html"
-    index.write_text("\n".join(parts), encoding="utf-8")
-    return index
+    return write_atomic(folder / "index.html", "\n".join(parts))
 
 
 # -- sections shared by several reports ---------------------------------------------------------------------
