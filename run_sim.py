@@ -120,7 +120,7 @@ def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
     from sim.atomic_write import write_atomic
 
-    write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n")
+    write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n", make_folders=True)
 
 
 def without_nan(value: Any) -> Any:
@@ -251,7 +251,7 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
 
     from sim.atomic_write import atomic_open
 
-    with atomic_open(path, newline="") as handle:
+    with atomic_open(path, newline="", make_folders=True) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
         writer.writeheader()
         writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])

@@ -25,6 +25,7 @@ _ADVICE = {
     errno.ENOTDIR: "part of the path is a file, not a folder; check the path",
     errno.EEXIST: "the file exists already; choose another name",
     errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+    errno.ENOENT: "no such folder; create it first or check the path",
 }
 
 
@@ -43,11 +44,12 @@ def _file_mode() -> int:
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None,
-                overwrite: bool = True) -> Iterator[IO]:
+                overwrite: bool = True, make_folders: bool = False) -> Iterator[IO]:
     """Open a temporary file beside ``path`` for writing; rename it to ``path`` when the block ends without error.
 
     On any error the temporary file is removed and ``path`` keeps its old content. ``overwrite=False``
-    refuses to replace an existing file (the check and the rename are one step). OS errors become a
+    refuses to replace an existing file (the check and the rename are one step); ``make_folders``
+    creates missing folders on the way. OS errors become a
     :class:`UserError` from :func:`write_error`.
     """
     path = Path(path)
@@ -55,7 +57,8 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "ut
         raise write_error(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
     temporary: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         binary = "b" in mode
         with os.fdopen(handle, "wb" if binary else "w", encoding=None if binary else encoding,
@@ -77,8 +80,9 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "ut
             Path(temporary).unlink(missing_ok=True)
 
 
-def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf-8", overwrite: bool = True) -> Path:
+def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf-8", overwrite: bool = True,
+                 make_folders: bool = False) -> Path:
     """Write ``content`` (text or bytes) to ``path`` whole or not at all; return ``path``."""
-    with atomic_open(path, "wb", overwrite=overwrite) as stream:
+    with atomic_open(path, "wb", overwrite=overwrite, make_folders=make_folders) as stream:
         stream.write(content.encode(encoding) if isinstance(content, str) else content)
     return Path(path)
