@@ -442,15 +442,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sim import UserError
+    from sim.interrupts import Interrupted, signals_as_interrupts
 
     args = build_parser().parse_args(argv)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), signals_as_interrupts():
             warnings.showwarning = show_note
             return args.handler(args)
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(f"stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

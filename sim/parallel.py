@@ -177,10 +177,21 @@ class Runner:
                 if on_progress:
                     on_progress(done)
         except BaseException:
-            for future in futures:
-                future.cancel()
+            self._stop_pool()  # an error or an interrupt: the chunks still running are of no use
             raise
         return results
+
+    def _stop_pool(self) -> None:
+        """End the worker processes now, without waiting for the chunks they are running."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor offers no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
     def _run_dask(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
         from distributed import as_completed as dask_completed
