@@ -9,8 +9,8 @@ import json
 import math
 import sys
 import warnings
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "bank_branch.yaml"
@@ -81,8 +81,8 @@ def print_summary(title: str, kpis: dict[str, dict[str, Any]]) -> None:
 
 def progress_bar(description: str):
     """A rich progress bar on stderr with time left; returns (progress, callback(done, total))."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = Progress(
         TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -178,8 +178,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.parallel import Runner
-    from sim.replications import replicate
+    from sim.experiments.parallel import Runner
+    from sim.experiments.replications import replicate
 
     scenario = load(args.scenario, args.set)
     with Runner(args.workers, args.dask) as runner:
@@ -200,11 +200,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         }))
         print(f"wrote {args.json}")
     if args.report:
-        from sim.report import run_report
+        from sim.outputs.report import run_report
 
         print(f"wrote {run_report(args.report, scenario, result, where)}")
     if args.events:
-        from sim.event_log import write_event_log
+        from sim.outputs.event_log import write_event_log
 
         count = write_event_log(args.events, scenario, args.seed, 0, args.policy)
         print(f"wrote {args.events} ({count:,} events of replication 0)")
@@ -258,14 +258,14 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
 
 
 def shown_kpis(chosen: Sequence[str], available: Sequence[str]) -> list[str]:
-    from sim.plots import headline_kpis
+    from sim.outputs.plots import headline_kpis
 
     return list(chosen) if chosen else headline_kpis(available)[:4]
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.parallel import Runner
-    from sim.sweep import sweep
+    from sim.experiments.parallel import Runner
+    from sim.experiments.sweep import sweep
 
     scenario = load(args.scenario, args.set)
     with Runner(args.workers, args.dask) as runner:
@@ -288,15 +288,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
     if args.report:
-        from sim.report import sweep_report
+        from sim.outputs.report import sweep_report
 
         print(f"wrote {sweep_report(args.report, scenario, result, args.kpi or None, where)}")
     return 0
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
-    from sim.optimiser import optimise_staffing
-    from sim.parallel import Runner
+    from sim.experiments.optimiser import optimise_staffing
+    from sim.experiments.parallel import Runner
 
     scenario = load(args.scenario, args.set)
     with Runner(args.workers, args.dask) as runner:
@@ -324,7 +324,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
     if args.report:
-        from sim.report import staffing_report
+        from sim.outputs.report import staffing_report
 
         print(f"wrote {staffing_report(args.report, scenario, result)}")
     if not result.confirmed:
@@ -334,8 +334,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare
-    from sim.parallel import Runner
+    from sim.experiments.compare import compare
+    from sim.experiments.parallel import Runner
 
     scenario = load(args.scenario, args.set)
     variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
@@ -365,7 +365,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
     if args.report:
-        from sim.report import compare_report
+        from sim.outputs.report import compare_report
 
         print(f"wrote {compare_report(args.report, scenario, result, args.kpi or None, where)}")
     return 0

@@ -43,7 +43,7 @@ def main() -> int:
     from game.scenes.play import PlayScene
     from game.session import Session
     from sim import load_scenario
-    from sim.actions import Action
+    from sim.model.actions import Action
 
     scenario = load_scenario(ROOT / "scenarios" / "delayed_flight.yaml")
     pygame.display.init()

@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sim  # noqa: E402
-from sim.optimiser import optimise_staffing  # noqa: E402
-from sim.parallel import Runner, default_workers  # noqa: E402
-from sim.sweep import sweep  # noqa: E402
+from sim.experiments.optimiser import optimise_staffing  # noqa: E402
+from sim.experiments.parallel import Runner, default_workers  # noqa: E402
+from sim.experiments.sweep import sweep  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "bank_branch.yaml"
 PARAMS = ["staff.teller.count=5:10", "recovery.empowerment=low,high"]

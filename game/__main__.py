@@ -12,8 +12,9 @@ HEADLESS_FRAME_S = 1 / 15  # seconds of game time per frame when there is no win
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the game; a user mistake prints one line and returns 2."""
+    from trainer import RecordsError
+
     from .cli import PROG, parse
-    from .trainer import RecordsError
 
     app = records = None
     try:
@@ -23,12 +24,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["SDL_AUDIODRIVER"] = "dummy"
         import pygame
 
+        from trainer import TrainerRecords
+
         from .app import App
         from .demo import Autopilot, Screenshots
         from .fonts import resolve_font
         from .scenes.briefing import BriefingScene
         from .scenes.title import TitleScene
-        from .trainer import TrainerRecords
         from .trainer_start import resolve, start_scenes
 
         wants_records = options.db is not None or options.session_name is not None or options.resume is not None

@@ -71,7 +71,7 @@ class App:
     def records(self):
         """The trainer records file, opened on first use; raises RecordsError with a message to show."""
         if self._records is None:
-            from .trainer import TrainerRecords
+            from trainer import TrainerRecords
 
             self._records = TrainerRecords.open(self.options.db)
         return self._records

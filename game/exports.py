@@ -6,7 +6,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .trainer.scoreboard import Scoreboard
+from trainer.scoreboard import Scoreboard
 
 EXPORT_FOLDER_NAME = "Service Recovery Lab"
 
@@ -24,12 +24,12 @@ def export_name(board: Scoreboard, suffix: str) -> str:
 
 def export_scoreboard(board: Scoreboard, folder: Path, kind: str, lang: str, records_path: Path) -> Path:
     """Write the scoreboard as ``png`` or ``html`` into ``folder``; raises RecordsError when it cannot."""
-    from .trainer.charts import scoreboard_png
-    from .trainer.export import write_export
+    from trainer.charts import scoreboard_png
+    from trainer.export import write_export
 
     png = scoreboard_png(board, lang)
     if kind == "png":
         return write_export(folder / export_name(board, ".png"), png, records_path=records_path)
-    from .trainer.report_html import scoreboard_html
+    from trainer.report_html import scoreboard_html
 
     return write_export(folder / export_name(board, ".html"), scoreboard_html(board, lang, png), records_path=records_path)

@@ -1,6 +1,6 @@
 """Recording a trainee's turn: each answer and play action is written to the trainer records as it happens.
 
-Every write is its own committed transaction (see ``game.trainer.store``), so a crash loses nothing
+Every write is its own committed transaction (see ``trainer.store``), so a crash loses nothing
 already played. The turn's start notes the model's policy, each play action notes its exact target and
 how many answers came before it: with the turn's seed that is all :mod:`game.resume` needs to rebuild it.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from sim.exercise import ChoiceRecord, Step
+from sim.exercise.runtime import ChoiceRecord, Step
+from trainer import RecordsError, Trainee, TrainerRecords, Turn
 
 from .scoring import SCORE_MAX, SCORE_MIN, feedback_key, is_mistake, recorded_kpis, scored_kpis, turn_score
 from .strings import LANGS
-from .trainer import RecordsError, TrainerRecords, Trainee, Turn
 
 START, DECISION, ACTION, RESUME = "start", "decision", "action", "resume"  # kinds of outcome a recorded turn writes
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim import Scenario, UserError
+from trainer import Decision, TrainerRecords, TurnRecord
 
 from .recording import ACTION, RESUME, START, TurnRecorder
 from .scoring import timed_out
 from .session import Session
-from .trainer import Decision, TrainerRecords, TurnRecord
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from sim import Model, Scenario
-from sim.clock import time_of_day
-from sim.exercise import ExerciseRun, Happening
+from sim.exercise.runtime import ExerciseRun, Happening
+from sim.model.clock import time_of_day
 
 SPEEDS = (0, 1, 2, 4)
 AS_AUTOPLAY = "<autoplay>"  # the default model policy: the one the demo answers with (none for a trainee)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim import Scenario, UserError
+from trainer import RecordsError, Session, Trainee, TrainerRecords
 
 from .catalog import default_scenario_dir, find
 from .recording import TurnPlan
 from .resume import resume_turn
 from .session import Session as Playthrough
-from .trainer import RecordsError, Session, TrainerRecords, Trainee
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import pytest
 import yaml
 
 from sim import load_scenario_text, run_once
-from sim.recovery_cost import recovery_cost_factor
-from sim.retention import retention_probability
+from sim.experiments.statistics import confidence_interval
+from sim.model.recovery_cost import recovery_cost_factor
+from sim.model.retention import retention_probability
+from sim.model.word_of_mouth import expected_customers_lost, simulate_reach
 from sim.scenario.behaviour import Retention
 from sim.scenario.word_of_mouth import WordOfMouth
-from sim.statistics import confidence_interval
-from sim.word_of_mouth import expected_customers_lost, simulate_reach
 
 REPLICATIONS = 30
 SEED = 7

@@ -8,13 +8,13 @@ import pytest
 import yaml
 
 from sim import EventKind, Model, UserError, load_scenario_text, run_once
-from sim.actions import Action
-from sim.failures import FailureChances, load_multiplier
+from sim.experiments.statistics import confidence_interval
+from sim.model.actions import Action
+from sim.model.failures import FailureChances, load_multiplier
+from sim.model.word_of_mouth import simulate_reach
+from sim.model.word_of_mouth_network import build_graph, spread_on_graph
 from sim.scenario.failures import Failures
 from sim.scenario.word_of_mouth import SocialNetwork, WordOfMouth
-from sim.statistics import confidence_interval
-from sim.word_of_mouth import simulate_reach
-from sim.word_of_mouth_network import build_graph, spread_on_graph
 
 
 def lounge(**extra):

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from sim import Model, load_scenario_text, run_once
-from sim.accumulators import BinnedQuantiles, TimeAverage
-from sim.arrivals import HourlyProfile
-from sim.statistics import confidence_interval
+from sim.experiments.statistics import confidence_interval
+from sim.model.accumulators import BinnedQuantiles, TimeAverage
+from sim.model.arrivals import HourlyProfile
 
 
 def scenario(**changes):

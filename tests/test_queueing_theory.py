@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from sim import run_once
-from sim.queueing_theory import erlang_a, erlang_c
-from sim.statistics import confidence_interval
+from sim.experiments.queueing_theory import erlang_a, erlang_c
+from sim.experiments.statistics import confidence_interval
 
 REPLICATIONS = 30
 SEED = 2026

@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from sim import load_scenario_text, run_once
-from sim.statistics import confidence_interval
+from sim.experiments.statistics import confidence_interval
 
 REPLICATIONS = 20
 SEED = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from sim.exercise import Playbook, replay
+from sim.exercise.runtime import Playbook, replay
 
 CHART_KPIS = ("customers_lost_wom", "recovery_cost", "retention_rate")
 

@@ -1,15 +1,10 @@
 """The scene interface: each screen of the game handles input, updates and draws itself."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pygame
 
 from .. import theme
 from ..widgets import ButtonSet, draw_text
-
-if TYPE_CHECKING:
-    from ..app import App
 
 
 class Scene:
@@ -18,7 +13,8 @@ class Scene:
     name = "scene"
     overlay = False
 
-    def __init__(self, app: "App"):
+    def __init__(self, app):
+        """``app`` is the running :class:`game.app.App`: its stack, fonts, options and records."""
         self.app = app
         self.buttons = ButtonSet()
         self.age = 0.0  # real seconds since the scene was entered

@@ -8,6 +8,7 @@ from sim import Scenario
 from .. import theme
 from ..widgets import Button, draw_chips, draw_panel, draw_text, draw_wrapped
 from .base import Scene
+from .registry import make_scene
 
 
 class BriefingScene(Scene):
@@ -33,11 +34,10 @@ class BriefingScene(Scene):
         self.buttons.add(Button("back", pygame.Rect(48, 646, 180, 50), self.t("briefing.back"), self.app.pop, key=pygame.K_ESCAPE))
 
     def start(self) -> None:
+        from trainer import RecordsError
+
         from ..recording import TurnRecorder
         from ..session import Session
-        from ..trainer import RecordsError
-        from .play import PlayScene
-
         options = self.app.options
         session = self.resumed
         if session is None:
@@ -48,7 +48,7 @@ class BriefingScene(Scene):
                 except RecordsError as exc:
                     self.error = str(exc)
                     return
-        self.app.replace(PlayScene(self.app, session))
+        self.app.replace(make_scene("play", self.app, session))
 
     def _recorded_note(self) -> str:
         """Whose turn is recorded, and for a resumed one what was replayed."""

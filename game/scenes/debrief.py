@@ -3,29 +3,21 @@ from __future__ import annotations
 
 import pygame
 
-from sim.exercise import Playbook, replay
+from sim.exercise.runtime import Playbook, replay
 
 from .. import theme
 from ..debrief.chart import render_chart
+from ..debrief.kpi_table import KPI_ROWS
 from ..debrief.lessons import assess
 from ..debrief.replay import CHART_KPIS, Replays, Series
 from ..debrief.timeline import build_timeline
 from ..scoring import HIGHER_IS_BETTER
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
 from .base import Scene
+from .registry import make_scene
 
 TABS = ("timeline", "lessons", "kpis", "replay")
 CONTENT = pygame.Rect(48, 150, 1184, 476)
-KPI_ROWS = (  # (kpi, format); which way is better: scoring.HIGHER_IS_BETTER
-    ("complaints", "{:.0f}"),
-    ("dissatisfied", "{:.0f}"),
-    ("silent_dissatisfied", "{:.0f}"),
-    ("retention_rate", "{:.1%}"),
-    ("customers_lost_wom", "{:.0f}"),
-    ("recovery_cost", "{:.0f}"),
-    ("revenue_lost", "{:.0f}"),
-    ("quality_score", "{:.2f}"),
-)
 POLICY_SERIES = (("expert", "expert"), ("standard", "standard_process"))
 
 
@@ -87,11 +79,10 @@ class DebriefScene(Scene):
 
     # -- navigation -----------------------------------------------------------------------------
     def _new_play(self, autoplay: str | None, recorded: bool = False) -> None:
+        from trainer import RecordsError
+
         from ..recording import TurnPlan, TurnRecorder
         from ..session import Session
-        from ..trainer import RecordsError
-        from .play import PlayScene
-
         session = Session(self.session.scenario, seed=self.session.seed, autoplay=autoplay, speed=self.app.options.speed)
         recorder = self.session.recorder
         if recorded and recorder is not None:  # the trainee's next attempt is recorded too
@@ -100,7 +91,7 @@ class DebriefScene(Scene):
             except RecordsError as exc:
                 self.error = str(exc)
                 return
-        self.app.replace(PlayScene(self.app, session))
+        self.app.replace(make_scene("play", self.app, session))
 
     def try_again(self) -> None:
         self._new_play(self.session.autoplay if self.session.recorder is not None else None, recorded=True)
@@ -113,13 +104,10 @@ class DebriefScene(Scene):
         return len(self.app.stack) > 1 and self.app.stack[-2].name.startswith("trainer")
 
     def to_menu(self) -> None:
-        from .picker import PickerScene
-        from .title import TitleScene
-
         if self._from_trainer():
             self.app.pop()
         else:
-            self.app.reset(TitleScene(self.app), PickerScene(self.app))
+            self.app.reset(make_scene("title", self.app), make_scene("picker", self.app))
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEWHEEL:

@@ -7,6 +7,7 @@ from .. import theme
 from ..catalog import Entry, scan
 from ..widgets import Button, draw_chip, draw_text, draw_wrapped
 from .base import Scene
+from .registry import make_scene
 
 CARD_TOP, CARD_HEIGHT, CARD_GAP, VISIBLE = 100, 122, 12, 4
 DIFFICULTY_COLOURS = {"easy": theme.GOOD, "medium": theme.WARN, "hard": theme.BAD}
@@ -30,9 +31,7 @@ class PickerScene(Scene):
         self.buttons.add(Button("back", pygame.Rect(48, 646, 200, 48), self.t("picker.back"), self.app.pop, key=pygame.K_ESCAPE))
 
     def choose(self, entry: Entry) -> None:
-        from .briefing import BriefingScene
-
-        self.app.push(BriefingScene(self.app, entry.scenario))
+        self.app.push(make_scene("briefing", self.app, entry.scenario))
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEWHEEL:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pygame
 
 from sim import EventKind
-from sim.exercise import Happening
+from sim.exercise.runtime import Happening
 
 from .. import theme
 from ..session import Session
@@ -13,13 +13,21 @@ from ..venue.boards import BoardPainter, BoardState
 from ..venue.crowd import Crowd
 from ..venue.geometry import VENUE_RECT, SeatPlan, Viewport
 from ..venue.hud import (
-    BANNER, SIDEBAR, CustomerCard, TickerLine, draw_sidebar_customer, draw_sidebar_staff, draw_ticker, draw_top_bar,
+    BANNER,
+    SIDEBAR,
+    CustomerCard,
+    TickerLine,
+    draw_sidebar_customer,
+    draw_sidebar_staff,
+    draw_ticker,
+    draw_top_bar,
     render_banner,
 )
 from ..venue.sprites import SpriteBank
 from ..venue.staff import StaffView
 from ..widgets import Button, draw_panel, draw_text
 from .base import Scene
+from .registry import make_scene
 
 BANNER_S = 7.0
 END_CONFIRM_S = 4.0
@@ -141,9 +149,7 @@ class PlayScene(Scene):
         self._say(self.t("play.end_confirm"), theme.WARN)
 
     def end(self) -> None:
-        from .debrief import DebriefScene
-
-        self.app.replace(DebriefScene(self.app, self.session))
+        self.app.replace(make_scene("debrief", self.app, self.session))
 
     # -- frame ----------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
@@ -200,10 +206,8 @@ class PlayScene(Scene):
         self.banner_inject = inject
 
     def _open_dialog(self) -> None:
-        from .dialog import DialogScene
-
         self.app.sounds.play("decision")
-        self.app.push(DialogScene(self.app, self.session, on_close=self._after_dialog))
+        self.app.push(make_scene("dialog", self.app, self.session, on_close=self._after_dialog))
 
     def _after_dialog(self, text: str, good: bool) -> None:
         self._say(text, theme.GOOD if good else theme.BAD)

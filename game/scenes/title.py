@@ -9,6 +9,7 @@ from .. import theme
 from ..strings import LANG_NAMES, LANGS
 from ..widgets import Button, draw_text, draw_wrapped
 from .base import Scene
+from .registry import make_scene
 
 
 class TitleScene(Scene):
@@ -30,19 +31,13 @@ class TitleScene(Scene):
             self.buttons.add(Button(bid, pygame.Rect(x, 316 + i * (h + 12), w, h), label, action, key=key, style=style))
 
     def open_picker(self) -> None:
-        from .picker import PickerScene
-
-        self.app.push(PickerScene(self.app))
+        self.app.push(make_scene("picker", self.app))
 
     def open_trainer(self) -> None:
-        from .trainer_sessions import TrainerSessionsScene
-
-        self.app.push(TrainerSessionsScene(self.app))
+        self.app.push(make_scene("trainer_sessions", self.app))
 
     def open_settings(self) -> None:
-        from .settings import SettingsScene
-
-        self.app.push(SettingsScene(self.app))
+        self.app.push(make_scene("settings", self.app))
 
     def toggle_language(self) -> None:
         lang = LANGS[(LANGS.index(self.app.settings.lang) + 1) % len(LANGS)]

@@ -4,17 +4,25 @@ from __future__ import annotations
 import pygame
 
 from sim import UserError
+from trainer import RecordsError
 
 from .. import theme
 from ..catalog import find
 from ..textfield import TextField
-from ..trainer import RecordsError
 from ..widgets import Button, draw_text, draw_wrapped
 from .base import Scene
+from .registry import make_scene
 
 MESSAGE = pygame.Rect(48, 588, 1184, 50)  # where a scene's one message goes (two lines at most)
 BOTTOM = 648  # y of the bottom row of buttons
 BUTTON_H = 48
+
+
+def cell_text(t, cell) -> str:
+    """A scoreboard cell in a few words: the best score, or in progress, or not played."""
+    if cell.best is not None:
+        return t("trainer.score", score=f"{cell.best.score:g}", max=f"{cell.best.score_max:g}")
+    return t("trainer.in_progress" if cell.in_progress else "trainer.not_played")
 
 
 class TrainerScene(Scene):
@@ -80,12 +88,10 @@ class TrainerScene(Scene):
 
     def reopen(self, turn) -> None:
         """Open a finished turn's debrief from the records."""
-        from .trainer_debrief import RecordDebriefScene
-
         records = self.attempt(self.app.records)
         record = records and self.attempt(records.turn_record, turn.id)
         if record:
-            self.open(RecordDebriefScene(self.app, record))
+            self.open(make_scene("trainer_debrief", self.app, record))
 
     def leave(self) -> None:
         """Back to the screen below."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
+from ..debrief.kpi_table import KPI_ROWS
 from ..resume import restore
 from ..session import clock_text
 from ..widgets import draw_chips, draw_panel, draw_text, draw_wrapped
-from .debrief import KPI_ROWS
+from .registry import make_scene
 from .trainer_base import TrainerScene
 
 LEFT = pygame.Rect(48, 130, 740, 446)
@@ -43,11 +44,9 @@ class RecordDebriefScene(TrainerScene):
         self.add_bottom_buttons(entries)
 
     def full_debrief(self) -> None:
-        from .debrief import DebriefScene
-
         session = self.attempt(restore, self.scenario, self.record, None, self.app.options.speed)
         if session is not None:
-            self.open(DebriefScene(self.app, session))
+            self.open(make_scene("debrief", self.app, session))
 
     # -- texts ----------------------------------------------------------------------------------
     def _clock(self, minute: float) -> str:

@@ -5,12 +5,14 @@ import datetime as dt
 
 import pygame
 
+from trainer import ScenarioRef
+
 from .. import theme
 from ..catalog import Entry, scan
 from ..recording import bilingual
 from ..textfield import TextField
-from ..trainer import ScenarioRef
 from ..widgets import Button, draw_text
+from .registry import make_scene
 from .trainer_base import TrainerScene
 
 SCENARIO_TOP, SCENARIO_H, SCENARIO_GAP = 300, 50, 10
@@ -70,10 +72,8 @@ class NewSessionScene(TrainerScene):
         scenarios = [ScenarioRef(entry.path.stem, bilingual(entry.scenario.meta.title)) for entry in self.chosen]
         session = self.attempt(records.create_session, self.name_field.value, self.date_field.value, scenarios)
         if session is not None:
-            from .trainer_session import TrainerSessionScene
-
             self.stop_typing()
-            self.app.replace(TrainerSessionScene(self.app, session))
+            self.app.replace(make_scene("trainer_session", self.app, session))
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pygame
 
+from trainer.scoreboard import build_scoreboard
+
 from .. import theme
+from ..debrief.kpi_table import KPI_ROWS
 from ..exports import default_export_dir, export_scoreboard
 from ..scoring import SCORED_KPIS, scored_kpis
-from ..trainer.scoreboard import build_scoreboard
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
-from .debrief import KPI_ROWS
 from .trainer_base import TrainerScene
 
 GRID = pygame.Rect(48, 128, 1184, 272)

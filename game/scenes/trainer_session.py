@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import pygame
 
+from trainer.scoreboard import build_scoreboard
+
 from .. import theme
 from ..textfield import TextField
-from ..trainer.scoreboard import build_scoreboard
 from ..widgets import Button, draw_panel, draw_text, draw_wrapped
-from .trainer_base import TrainerScene
+from .registry import make_scene
+from .trainer_base import TrainerScene, cell_text
 
 LEFT = pygame.Rect(48, 150, 760, 420)
 RIGHT = pygame.Rect(832, 150, 400, 420)
 ROW_H, ROW_GAP = 64, 8
-
-
-def cell_text(t, cell) -> str:
-    """A scoreboard cell in a few words: the best score, or in progress, or not played."""
-    if cell.best is not None:
-        return t("trainer.score", score=f"{cell.best.score:g}", max=f"{cell.best.score_max:g}")
-    return t("trainer.in_progress" if cell.in_progress else "trainer.not_played")
 
 
 class TrainerSessionScene(TrainerScene):
@@ -86,14 +81,10 @@ class TrainerSessionScene(TrainerScene):
             self.open_trainee(trainee)
 
     def open_trainee(self, trainee) -> None:
-        from .trainer_trainee import TraineeScene
-
-        self.open(TraineeScene(self.app, self.session, trainee))
+        self.open(make_scene("trainer_trainee", self.app, self.session, trainee))
 
     def open_scoreboard(self) -> None:
-        from .trainer_scoreboard import ScoreboardScene
-
-        self.open(ScoreboardScene(self.app, self.session))
+        self.open(make_scene("trainer_scoreboard", self.app, self.session))
 
     # -- drawing --------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pygame
 
+from trainer import RecordsError
+
 from .. import theme
-from ..trainer import RecordsError
 from ..widgets import Button, draw_panel, draw_text, draw_wrapped
+from .registry import make_scene
 from .trainer_base import TrainerScene
 
 LIST_TOP, ROW_H, ROW_GAP = 124, 84, 8
@@ -52,14 +54,10 @@ class TrainerSessionsScene(TrainerScene):
         self.buttons.get("new").enabled = self.records is not None
 
     def new_session(self) -> None:
-        from .trainer_new_session import NewSessionScene
-
-        self.open(NewSessionScene(self.app))
+        self.open(make_scene("trainer_new_session", self.app))
 
     def open_session(self, session) -> None:
-        from .trainer_session import TrainerSessionScene
-
-        self.open(TrainerSessionScene(self.app, session))
+        self.open(make_scene("trainer_session", self.app, session))
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)

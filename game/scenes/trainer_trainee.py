@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pygame
 
+from trainer.scoreboard import build_scoreboard
+
 from .. import theme
 from ..recording import TurnPlan
 from ..resume import resume_turn
-from ..trainer.scoreboard import build_scoreboard
 from ..widgets import Button, draw_panel, draw_text
-from .trainer_base import TrainerScene
-from .trainer_session import cell_text
+from .registry import make_scene
+from .trainer_base import TrainerScene, cell_text
 
 LEFT = pygame.Rect(48, 110, 520, 466)
 RIGHT = pygame.Rect(592, 110, 640, 466)
@@ -73,22 +74,18 @@ class TraineeScene(TrainerScene):
 
     # -- actions --------------------------------------------------------------------------------
     def play(self, scenario_id: str) -> None:
-        from .briefing import BriefingScene
-
         records = self.attempt(self.app.records)
         if records is not None:
             plan = TurnPlan(records, self.trainee, scenario_id)
-            self.open(BriefingScene(self.app, self.scenario_of(scenario_id), plan=plan))
+            self.open(make_scene("briefing", self.app, self.scenario_of(scenario_id), plan=plan))
 
     def resume_turn(self, turn) -> None:
-        from .briefing import BriefingScene
-
         records = self.attempt(self.app.records)
         scenario = self.scenario_of(turn.scenario_id)
         options = self.app.options
         session = records and self.attempt(resume_turn, records, scenario, turn.id, options.autoplay, options.speed)
         if session:
-            self.open(BriefingScene(self.app, scenario, resumed=session))
+            self.open(make_scene("briefing", self.app, scenario, resumed=session))
 
     # -- drawing --------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

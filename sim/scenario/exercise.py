@@ -7,14 +7,11 @@ recovery actions, policy choices) are in :meth:`Exercise.problems_against`.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from .base import Minutes, StrictModel, Text
-
-if TYPE_CHECKING:  # the root imports this module, not the other way round
-    from .root import Scenario
 
 LOGICAL_WIDTH, LOGICAL_HEIGHT = 1280, 720
 
@@ -297,7 +294,7 @@ class Exercise(StrictModel):
         return self
 
     # -- cross-checks against the rest of the scenario ----------------------------------------
-    def problems_against(self, scenario: "Scenario") -> list[str]:
+    def problems_against(self, scenario) -> list[str]:
         """Names the exercise uses (segments, roles, actions, cast, boards) that the scenario lacks."""
         checker = _Checker(self, scenario)
         checker.run()
@@ -307,7 +304,7 @@ class Exercise(StrictModel):
 class _Checker:
     """Collects the cross-reference problems of one exercise, each led by its key path."""
 
-    def __init__(self, exercise: Exercise, scenario: "Scenario"):
+    def __init__(self, exercise: Exercise, scenario):
         self.ex = exercise
         self.sc = scenario
         self.problems: list[str] = []

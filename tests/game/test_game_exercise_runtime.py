@@ -6,7 +6,7 @@ import statistics
 import pytest
 
 from sim import Model
-from sim.exercise import ExerciseRun, Playbook, Step, replay
+from sim.exercise.runtime import ExerciseRun, Playbook, Step, replay
 
 
 def test_play_stops_at_a_decision_until_it_is_answered(flight):

@@ -10,10 +10,10 @@ import statistics
 
 import pygame
 import pytest
+from game_scripted import Playthrough, run_playthrough
 
 from game.debrief.lessons import assess
 from game.debrief.timeline import build_timeline
-from game_scripted import Playthrough, run_playthrough
 
 BLAME = {
     "delayed_flight.yaml": {"storm_question": "weather_blame", "hungry_child": "seatbelt", "connection": "never_said"},

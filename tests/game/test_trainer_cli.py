@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from game.__main__ import main
-from game.trainer import TrainerRecords
+from trainer import TrainerRecords
 
 ROOT = Path(__file__).resolve().parents[2]
 FLIGHT = str(ROOT / "scenarios" / "delayed_flight.yaml")

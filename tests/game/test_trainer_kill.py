@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from game.trainer import TrainerRecords
 from trainer_scripted import EXPERT
+
+from trainer import TrainerRecords
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS_BEFORE_KILL = 1

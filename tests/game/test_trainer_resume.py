@@ -6,15 +6,15 @@ import random
 
 import pygame
 import pytest
+from game_scripted import press
+from trainer_scripted import EXPERT, OFFER_TO_LI, TrainerScript, click_id, fill, run_script, start_turn, type_text
 
 from game.recording import TurnPlan, TurnRecorder
 from game.resume import restore
 from game.scoring import recorded_kpis
 from game.session import Session
-from game.trainer import TrainerRecords
-from game_scripted import press
-from sim.exercise import Playbook, Step, replay
-from trainer_scripted import EXPERT, OFFER_TO_LI, TrainerScript, click_id, fill, run_script, start_turn, type_text
+from sim.exercise.runtime import Playbook, Step, replay
+from trainer import TrainerRecords
 
 
 def _events_until(model, minute: float) -> list:

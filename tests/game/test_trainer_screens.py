@@ -4,11 +4,21 @@ machine), and the scoreboard shows them, exports them and reopens a debrief from
 from __future__ import annotations
 
 import pygame
+from game_scripted import press
+from trainer_scripted import (
+    BLAME,
+    EXPERT,
+    OFFER_TO_LI,
+    TrainerScript,
+    click_id,
+    fill,
+    run_script,
+    start_turn,
+    type_text,
+)
 
 from game.scoring import SCORE_MAX, recorded_kpis
-from game.trainer import TrainerRecords
-from game_scripted import press
-from trainer_scripted import BLAME, EXPERT, OFFER_TO_LI, TrainerScript, click_id, fill, run_script, start_turn, type_text
+from trainer import TrainerRecords
 
 
 def trainee_id(scene, name: str) -> int:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from game_scripted import press
+from trainer_scripted import BLAME, EXPERT, TrainerScript, click_id, run_script, type_text
 
 from game.demo import Screenshots
 from game.recording import TurnPlan, TurnRecorder
 from game.session import Session
-from game.trainer import TrainerRecords
-from game_scripted import press
-from sim.exercise import Playbook, replay
-from trainer_scripted import BLAME, EXPERT, TrainerScript, click_id, run_script, type_text
+from sim.exercise.runtime import Playbook, replay
+from trainer import TrainerRecords
 
 NAMES = {"en": ("Ana Lima", "Bo Chen", "Li Na"), "zh": ("李娜", "王芳", "Ana Lima")}
 LOUNGE_BLAME = {"boarding_call": "not_my_business", "cold_food": "cant_happen", "missed_flight": "announcement_blame"}

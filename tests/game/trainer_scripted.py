@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pygame
-
 from game_scripted import Playthrough, click, click_at
 
 PLAY_SCENES = ("briefing", "play", "dialog", "debrief")

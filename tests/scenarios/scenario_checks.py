@@ -12,8 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from sim import Scenario, run_once
+from sim.experiments.statistics import confidence_interval
 from sim.scenario.base import LocalizedText
-from sim.statistics import confidence_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR_VARIABLE = "SRL_SCENARIO_DIR"

@@ -11,10 +11,10 @@ import sys
 
 import pytest
 import yaml
+from scenario_checks import ROOT, SCENARIO_DIR_VARIABLE, paired_key_kpis, play_demo_headless, untranslated_texts
 
 import run_sim
 from game.catalog import scan
-from scenario_checks import ROOT, SCENARIO_DIR_VARIABLE, paired_key_kpis, play_demo_headless, untranslated_texts
 from sim import ScenarioError, load_scenario, run_once, scenario_json_schema
 
 SCENARIOS = ROOT / "scenarios"

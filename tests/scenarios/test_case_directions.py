@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from scenario_checks import ROOT
+
 from sim import Model, load_scenario
-from sim.events import EventKind
-from sim.exercise import ExerciseRun, Playbook
-from sim.statistics import confidence_interval
+from sim.exercise.runtime import ExerciseRun, Playbook
+from sim.experiments.statistics import confidence_interval
+from sim.model.events import EventKind
 
 SCENARIOS = ROOT / "scenarios"
 SEED = 11

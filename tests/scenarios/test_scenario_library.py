@@ -11,11 +11,17 @@ import json
 import math
 
 import pytest
+from scenario_checks import (
+    REPLICATIONS,
+    SEED,
+    all_finite,
+    paired_key_kpis,
+    play_demo_headless,
+    scenario_files,
+    untranslated_texts,
+)
 
 import run_sim
-from scenario_checks import (
-    REPLICATIONS, SEED, all_finite, paired_key_kpis, play_demo_headless, scenario_files, untranslated_texts,
-)
 from sim import load_scenario
 
 FILES = scenario_files()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from game.trainer import ScenarioRef, TrainerRecords
+from trainer import ScenarioRef, TrainerRecords
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the test modules import fault_lrs
 

@@ -6,7 +6,7 @@ what was committed before it kills this process. Stops by itself after a bounded
 
 import sys
 
-from game.trainer import TrainerRecords
+from trainer import TrainerRecords
 
 MAX_DECISIONS = 5000
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from game.trainer import TrainerRecords
+from trainer import TrainerRecords
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]

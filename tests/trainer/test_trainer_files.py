@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from game.trainer import RecordsError, TrainerRecords
-from game.trainer.cli import main as cli_main
+from trainer import RecordsError, TrainerRecords
+from trainer.cli import main as cli_main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,7 +102,7 @@ def test_command_line_error_in_a_real_process_has_no_traceback(tmp_path, file_ha
     path.write_bytes(b"\x00garbage" * 100)
     before = file_hash(path)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "game.trainer", "scoreboard", "1", "--db", str(path)],
+    done = subprocess.run([sys.executable, "-m", "trainer", "scoreboard", "1", "--db", str(path)],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2
     assert "file is not a database" in done.stderr and "Traceback" not in done.stderr

@@ -8,11 +8,11 @@ from collections import Counter
 import pytest
 import requests
 
-from game.trainer import RecordsError
-from game.trainer.cli import main as cli_main
-from game.trainer.lrs import LrsClient, statements_url
-from game.trainer.publish import publish_session
-from game.trainer.xapi import session_statements
+from trainer import RecordsError
+from trainer.cli import main as cli_main
+from trainer.lrs import LrsClient, statements_url
+from trainer.publish import publish_session
+from trainer.xapi import session_statements
 
 FAST = {"backoff_seconds": 0.05, "timeout_seconds": 10.0}
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from game.trainer import RecordsError
-from game.trainer.cli import main as cli_main
-from game.trainer.lrs import MAX_BACKOFF_SECONDS, LrsClient, same_statement
-from game.trainer.publish import publish_session
-from game.trainer.xapi import session_statements
+from trainer import RecordsError
+from trainer.cli import main as cli_main
+from trainer.lrs import MAX_BACKOFF_SECONDS, LrsClient, same_statement
+from trainer.publish import publish_session
+from trainer.xapi import session_statements
 
 from fault_lrs import FaultLrs, self_signed_context
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from game.trainer import CURRENT_VERSION, TrainerRecords, migrations
-from game.trainer.export import csv_text, decisions_table
-from game.trainer.scoreboard import build_scoreboard
+from trainer import CURRENT_VERSION, TrainerRecords, migrations
+from trainer.export import csv_text, decisions_table
+from trainer.scoreboard import build_scoreboard
 
 
 def _write_v1_file(path: Path) -> None:

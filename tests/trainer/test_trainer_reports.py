@@ -11,11 +11,11 @@ import re
 import pytest
 from PIL import Image
 
-from game.trainer.charts import scoreboard_png
-from game.trainer.cli import main as cli_main
-from game.trainer.export import csv_text, decisions_table, turns_table
-from game.trainer.report_html import scoreboard_html
-from game.trainer.scoreboard import build_scoreboard
+from trainer.charts import scoreboard_png
+from trainer.cli import main as cli_main
+from trainer.export import csv_text, decisions_table, turns_table
+from trainer.report_html import scoreboard_html
+from trainer.scoreboard import build_scoreboard
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.trainer import CURRENT_VERSION, RecordsError, ScenarioRef, TrainerRecords
+from trainer import CURRENT_VERSION, RecordsError, ScenarioRef, TrainerRecords
 
 
 def test_create_session_keeps_name_date_and_scenarios_in_order(records, scenarios):

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.trainer import Session, Trainee, Turn, TurnRecord
-from game.trainer.export import write_export, xapi_jsonl
-from game.trainer.xapi import (
+from trainer import Session, Trainee, Turn, TurnRecord
+from trainer.export import write_export, xapi_jsonl
+from trainer.xapi import (
     VERB_ANSWERED,
     VERB_ATTEMPTED,
     VERB_COMPLETED,

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.compare import Alternative, compare, compare_alternatives, independent_seed, paired_difference
 from sim.errors import UserError
-from sim.variants import scenario_variant
+from sim.experiments.compare import Alternative, compare, compare_alternatives, independent_seed, paired_difference
+from sim.scenario.variants import scenario_variant
 
 
 def test_paired_difference_is_the_t_interval_of_the_differences():

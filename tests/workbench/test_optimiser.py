@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import pytest
+from workbench_helpers import lounge_data, write_scenario
 
 import sim
 from sim.errors import UserError
-from sim.optimiser import optimise_staffing, plan_cost, plan_overrides
-from sim.queueing_theory import servers_needed
-from sim.replications import replicate
-from sim.staffing_estimate import block_load, blocks_of_day, erlang_schedule, servers_for_target
-from sim.targets import Target, parse_target
-from sim.variants import scenario_variant
-from workbench_helpers import lounge_data, write_scenario
+from sim.experiments.optimiser import optimise_staffing, plan_cost, plan_overrides
+from sim.experiments.queueing_theory import servers_needed
+from sim.experiments.replications import replicate
+from sim.experiments.staffing_estimate import block_load, blocks_of_day, erlang_schedule, servers_for_target
+from sim.experiments.targets import Target, parse_target
+from sim.scenario.variants import scenario_variant
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from workbench_helpers import same_numbers
 
 import sim
-from workbench_helpers import same_numbers
 from sim.errors import UserError
-from sim.parallel import Runner, Variant, _chunks, default_workers
-from sim.replications import replicate
-from sim.sweep import sweep
+from sim.experiments.parallel import Runner, Variant, _chunks, default_workers
+from sim.experiments.replications import replicate
+from sim.experiments.sweep import sweep
 
 
 def test_chunks_cover_every_task_once_in_order():
@@ -71,7 +71,7 @@ def test_serial_local_processes_and_dask_give_identical_sweeps(lounge, dask_addr
 
 
 def test_an_unreachable_dask_scheduler_is_a_user_error(monkeypatch):
-    monkeypatch.setattr("sim.parallel.DASK_CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr("sim.experiments.parallel.DASK_CONNECT_TIMEOUT_S", 1)
     with pytest.raises(UserError, match=r"--dask tcp://127\.0\.0\.1:9: cannot reach a Dask scheduler"):
         Runner(dask="tcp://127.0.0.1:9")
 

@@ -9,8 +9,8 @@ from scipy import stats
 
 import sim
 from sim.errors import UserError
-from sim.replications import check_kpis, is_precise, known_kpis, replicate
-from sim.statistics import half_width, summarise
+from sim.experiments.replications import check_kpis, is_precise, known_kpis, replicate
+from sim.experiments.statistics import half_width, summarise
 
 
 def test_summary_is_the_t_interval_of_the_runs(lounge):

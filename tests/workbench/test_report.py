@@ -8,12 +8,12 @@ import matplotlib.image
 import pytest
 
 import sim
-from sim import plots, report
-from sim.compare import compare
-from sim.optimiser import optimise_staffing
-from sim.replications import replicate
-from sim.sweep import sweep
-from sim.trace import trace_replications
+from sim.outputs import plots, report
+from sim.experiments.compare import compare
+from sim.experiments.optimiser import optimise_staffing
+from sim.experiments.replications import replicate
+from sim.experiments.sweep import sweep
+from sim.outputs.trace import trace_replications
 
 
 def embedded_pngs(index):

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from workbench_helpers import same_numbers
 
 from sim.errors import ScenarioError, UserError
-from sim.replications import replicate
-from sim.sweep import Param, grid, parse_param, parse_values, sweep
-from sim.variants import scenario_variant
-from workbench_helpers import same_numbers
+from sim.experiments.replications import replicate
+from sim.experiments.sweep import Param, grid, parse_param, parse_values, sweep
+from sim.scenario.variants import scenario_variant
 
 
 @pytest.mark.parametrize("text,values", [

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim.clock import clock_time
-from sim.trace import Trace, start_trace, trace_replications
-from sim.variants import scenario_variant
+from sim.model.clock import clock_time
+from sim.outputs.trace import Trace, start_trace, trace_replications
+from sim.scenario.variants import scenario_variant
 
 
 def test_clock_times_start_at_opening_and_wrap_at_midnight():
@@ -48,7 +48,7 @@ def test_memory_depends_on_the_day_not_on_days_or_replications(lounge):
 
 
 def test_each_day_of_a_multi_day_run_opens_again():
-    from sim.clock import time_of_day
+    from sim.model.clock import time_of_day
     from sim.scenario.operation import Operation
 
     two_hour_days = Operation(opens_at="08:00", duration_min=120, days=5)

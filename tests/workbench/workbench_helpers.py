@@ -6,7 +6,6 @@ from pathlib import Path
 import yaml
 
 
-
 def lounge_data(rates_per_hour=(40, 60), agents: int = 5, failures: bool = True) -> dict:
     """An evening lounge: guests queue for agents; failures, complaints and two recovery policies."""
     data = {

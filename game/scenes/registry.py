@@ -1,0 +1,39 @@
+"""Scenes by name: a scene opens another as ``make_scene("debrief", app, session)``.
+
+No scene imports another, so the scenes form no import ring, and each module is loaded only when
+its scene is first shown. A new scene is one line here.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+SCENES = {
+    "title": "title:TitleScene",
+    "settings": "settings:SettingsScene",
+    "picker": "picker:PickerScene",
+    "briefing": "briefing:BriefingScene",
+    "play": "play:PlayScene",
+    "dialog": "dialog:DialogScene",
+    "debrief": "debrief:DebriefScene",
+    "trainer_sessions": "trainer_sessions:TrainerSessionsScene",
+    "trainer_new_session": "trainer_new_session:NewSessionScene",
+    "trainer_session": "trainer_session:TrainerSessionScene",
+    "trainer_trainee": "trainer_trainee:TraineeScene",
+    "trainer_scoreboard": "trainer_scoreboard:ScoreboardScene",
+    "trainer_debrief": "trainer_debrief:RecordDebriefScene",
+}
+
+
+def scene_class(name: str) -> type:
+    """The class of the scene registered as ``name``."""
+    try:
+        module, cls = SCENES[name].split(":")
+    except KeyError:
+        raise KeyError(f"no scene named {name!r}; registered: {', '.join(SCENES)}") from None
+    return getattr(import_module(f"{__package__}.{module}"), cls)
+
+
+def make_scene(name: str, app: Any, *args: Any, **kwargs: Any):
+    """A new scene ``name`` for ``app``, built with the scene's own arguments."""
+    return scene_class(name)(app, *args, **kwargs)

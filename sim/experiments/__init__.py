@@ -1,0 +1,1 @@
+"""Experiments on the model: replications, parallel and Dask runners, sweeps, comparisons, staffing search."""

@@ -1,0 +1,117 @@
+"""Outside decisions injected into a running model: a trainee's choice or a scripted policy step.
+
+:func:`apply_action` is the one entry point (``Model.apply`` calls it with itself as ``model``); each kind of
+:class:`~sim.actions.Action` has a handler below that changes the model through its public state.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import UserError
+from .actions import Action
+from .events import EventKind
+from .recovery_cost import recovery_cost_factor
+
+if TYPE_CHECKING:
+    from .customer import Customer
+
+RECOVERY_PRIORITY = -(10**6)  # recovery work goes ahead of customers waiting for service
+
+
+def apply_action(model, action: Action) -> int | None:
+    """Carry out ``action`` on ``model``; returns the new customer's id for ``spawn``."""
+    handler = HANDLERS.get(action.kind)
+    if handler is None:
+        raise UserError(f"unknown action kind '{action.kind}'; allowed: {', '.join(HANDLERS)}")
+    model.log(EventKind.ACTION, action.customers[0] if action.customers else -1, action.segment or "",
+              action=action.kind, label=action.label, source=action.source)
+    return handler(model, action)
+
+
+def targets(model, action: Action) -> list["Customer"]:
+    """The customers an action addresses: those named, else everyone of its segment present (or all)."""
+    if action.customers:
+        return [model.present[c] for c in action.customers if c in model.present]
+    return [c for c in model.present.values() if action.segment in (None, c.segment)]
+
+
+def _recover(model, action: Action) -> None:
+    known = model.scenario.recovery.actions
+    unknown = [a for a in action.actions if a not in known]
+    if unknown:
+        raise UserError(f"unknown recovery action(s) {', '.join(unknown)}; allowed: {', '.join(known)}")
+    chosen = targets(model, action)
+    if chosen:
+        model.env.process(_recovery_work(model, chosen, action))
+
+
+def _recovery_work(model, chosen: list["Customer"], action: Action):
+    """Staff time for an ordered recovery: once per customer, or once for an announcement to many."""
+    recovery = model.scenario.recovery
+    role = action.role or model.flows[chosen[0].segment].pool.name
+    if action.escalate and recovery.supervisor_role:
+        role = recovery.supervisor_role
+    pool = model.pools[role]
+    picked = [recovery.actions[a] for a in action.actions]
+    staff_time = sum(a.staff_min for a in picked)
+    announcement = action.customers == () and len(chosen) > 1
+    start = model.env.now
+    with pool.resource.request(priority=RECOVERY_PRIORITY) as job:
+        yield job
+        pool.busy.add(model.env.now, 1)
+        yield model.env.timeout(staff_time if announcement else staff_time * len(chosen))
+        pool.busy.add(model.env.now, -1)
+    factor = recovery_cost_factor(model.env.now - start, recovery.cost_curve)
+    restored = sum(a.restores for a in picked)
+    cost = sum(a.cost for a in picked) * factor
+    for customer in chosen:
+        customer.perceived = min(customer.perceived + restored, 1.0 + recovery.paradox_bonus)
+        if model.failing and customer.arrived_at >= model.measure_from:
+            model.outcomes.recovery_cost += cost
+        model.log(EventKind.RECOVERY_ACTION, customer.id, customer.segment, actions=list(action.actions),
+                  by=pool.name, source=action.source)
+
+
+def _fail(model, action: Action) -> None:
+    if not model.failing:
+        raise UserError("this scenario has no `failures` section, so failures cannot be injected")
+    for customer in targets(model, action):
+        model.inflict_failure(customer, action.category, action.severity, cause=action.source, label=action.label)
+
+
+def _mood(model, action: Action) -> None:
+    for customer in targets(model, action):
+        customer.perceived += action.delta
+
+
+def _tag(model, action: Action) -> None:
+    for customer in targets(model, action):
+        customer.tags.update(action.tags)
+
+
+def _prioritise(model, action: Action) -> None:
+    for customer in targets(model, action):
+        if customer.state == "queueing" and customer.process is not None and customer.process.is_alive:
+            customer.process.interrupt("prioritise")  # the visit re-queues at the front
+
+
+def _reassign(model, action: Action) -> None:
+    if action.role not in model.pools or action.to_role not in model.pools:
+        raise UserError(f"reassign: unknown role; allowed: {', '.join(model.pools)}")
+    moved = model.pools[action.role].lend(action.count)
+    model.pools[action.to_role].borrow(moved)
+
+
+def _spawn(model, action: Action) -> int:
+    if action.segment not in model.flows:
+        raise UserError(f"spawn: unknown segment '{action.segment}'; allowed: {', '.join(model.flows)}")
+    customer = model.admit(model.flows[action.segment])
+    customer.name = action.name
+    customer.tags.update(action.tags)
+    return customer.id
+
+
+HANDLERS: dict[str, Callable[..., int | None]] = {
+    "recover": _recover, "fail": _fail, "mood": _mood, "tag": _tag,
+    "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn,
+}

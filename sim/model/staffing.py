@@ -1,0 +1,88 @@
+"""Staff pools as SimPy resources whose on-duty count follows the shift plan.
+
+A pool's resource has the largest head-count of the day; when fewer staff are on duty, a shift process
+holds the missing units with top-priority requests. A unit is taken only when its current job ends, so
+a staff member finishes the customer in hand before going off duty (as real staff do).
+"""
+from __future__ import annotations
+
+import simpy
+
+from ..scenario.operation import StaffRole
+from .accumulators import TimeAverage
+
+OFF_DUTY_PRIORITY = -(10**9)  # lower sorts first in SimPy: off-duty holds jump every queue
+
+
+class StaffPool:
+    """One staff role: the SimPy resource customers queue for, and its busy-time accounting."""
+
+    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, day_length: float, days: int,
+                 measure_from: float, headroom: int = 0):
+        self.env = env
+        self.name = name
+        self.role = role
+        self.schedule = role.schedule(day_length)
+        self.day_length = day_length
+        self.days = days
+        # headroom: units kept off duty so staff lent from other roles have somewhere to work
+        self.resource = simpy.PriorityResource(env, capacity=max(role.max_count, 1) + headroom)
+        self.busy = TimeAverage(measure_from)
+        self.queueing = 0  # customers (not off-duty holds) waiting for this pool
+        self.skill_multiplier = 1.0  # how much more often this role's staff fail (set when failures are on)
+        self._held: list[simpy.resources.resource.PriorityRequest] = []
+        self.scheduled = self.schedule[0][1]
+        self.moved = 0  # staff borrowed from (+) or lent to (-) other roles by reassignment
+        self._set_on_duty(self.scheduled)
+        if len(self.schedule) > 1 or days > 1:
+            env.process(self._follow_shifts())
+
+    def on_duty_at(self, t: float) -> int:
+        """Staff planned on duty at model time ``t`` (plus any reassigned to this role)."""
+        return max(self.role.count_at(t % self.day_length) + self.moved, 0)
+
+    def lend(self, count: int) -> int:
+        """Send up to ``count`` on-duty staff to another role; returns how many went."""
+        count = max(0, min(count, self.scheduled + self.moved))
+        self.moved -= count
+        self._set_on_duty(self.scheduled)
+        return count
+
+    def borrow(self, count: int) -> None:
+        """Take ``count`` staff lent by another role."""
+        self.moved += count
+        self._set_on_duty(self.scheduled)
+
+    def staff_minutes(self, start: float, end: float) -> float:
+        """Scheduled staff-minutes on duty between ``start`` and ``end`` (the denominator of utilisation)."""
+        total = 0.0
+        for day in range(self.days):
+            offset = day * self.day_length
+            for i, (begin, count) in enumerate(self.schedule):
+                finish = self.schedule[i + 1][0] if i + 1 < len(self.schedule) else self.day_length
+                lo, hi = max(offset + begin, start), min(offset + finish, end)
+                if hi > lo:
+                    total += count * (hi - lo)
+        return total
+
+    def _set_on_duty(self, count: int):
+        self.scheduled = count
+        off = max(self.resource.capacity - max(count + self.moved, 0), 0)
+        while len(self._held) < off:
+            self._held.append(self.resource.request(priority=OFF_DUTY_PRIORITY))
+        while len(self._held) > off:
+            hold = self._held.pop()
+            if hold.triggered:
+                self.resource.release(hold)
+            else:
+                hold.cancel()  # not yet taken: withdraw it from the queue
+
+    def _follow_shifts(self):
+        for day in range(self.days):
+            for begin, count in self.schedule:
+                at = day * self.day_length + begin
+                if at == 0:
+                    continue  # set when the pool was built
+                if at > self.env.now:
+                    yield self.env.timeout(at - self.env.now)
+                self._set_on_duty(count)
