@@ -110,3 +110,10 @@ def test_checker_sees_a_planted_violation(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text("from ..outputs import plots\n")
     assert "sim.outputs.plots" in imports_of("sim.model.planted", planted)
+
+
+@pytest.mark.parametrize("module", ["trainer", "game.trainer"])
+def test_trainer_command_runs_under_both_module_names(module):
+    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "scoreboard" in done.stdout
