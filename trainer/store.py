@@ -49,10 +49,11 @@ def utc_now() -> dt.datetime:
 class TrainerRecords:
     """Read and write one records file. Open with `TrainerRecords.open(path)`; close when done."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock = utc_now) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock = utc_now, *, read_only: bool = False) -> None:
         self._conn = conn
         self.path = path
         self._clock = clock
+        self.read_only = read_only  # a read-only file or medium: records can be read, not added
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True, clock: Clock = utc_now) -> "TrainerRecords":
@@ -61,7 +62,8 @@ class TrainerRecords:
         Raises RecordsError, leaving the file untouched, if it is not a records file of ours.
         """
         resolved = Path(path).expanduser() if path is not None else default_db_path()
-        return cls(open_records_db(resolved, create=create), resolved, clock)
+        conn, read_only = open_records_db(resolved, create=create)
+        return cls(conn, resolved, clock, read_only=read_only)
 
     def close(self) -> None:
         self._conn.close()
