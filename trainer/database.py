@@ -16,7 +16,7 @@ from typing import Iterator
 
 import platformdirs
 
-from .errors import RecordsError
+from .errors import RecordsBusy, RecordsError
 from .migrations import APPLICATION_ID, CORE_TABLES, CURRENT_VERSION, upgrade
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -272,8 +272,8 @@ def user_error_for(error: sqlite3.Error, path: Path) -> Exception:
     if primary is None and "i/o error" in text:
         primary = sqlite3.SQLITE_IOERR
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
-        return RecordsError(f"{path} is busy: another program is writing to it. Close it and try again. "
-                            "Nothing was lost.")
+        return RecordsBusy(f"{path} is busy: another program is writing to it. Close it and try again. "
+                           "Nothing was lost.")
     if primary == sqlite3.SQLITE_FULL or "disk is full" in text or (primary == sqlite3.SQLITE_IOERR and _disk_full(path)):
         return RecordsError(f"The disk holding {path} is full; free some space and try again. Nothing was lost.")
     if primary == sqlite3.SQLITE_READONLY or "readonly" in text:

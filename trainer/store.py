@@ -11,7 +11,8 @@ import json
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .checks import (
     clean_name,
@@ -24,7 +25,7 @@ from .checks import (
     seed_value,
     sim_minute_value,
 )
-from .database import default_db_path, open_records_db, transaction
+from .database import BUSY_TIMEOUT_SECONDS, default_db_path, open_records_db, transaction
 from .errors import RecordsError
 from .models import (
     FINISHED,
@@ -67,6 +68,18 @@ class TrainerRecords:
 
     def close(self) -> None:
         self._conn.close()
+
+    @contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Within the block, a write gives up after ``seconds`` when another program holds the file's lock.
+
+        The game records with a short wait so that a locked file never freezes the screen for long.
+        """
+        self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
     def __enter__(self) -> "TrainerRecords":
         return self
