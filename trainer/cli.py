@@ -16,10 +16,16 @@ from typing import Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from .errors import RecordsError
 from .store import TrainerRecords
+from .text import printable
+
+def Text(text: str = "", **options) -> RichText:  # noqa: N802 - stands in for rich's Text
+    """Rich text for the terminal with control characters removed: names and labels are shown as data."""
+    return RichText(printable(text), **options)
+
 
 PROG = "srl-trainer"
 ENV_LRS_URL, ENV_LRS_USER, ENV_LRS_PASSWORD = "SRL_LRS_URL", "SRL_LRS_USER", "SRL_LRS_PASSWORD"
@@ -41,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.run(args, out) or 0
     except RecordsError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(printable(f"{PROG}: {error}"), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; everything recorded before that is kept.", file=sys.stderr)

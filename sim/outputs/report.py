@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from ..atomic_write import write_atomic
 from ..errors import UserError
@@ -53,6 +54,8 @@ def interval_text(entry: dict[str, Any]) -> str:
 
 
 def _png(figure: Figure) -> bytes:
+    for text in figure.findobj(Text):  # titles and labels are data: a "$" in a name is not a formula
+        text.set_parse_math(False)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 import pygame
 import pytest
 from game_scripted import press
-from trainer_scripted import EXPERT, RecordedPlay, TrainerScript, click_id, fill, run_script, type_text
+from trainer_scripted import EXPERT, RecordedPlay, TrainerScript, click_id, run_script, to_new_trainee
 
 from game.recording import TurnPlan, TurnRecorder
 from game.resume import restore
@@ -105,7 +106,7 @@ def test_a_lock_released_in_time_loses_nothing(tmp_path, flight, lock_records):
         recorder = TurnRecorder.start(TurnPlan(records, records.join_session(session.id, "Ana"), "delayed_flight"), live)
         play_until_decision(live)
         locker = lock_records(db)
-        releasing = __import__("threading").Timer(0.1, locker.release)  # the other program finishes its write
+        releasing = threading.Timer(0.1, locker.release)  # the other program finishes its write
         releasing.start()
         live.choose(EXPERT[live.run.pending.id])
         releasing.join()
@@ -149,17 +150,7 @@ def test_the_trainee_sees_that_recording_stopped(make_app, tmp_path, two_scenari
         script.play = play
         click_id(scene, "play:delayed_flight")
 
-    script.steps = [
-        ("title", lambda app, scene: click_id(scene, "trainer")),
-        ("trainer_sessions", lambda app, scene: click_id(scene, "new")),
-        ("trainer_new_session", lambda app, scene: type_text("April cohort")),
-        ("trainer_new_session", lambda app, scene: click_id(scene, "scenario:delayed_flight")),
-        ("trainer_new_session", lambda app, scene: click_id(scene, "create")),
-        ("trainer_session", lambda app, scene: fill(scene.add_field, "Ana")),
-        ("trainer_session", lambda app, scene: press(pygame.K_RETURN)),
-        ("trainer_session", lambda app, scene: click_id(scene, f"trainee:{scene.board.trainees[0].id}")),
-        ("trainer_trainee", start),
-    ]
+    script.steps = [*to_new_trainee("April cohort", "delayed_flight", "Ana"), ("trainer_trainee", start)]
     run_script(make_app(scenario_dir=two_scenarios, db=db), script)
     paused, _ = play.seen_stop
     assert paused  # play halted when recording stopped
