@@ -7,6 +7,7 @@ new, empty one), so a wrong ``--db`` can never damage another program's data.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -233,7 +234,7 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
         os.link(partial, target)  # never replaces a backup made meanwhile
     except (sqlite3.Error, OSError) as error:
         raise RecordsError(
-            f"Cannot upgrade {path}: the backup copy made first could not be written ({_reason(error)}). "
+            f"Cannot upgrade {path}: the backup copy made first could not be written ({_reason(error, target)}). "
             "The file was left as it was; free some space, or open it where there is room."
         ) from None
     finally:
@@ -297,8 +298,10 @@ def _disk_full(path: Path) -> bool:
         return False
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, OSError):
+def _reason(error: Exception, path: Path) -> str:
+    """A few words on why writing ``path`` failed."""
+    if isinstance(error, OSError) and error.errno != errno.ENOSPC:
         return error.strerror or str(error)
-    mapped = user_error_for(error, Path("the copy")) if isinstance(error, sqlite3.Error) else error
-    return "the disk is full" if "is full" in str(mapped) else str(error)
+    code = getattr(error, "sqlite_errorcode", None) or 0
+    full = isinstance(error, OSError) or code & 0xFF == sqlite3.SQLITE_FULL or _disk_full(path)
+    return "the disk is full" if full else str(error)
