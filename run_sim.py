@@ -144,11 +144,18 @@ def load(path: str | None, overrides: Sequence[str] = ()):
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim import ScenarioError, load_scenario
 
+    from sim.scenario.bilingual import untranslated_texts
+
     failed = 0
     for path in args.files:
         try:
-            load_scenario(path)
+            scenario = load_scenario(path)
             print(f"{path}: ok")
+            missing = untranslated_texts(scenario)
+            if missing:
+                shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+                print(f"{path}: note: {len(missing)} player-facing text(s) have no Chinese version, which the scenario "
+                      f"library requires (write them as {{en: ..., zh: ...}}): {shown}", file=sys.stderr)
         except ScenarioError as exc:
             failed += 1
             print(exc.message, file=sys.stderr)
@@ -193,6 +200,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     policy = f", policy {args.policy}" if args.policy else ""
     print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis)
     print_precision(result.precision, result.imprecise, args.max_replications)
+    passed_on = result.kpis.get("escalations_passed_on", {}).get("mean") or 0.0
+    if passed_on > 0:
+        print(f"warning: {passed_on:.3g} escalated case(s) per run reached a level of recovery.escalation with no one "
+              "on duty and went on to the next level; put someone on duty at every level, or drop the level", file=sys.stderr)
     if args.json:
         write_json(args.json, without_nan({
             "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,

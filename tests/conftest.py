@@ -31,6 +31,41 @@ def queue_scenario_dict(arrivals_per_min: float, service_mean: float, servers: i
     return data
 
 
+def network_scenario_dict(arrivals_per_min: float, stations: list[tuple[str, int, float]],
+                          routing: list[list[float]] | None, minutes: float, warmup_min: float) -> dict:
+    """A network of M/M/c stations as data: ``stations`` are (name, servers, mean service); ``routing[i][j]``
+    is the chance to go from station i to station j after service (None: a tandem in list order)."""
+    journey = []
+    for i, (name, _, mean) in enumerate(stations):
+        step = {"station": name, "time": {"dist": "exponential", "mean": mean}}
+        if routing is not None:
+            step["next"] = {stations[j][0]: p for j, p in enumerate(routing[i]) if p > 0}
+        journey.append(step)
+    return {
+        "meta": {"title": "network"},
+        "operation": {"duration_min": minutes, "warmup_min": warmup_min},
+        "segments": {"customer": {"arrivals_per_hour": arrivals_per_min * 60, "journey": journey}},
+        "staff": {name: {"count": servers} for name, servers, _ in stations},
+    }
+
+
+@pytest.fixture
+def queue_data():
+    """``queue_data(arrivals_per_min, service_mean, servers, minutes, ...)``: a textbook queue as data to change."""
+    return queue_scenario_dict
+
+
+@pytest.fixture
+def make_network():
+    """Build a validated network scenario: ``make_network(arrivals_per_min, stations, routing, minutes, warmup_min)``."""
+    from sim import load_scenario_text
+
+    def build(*args, **kwargs):
+        return load_scenario_text(yaml.safe_dump(network_scenario_dict(*args, **kwargs)), "network.yaml")
+
+    return build
+
+
 @pytest.fixture
 def make_queue():
     """Build a validated textbook-queue scenario: ``make_queue(arrivals_per_min, service_mean, servers, minutes)``."""

@@ -1,14 +1,12 @@
 """The queueing core agrees with Ciw, a peer queueing library, on the same M/M/c queues."""
 from __future__ import annotations
 
-import math
-
 import ciw
 import numpy as np
 import pytest
-from scipy import stats
 
 from sim import run_once
+from sim.experiments.statistics import welch_interval
 
 REPLICATIONS = 30
 CUSTOMERS = 6_000
@@ -27,16 +25,6 @@ def ciw_run(arrivals: float, service_rate: float, servers: int, minutes: float, 
     return {"mean_wait_min": float(waits.mean()), "prob_wait": float((waits > 0).mean())}
 
 
-def welch_interval(a: list[float], b: list[float]) -> tuple[float, float]:
-    """95 % interval of mean(a) - mean(b) for independent samples with unequal variances."""
-    a, b = np.asarray(a), np.asarray(b)
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = stats.t.ppf(0.975, dof) * math.sqrt(va + vb)
-    diff = a.mean() - b.mean()
-    return diff - half, diff + half
-
-
 @pytest.mark.parametrize("rho,servers", [(0.5, 5), (0.8, 5), (0.8, 1), (0.9, 20)])
 def test_model_and_ciw_agree(make_queue, rho, servers):
     arrivals = rho * servers
@@ -48,3 +36,4 @@ def test_model_and_ciw_agree(make_queue, rho, servers):
     for name in ("mean_wait_min", "prob_wait"):
         low, high = welch_interval([run[name] for run in ours], [run[name] for run in theirs])
         assert low <= 0.0 <= high, f"{name}: model - Ciw difference interval [{low:.4f}, {high:.4f}] excludes 0"
+

@@ -52,10 +52,11 @@ def test_load_and_skill_raise_the_chance_of_failure():
     spec = Failures()
     assert load_multiplier(0.5, spec) == 1.0
     assert load_multiplier(1.0, spec) == pytest.approx(1 + spec.load_effect)
-    chances = FailureChances(spec)
-    assert chances.draw(chances.total * 0.99, 0.1, 1.0) is not None
-    assert chances.draw(chances.total * 1.01, 0.1, 1.0) is None
-    assert chances.draw(chances.total * 1.5, 0.1, 2.0) is not None  # a doubled chance fails more draws
+    chances = FailureChances(spec, ["agent"])
+    total = chances.total["agent"]
+    assert chances.draw(total * 0.99, 0.1, 1.0, "agent") is not None
+    assert chances.draw(total * 1.01, 0.1, 1.0, "agent") is None
+    assert chances.draw(total * 1.5, 0.1, 2.0, "agent") is not None  # a doubled chance fails more draws
     unskilled = lounge(staff={"agent": {"count": 3, "skill": 0.3}, "supervisor": {"count": 1}})
     skilled = lounge()
     differences = [run_once(unskilled, 2, r)["failure_rate"] - run_once(skilled, 2, r)["failure_rate"] for r in range(15)]
@@ -75,10 +76,10 @@ def test_root_cause_analysis_makes_failures_rarer_on_later_days():
         }))
     differences = [run_once(operation(True), 4, r)["failure_rate"] - run_once(operation(False), 4, r)["failure_rate"] for r in range(10)]
     assert confidence_interval(differences)[2] < 0
-    chances = FailureChances(Failures())
-    before = chances.total
+    chances = FailureChances(Failures(), ["agent"])
+    before = chances.total["agent"]
     chances.learn({"delivery_system": 10, "customer_needs": 0, "employee_action": 0})
-    assert chances.total < before
+    assert chances.total["agent"] < before
     chances.learn({"delivery_system": 10_000, "customer_needs": 0, "employee_action": 0})
     assert chances.learning["delivery_system"] == Failures().learning_floor
 

@@ -10,7 +10,7 @@ import yaml
 from sim import Model, load_scenario_text, run_once
 from sim.experiments.statistics import confidence_interval
 from sim.model.accumulators import BinnedQuantiles, TimeAverage
-from sim.model.arrivals import HourlyProfile
+from sim.model.arrivals import hourly_profile
 
 
 def scenario(**changes):
@@ -30,7 +30,7 @@ def scenario(**changes):
 
 
 def test_hourly_profile_inverts_its_cumulative_rate():
-    profile = HourlyProfile([60, 0, 120, 30], 240)
+    profile = hourly_profile([60, 0, 120, 30], 240)
     for t in [0.0, 10.5, 59.9, 60.0, 100.0, 150.0, 239.0, 300.0, 1000.0]:
         mass = profile.cumulative_at(t)
         back = profile.time_of(mass)

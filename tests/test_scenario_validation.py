@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 import time
@@ -89,6 +90,35 @@ BAD_CASES = [
     ("unknown policy action", mutate("policies.expert.actions", ["hug"]), ["policies.expert.actions.0", "hug", "allowed"]),
     ("unknown empowerment", mutate("policies.expert.empowerment", "total"), ["empowerment", "'low', 'medium' or 'high'"]),
     ("disruption for unknown segment", mutate("failures.disruptions", [{"id": "storm", "at_min": 10, "segment": "crew"}]), ["disruptions.0.segment", "crew"]),
+    ("service and journey", mutate("segments.guest.journey", [{"station": "agent", "time": {"dist": "fixed", "value": 1}}]),
+     ["segments.guest", "exactly one of service"]),
+    ("unknown journey station", mutate("segments.guest", {"arrivals_per_hour": 5, "journey": [
+        {"station": "agent", "time": {"dist": "fixed", "value": 1}}, {"station": "pharmacy", "time": {"dist": "fixed", "value": 1}}]}),
+     ["segments.guest.journey.1.station", "pharmacy", "allowed: agent"]),
+    ("routing to an unknown step", mutate("segments.guest", {"arrivals_per_hour": 5, "journey": [
+        {"station": "agent", "time": {"dist": "fixed", "value": 1}, "next": {"lab": 0.5}}]}), ["routes to unknown step", "lab"]),
+    ("routing over one", mutate("segments.guest", {"arrivals_per_hour": 5, "journey": [
+        {"station": "agent", "time": {"dist": "fixed", "value": 1}, "next": {"agent": 0.7, "leave": 0.1}},
+        {"id": "again", "station": "agent", "time": {"dist": "fixed", "value": 1}, "next": {"agent": 0.9, "again": 0.2}}]}),
+     ["journey.1", "add up to 1.1"]),
+    ("outage at an unknown station", mutate("outages", [{"id": "down", "station": "kitchen", "at_min": 5, "lasts_min": 5, "staff_out": 1}]),
+     ["outages.0.station", "kitchen", "allowed: agent"]),
+    ("outage changing nothing", mutate("outages", [{"id": "down", "station": "agent", "at_min": 5, "lasts_min": 5}]),
+     ["outages.0", "changes nothing"]),
+    ("failure type at an unknown station", mutate("failures.types", {"rude": {"category": "employee_action", "chance": 0.1, "stations": ["desk"]}}),
+     ["failures.types.rude.stations.0", "desk"]),
+    ("escalation to an unknown role", mutate("recovery.escalation", [{"role": "boss"}]), ["recovery.escalation.0.role", "boss"]),
+    ("head office before a role", mutate("recovery.escalation", [{"delay_min": 10}, {"role": "agent"}]),
+     ["recovery.escalation.0.role", "head office", "last level"]),
+    ("mix with an unknown segment", mutate("arrivals", {"per_hour": 10, "mix": {"guest": 0.5, "crew": 0.5}}), ["arrivals.mix.crew", "unknown segment"]),
+    ("mix not adding up", mutate("arrivals", {"per_hour": 10, "mix": {"guest": 0.5}}), ["arrivals", "adds up to 0.5"]),
+    ("half-hour blocks miscounted", mutate("segments.guest", {"arrivals": {"per_hour": [1, 2, 3], "block_min": 30},
+                                                            "service": {"role": "agent", "time": {"dist": "fixed", "value": 1}}}),
+     ["segments.guest.arrivals.per_hour", "8 block(s) of 30 min"]),
+    ("peak with a bad clock", mutate("segments.guest", {"arrivals": {"per_hour": 1, "peaks": [{"start": "8am", "end": "10:00", "per_hour": 3}]},
+                                                      "service": {"role": "agent", "time": {"dist": "fixed", "value": 1}}}),
+     ["peaks.0.start", "HH:MM"]),
+    ("no arrivals at all", mutate("segments.guest.arrivals_per_hour", None, delete=True), ["segments.guest.arrivals_per_hour", "arrivals.mix"]),
     ("not a mapping", "- just\n- a list\n", ["top level is a list"]),
     ("empty file", "", ["empty"]),
     ("broken YAML", "meta: {title: x\nsegments: [", ["not valid YAML", "line"]),
@@ -206,3 +236,38 @@ def test_validator_never_crashes_on_mutated_scenarios(case, junk):
         load_scenario_text(yaml.safe_dump(data), "fuzz.yaml")
     except ScenarioError as error:
         assert error.problems
+
+
+def test_a_wrong_decision_default_does_not_hide_other_cross_references(write_scenario):
+    data = copy.deepcopy(GOOD)
+    choice = {"id": "a", "text": "A", "feedback": "f"}
+    data["exercise"] = {
+        "role": "clerk", "trainee_role": "pilot", "situation": "s", "goals": ["g"],
+        "decisions": [{"id": "d", "at_min": 5, "segment": "crew", "title": "t", "line": "l", "default": "z",
+                       "choices": [choice, dict(choice, id="b"), dict(choice, id="c", actions=["hug"])]}],
+    }
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(write_scenario(data))
+    message = raised.value.message
+    for fragment in ("decisions.0.default", "'z'", "trainee_role", "pilot", "decisions.0.segment", "crew", "hug"):
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+
+
+def test_set_errors_point_at_the_command_line(write_scenario):
+    path = write_scenario(GOOD)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path, {"staff.agent.count": -1})
+    assert "staff.agent.count (set on the command line: --set staff.agent.count)" in raised.value.message
+    with pytest.raises(ScenarioError) as raised:  # a cross-reference broken by the command line
+        load_scenario(path, {"segments.guest.service.role": "pilot"})
+    message = raised.value.message
+    assert "--set segments.guest.service.role" in message and "pilot" in message and not re.search(r"line \d", message)
+
+
+def test_validate_notes_texts_without_chinese(write_scenario, capsys):
+    import run_sim
+
+    path = write_scenario(mutate("meta.title", "Lounge"))
+    assert run_sim.main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "meta.title" in err and "Chinese" in err

@@ -54,7 +54,7 @@ class PlayScene(Scene):
                 self._update_boards(session.run.injects[happening.ref], flash=False)
         self.painter = BoardPainter(app.fonts, self.view)
         self.staff = StaffView(exercise.layout, self.view, list(scenario.staff))
-        self.roles_of_segment = {name: seg.service.role for name, seg in scenario.segments.items()}
+        self.roles_of_segment = {name: seg.steps[0].station for name, seg in scenario.segments.items()}
         self.crowd = Crowd(
             SeatPlan(exercise.layout, self.view), list(scenario.segments),
             {name for name, seg in scenario.segments.items() if seg.priority > 0},

@@ -239,7 +239,7 @@ def optimise_staffing(
     check_kpis([t.kpi for t in targets], scenario, "--target")
     check_policies([policy], scenario)
     blocks = blocks_of_day(day, block_min)
-    roles = sorted({segment.service.role for segment in scenario.segments.values()})
+    roles = sorted({step.station for segment in scenario.segments.values() for step in segment.steps if step.station in scenario.staff})
     start = erlang_schedule(scenario, roles, blocks, targets)
     floor = {r: tuple(1 if block_load(scenario, r, *blk).arrival_rate > 0 else 0 for blk in blocks) for r in roles}
     start = {r: tuple(max(c, f) for c, f in zip(start[r], floor[r])) for r in roles}

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..scenario import Scenario, distribution_mean
 from .queueing_theory import QueueFigures, erlang_a, erlang_c, servers_needed
+from ..scenario.journeys import expected_visits
 from .targets import Target
 
 MAX_EXTRA_SERVERS = 1000
@@ -37,28 +38,34 @@ def blocks_of_day(duration_min: float, block_min: float) -> list[tuple[float, fl
     return [(i * block_min, min((i + 1) * block_min, duration_min)) for i in range(count)]
 
 
-def _mean_rate(hourly: list[float], start: float, end: float) -> float:
-    """Arrivals per minute averaged over [start, end) from a profile constant within each hour."""
+def _mean_rate(blocks: list[tuple[float, float, float]], start: float, end: float) -> float:
+    """Arrivals per minute averaged over [start, end) from a profile of ``(start, end, per_hour)`` blocks."""
     total = 0.0
-    for hour, rate in enumerate(hourly):
-        overlap = min(end, 60.0 * (hour + 1)) - max(start, 60.0 * hour)
+    for lo, hi, rate in blocks:
+        overlap = min(end, hi) - max(start, lo)
         if overlap > 0:
             total += rate / 60.0 * overlap
     return total / (end - start)
 
 
 def block_load(scenario: Scenario, role: str, start: float, end: float) -> BlockLoad:
-    """The demand on ``role`` in the block [start, end) of each day."""
-    hours = scenario.operation.hours_per_day
+    """The demand on ``role`` in the block [start, end) of each day, over every journey step it serves."""
     rate = work = impatience = 0.0
-    for segment in scenario.segments.values():
-        if segment.service.role != role:
-            continue
-        arrivals = _mean_rate(segment.hourly_rates(hours), start, end)
-        rate += arrivals
-        work += arrivals * distribution_mean(segment.service.time)
-        if segment.patience_min is not None:
-            impatience += arrivals / max(distribution_mean(segment.patience_min), 1e-9)
+    for name, segment in scenario.segments.items():
+        steps = segment.steps
+        visits = expected_visits(steps) if len(steps) > 1 else {steps[0].name: 1.0}
+        arrivals = None
+        for i, step in enumerate(steps):
+            if step.station != role:
+                continue
+            if arrivals is None:
+                arrivals = _mean_rate(scenario.arrival_blocks(name), start, end)
+            here = arrivals * visits[step.name]
+            rate += here
+            work += here * distribution_mean(step.time)
+            patience = step.patience_min or (segment.patience_min if i == 0 else None)
+            if patience is not None:
+                impatience += here / max(distribution_mean(patience), 1e-9)
     if rate == 0:
         return BlockLoad(0.0, 0.0, 0.0)
     return BlockLoad(rate, work / rate, impatience / rate)

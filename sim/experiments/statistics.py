@@ -21,6 +21,18 @@ def confidence_interval(values: Iterable[float], level: float = 0.95) -> tuple[f
     return mean, mean - half, mean + half
 
 
+def welch_interval(a: Iterable[float], b: Iterable[float], level: float = 0.95) -> tuple[float, float]:
+    """``level`` interval of mean(a) - mean(b) for independent samples with unequal variances (Welch)."""
+    from scipy import stats
+
+    a, b = np.asarray(list(a), dtype=float), np.asarray(list(b), dtype=float)
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, dof) * math.sqrt(va + vb))
+    diff = float(a.mean() - b.mean())
+    return diff - half, diff + half
+
+
 def summarise(runs: list[Mapping[str, float]], level: float = 0.95) -> dict[str, dict[str, object]]:
     """``{kpi: {"mean": m, "ci95": [lo, hi]}}`` over the replications in ``runs`` (keys in first-run order)."""
     summary: dict[str, dict[str, object]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,9 @@ class Action:
     - ``tag``: add ``tags`` to ``customers`` (for example ``notified``, ``asleep``).
     - ``prioritise``: move ``customers`` to the front of their queue.
     - ``reassign``: move ``count`` staff from ``role`` to ``to_role`` for the rest of the run.
-    - ``spawn``: a named customer (``name``, ``tags``) of ``segment`` arrives now.
+    - ``spawn``: ``count`` customers (``name``, ``tags``) of ``segment`` arrive now.
+    - ``complete``: the service ``customers`` (or everyone of ``segment``) are in ends now, for example
+      when staff finish a registration by hand during a system outage.
     """
 
     kind: ActionKind

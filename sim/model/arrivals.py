@@ -1,7 +1,8 @@
-"""Arrival times of a non-homogeneous Poisson process whose rate is constant within each hour.
+"""Arrival times of a non-homogeneous Poisson process whose rate is constant within each block of the day.
 
 Exact generation by inversion: with cumulative intensity L(t), the next arrival after t is
 L^-1(L(t) + E) for a unit exponential E, so no draws are wasted as they would be by thinning.
+Blocks may have any length (hours, half hours, a clock-time peak), see ``sim.scenario.arrivals``.
 """
 from __future__ import annotations
 
@@ -10,45 +11,55 @@ import math
 from itertools import accumulate
 
 
-class HourlyProfile:
+class BlockProfile:
     """Piecewise-constant arrival rate over one day, repeated for each day of the run."""
 
-    def __init__(self, rates_per_hour: list[float], day_length_min: float):
+    def __init__(self, blocks: list[tuple[float, float, float]], day_length_min: float):
+        """``blocks``: ``[(start, end, per_hour), ...]`` in minutes from opening, in order, covering the day."""
         self.day_length = day_length_min
-        self.starts = [60.0 * h for h in range(len(rates_per_hour))]
-        self.ends = [min(60.0 * (h + 1), day_length_min) for h in range(len(rates_per_hour))]
-        self.rates = [r / 60.0 for r in rates_per_hour]  # per minute
+        blocks = [(start, min(end, day_length_min), rate) for start, end, rate in blocks if start < day_length_min]
+        self.starts = [start for start, _, _ in blocks]
+        self.ends = [end for _, end, _ in blocks]
+        self.rates = [rate / 60.0 for _, _, rate in blocks]  # per minute
         masses = [rate * (end - start) for rate, start, end in zip(self.rates, self.starts, self.ends)]
-        self.cumulative = [0.0, *accumulate(masses)]  # L at the start of each hour, and at closing
+        self.cumulative = [0.0, *accumulate(masses)]  # L at the start of each block, and at closing
         self.daily_mass = self.cumulative[-1]
+
+    def _block(self, into: float) -> int:
+        return min(max(bisect.bisect_right(self.starts, into) - 1, 0), len(self.rates) - 1)
 
     def cumulative_at(self, t: float) -> float:
         """Expected arrivals from the start of the run to time ``t`` (minutes)."""
         day, into = divmod(t, self.day_length)
-        hour = min(int(into // 60), len(self.rates) - 1)
-        within = min(into, self.ends[hour]) - self.starts[hour]
-        return day * self.daily_mass + self.cumulative[hour] + self.rates[hour] * max(within, 0.0)
+        block = self._block(into)
+        within = min(into, self.ends[block]) - self.starts[block]
+        return day * self.daily_mass + self.cumulative[block] + self.rates[block] * max(within, 0.0)
 
     def time_of(self, mass: float) -> float:
         """Inverse of :meth:`cumulative_at`: the earliest time by which ``mass`` arrivals are expected."""
         if self.daily_mass <= 0:
             return math.inf
         day, into = divmod(mass, self.daily_mass)
-        hour = bisect.bisect_right(self.cumulative, into) - 1
-        hour = min(max(hour, 0), len(self.rates) - 1)
-        while self.rates[hour] == 0 and hour + 1 < len(self.rates):
-            hour += 1
-        rate = self.rates[hour]
-        offset = (into - self.cumulative[hour]) / rate if rate > 0 else 0.0
-        return day * self.day_length + self.starts[hour] + offset
+        block = bisect.bisect_right(self.cumulative, into) - 1
+        block = min(max(block, 0), len(self.rates) - 1)
+        while self.rates[block] == 0 and block + 1 < len(self.rates):
+            block += 1
+        rate = self.rates[block]
+        offset = (into - self.cumulative[block]) / rate if rate > 0 else 0.0
+        return day * self.day_length + self.starts[block] + offset
 
     def next_arrival(self, now: float, unit_exponential: float) -> float:
         """The next arrival time after ``now`` given a unit exponential draw."""
         day, into = divmod(now, self.day_length)
-        hour = int(into // 60)
-        if hour < len(self.rates) and self.rates[hour] > 0:
-            # fast path: the next arrival falls within the current hour
-            candidate = into + unit_exponential / self.rates[hour]
-            if candidate < self.ends[hour]:
+        block = self._block(into)
+        if self.rates[block] > 0 and into < self.ends[block]:
+            # fast path: the next arrival falls within the current block
+            candidate = into + unit_exponential / self.rates[block]
+            if candidate < self.ends[block]:
                 return day * self.day_length + candidate
         return self.time_of(self.cumulative_at(now) + unit_exponential)
+
+
+def hourly_profile(rates_per_hour: list[float], day_length_min: float) -> BlockProfile:
+    """A profile with one rate per hour from opening."""
+    return BlockProfile([(60.0 * h, 60.0 * (h + 1), rate) for h, rate in enumerate(rates_per_hour)], day_length_min)

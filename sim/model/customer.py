@@ -1,12 +1,14 @@
-"""The customers of a run: one visit each, the segment they come from, and each day's tally."""
+"""The customers of a run: one visit each, the segment they come from, their journey, and each day's tally."""
 from __future__ import annotations
 
 import simpy
 
 from ..scenario import Scenario
-from .arrivals import HourlyProfile
+from ..scenario.journeys import routing_targets
+from .arrivals import BlockProfile
 from .durations import make_sampler
-from .random_streams import Streams
+from .kpis import QueueKpis
+from .random_streams import Stream, Streams
 from .satisfaction import mood
 from .staffing import StaffPool
 
@@ -17,7 +19,7 @@ class Customer:
     __slots__ = (
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
         "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays",
+        "path", "stays", "kind", "settled", "hold_until",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -37,21 +39,26 @@ class Customer:
         self.name: str | None = None
         self.process: simpy.Process | None = None
         self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
+        self.hold_until = 0.0  # a holding disruption keeps the customer from service until then
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
+        self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
+        # judged at a station on the way: (path, severity, recovery delay, failures felt by then)
+        self.settled: tuple[str, str, float, int] | None = None
 
     @property
     def mood(self) -> float:
         """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
         return mood(self.perceived, self.expectation)
 
-    def feel_failure(self, category: str, severity: str, loss: float) -> None:
+    def feel_failure(self, category: str, severity: str, loss: float, kind: str | None = None) -> None:
         """Record a failure the customer noticed; the most severe one is kept for retention."""
         self.failures += 1
         self.perceived -= loss
         order = ("minor", "major", "critical")
         if self.failure is None or order.index(severity) > order.index(self.failure[1]):
             self.failure = (category, severity)
+            self.kind = kind or category
 
 
 class DayTally:
@@ -63,20 +70,74 @@ class DayTally:
         self.visits = self.failures = self.complaints = self.answered = 0
 
 
-class SegmentFlow:
-    """What the model needs at run time about one segment: its samplers, pool and priority."""
+class StepFlow:
+    """What the model needs at run time about one step of a journey: its station, samplers and routing."""
 
-    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool]):
+    __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis")
+
+    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueKpis | None):
+        self.name = name
+        self.pool = pool
+        self.priority = -priority  # SimPy serves the lowest number first
+        self.service_time = service_time
+        self.patience = patience
+        self.routes: list[tuple[float, "StepFlow | None"]] = []  # (cumulative probability, next step or leave)
+        self.router: Stream | None = None
+        self.kpis = kpis  # this station's queue KPIs, when the run reports stations apart
+
+    def next_step(self) -> "StepFlow | None":
+        """Where the customer goes after this step (None: they leave)."""
+        routes = self.routes
+        if len(routes) == 1:
+            return routes[0][1]
+        u = self.router.uniform()
+        for edge, step in routes:
+            if u < edge:
+                return step
+        return routes[-1][1]
+
+
+class SegmentFlow:
+    """What the model needs at run time about one segment: its arrivals, journey, priority and value."""
+
+    def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool],
+                 station_kpis: dict[str, QueueKpis] | None = None):
         spec = scenario.segments[name]
         op = scenario.operation
         self.name = name
         self.spec = spec
-        self.pool = pools[spec.service.role]
-        self.priority = -spec.priority  # SimPy serves the lowest number first
         self.balk_at = spec.balk_queue_length
         self.value = spec.value
         self.expectation = spec.expectation if spec.expectation is not None else scenario.quality.expectation
-        self.profile = HourlyProfile(spec.hourly_rates(op.hours_per_day), op.duration_min)
+        self.profile = BlockProfile(scenario.arrival_blocks(name), op.duration_min)
         self.interarrival = streams[f"arrivals.{name}"]
-        self.service_time = make_sampler(spec.service.time, streams[f"service.{name}"])
-        self.patience = make_sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min else None
+        self.steps = self._journey(name, spec, streams, pools, station_kpis or {})
+        first = self.first = self.steps[0]
+        # the first step keeps the stream names of one-station visits, so their runs are unchanged
+        self.pool = first.pool
+        self.priority = first.priority
+        self.service_time = first.service_time
+        self.patience = first.patience
+
+    @staticmethod
+    def _journey(name, spec, streams: Streams, pools, station_kpis) -> list[StepFlow]:
+        steps = spec.steps
+        flows = []
+        for i, step in enumerate(steps):
+            suffix = "" if i == 0 else f".{step.name}"
+            patience = step.patience_min or (spec.patience_min if i == 0 else None)
+            flows.append(StepFlow(
+                step.name, pools[step.station], spec.priority if step.priority is None else step.priority,
+                make_sampler(step.time, streams[f"service.{name}{suffix}"]),
+                make_sampler(patience, streams[f"patience.{name}{suffix}"]) if patience else None,
+                station_kpis.get(step.station),
+            ))
+        by_name = {flow.name: flow for flow in flows}
+        router = streams[f"routing.{name}"]
+        for i, flow in enumerate(flows):
+            running = 0.0
+            for target, share in routing_targets(steps, i):
+                running += share
+                flow.routes.append((running, by_name[target] if target is not None else None))
+            flow.router = router
+        return flows

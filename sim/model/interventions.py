@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from ..errors import UserError
 from .actions import Action
 from .events import EventKind
+from .failures import INJECTED
 from .recovery_cost import recovery_cost_factor
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def _fail(model, action: Action) -> None:
     if not model.failing:
         raise UserError("this scenario has no `failures` section, so failures cannot be injected")
     for customer in targets(model, action):
-        model.inflict_failure(customer, action.category, action.severity, cause=action.source, label=action.label)
+        model.inflict_failure(customer, action.category, action.severity, cause=action.source, label=action.label, kind=INJECTED)
 
 
 def _mood(model, action: Action) -> None:
@@ -105,13 +106,23 @@ def _reassign(model, action: Action) -> None:
 def _spawn(model, action: Action) -> int:
     if action.segment not in model.flows:
         raise UserError(f"spawn: unknown segment '{action.segment}'; allowed: {', '.join(model.flows)}")
-    customer = model.admit(model.flows[action.segment])
-    customer.name = action.name
-    customer.tags.update(action.tags)
-    return customer.id
+    first = None
+    for _ in range(action.count):  # a crowd arrives at once
+        customer = model.admit(model.flows[action.segment])
+        customer.name = action.name
+        customer.tags.update(action.tags)
+        first = customer.id if first is None else first
+    return first
+
+
+def _complete(model: "Model", action: Action) -> None:
+    """The service in hand ends now (a manual fallback finishes what the system could not)."""
+    for customer in targets(model, action):
+        if customer.state == "in_service" and customer.process is not None and customer.process.is_alive:
+            customer.process.interrupt("complete")
 
 
 HANDLERS: dict[str, Callable[..., int | None]] = {
     "recover": _recover, "fail": _fail, "mood": _mood, "tag": _tag,
-    "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn,
+    "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn, "complete": _complete,
 }

@@ -25,6 +25,8 @@ class QueueKpis:
         self.waited = 0  # served after a wait longer than zero
         self.within_threshold = 0
         self.waits = BinnedQuantiles(bin_width_min)
+        self.completed = 0  # visits that went through every station of their journey
+        self.time_in_system = 0.0
         self.queue = TimeAverage(measure_from)
 
     def record_served(self, wait: float) -> None:
@@ -35,6 +37,10 @@ class QueueKpis:
         if wait <= self.threshold:
             self.within_threshold += 1
         self.waits.add(wait)
+
+    def record_departure(self, time_in_system: float) -> None:
+        self.completed += 1
+        self.time_in_system += time_in_system
 
     def results(self, end: float, late_at_end: int = 0) -> dict[str, float]:
         """KPIs at time ``end``; ``late_at_end`` customers still queue there, already past the threshold."""
@@ -52,5 +58,6 @@ class QueueKpis:
             "prob_wait": safe_ratio(self.waited, self.served),
             "service_level": safe_ratio(self.within_threshold, judged),
             "mean_queue_length": self.queue.mean(end),
+            "mean_time_in_system_min": safe_ratio(self.time_in_system, self.completed),
         }
 

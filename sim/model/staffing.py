@@ -33,6 +33,8 @@ class StaffPool:
         self._held: list[simpy.resources.resource.PriorityRequest] = []
         self.scheduled = self.schedule[0][1]
         self.moved = 0  # staff borrowed from (+) or lent to (-) other roles by reassignment
+        self.out = 0  # staff out of action in an outage (taken from whoever is scheduled)
+        self.slowdown = 1.0  # services take this many times longer (an outage's manual fallback)
         self._set_on_duty(self.scheduled)
         if len(self.schedule) > 1 or days > 1:
             env.process(self._follow_shifts())
@@ -41,9 +43,19 @@ class StaffPool:
         """Staff planned on duty at model time ``t`` (plus any reassigned to this role)."""
         return max(self.role.count_at(t % self.day_length) + self.moved, 0)
 
+    @property
+    def on_duty(self) -> int:
+        """Staff at work now: scheduled, plus borrowed, minus lent and out of action."""
+        return max(self.scheduled + self.moved - self.out, 0)
+
+    def take_out(self, count: int) -> None:
+        """``count`` more staff go out of action (negative: they come back); each finishes the job in hand."""
+        self.out += count
+        self._set_on_duty(self.scheduled)
+
     def lend(self, count: int) -> int:
         """Send up to ``count`` on-duty staff to another role; returns how many went."""
-        count = max(0, min(count, self.scheduled + self.moved))
+        count = max(0, min(count, self.on_duty))
         self.moved -= count
         self._set_on_duty(self.scheduled)
         return count
@@ -67,7 +79,7 @@ class StaffPool:
 
     def _set_on_duty(self, count: int):
         self.scheduled = count
-        off = max(self.resource.capacity - max(count + self.moved, 0), 0)
+        off = max(self.resource.capacity - max(count + self.moved - self.out, 0), 0)
         while len(self._held) < off:
             self._held.append(self.resource.request(priority=OFF_DUTY_PRIORITY))
         while len(self._held) > off:

@@ -39,7 +39,7 @@ Lesson = Literal[
 Flag = Literal["forbidden_phrase", "blame_shifting", "rules", "deflection", "empty_promise", "silence"]
 """Marks of a tempting bad response, shown in the debrief."""
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete"]
 Target = Literal["customer", "segment", "everyone", "staff"]
 
 X = Annotated[float, Field(ge=0, le=LOGICAL_WIDTH)]
@@ -155,7 +155,7 @@ class ActionSpec(StrictModel):
     actions: list[str] = Field(default_factory=list, description="recover: keys of recovery.actions")
     role: str | None = None
     to_role: str | None = None
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Annotated[int, Field(ge=1, le=10_000)] = Field(1, description="reassign: staff moved; spawn: customers arriving")
     escalate: bool = False
     category: Literal["delivery_system", "customer_needs", "employee_action"] = "delivery_system"
     severity: Literal["minor", "major", "critical"] = "minor"
@@ -222,18 +222,23 @@ class Decision(StrictModel):
     choices: list[Choice] = Field(min_length=3, max_length=5)
     default: str = Field(description="the choice taken when the timer runs out")
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Decision":
+    def problems(self) -> list[str]:
+        """What is inconsistent within the decision, as ``key: message`` lines relative to it.
+
+        Checked with the scenario's cross-references (not as a field error), so one mistake here does
+        not hide the others.
+        """
+        problems = []
         if (self.at_min is None) == (self.after_inject is None):
-            raise ValueError("give exactly one of at_min or after_inject")
+            problems.append("at_min: give exactly one of at_min or after_inject")
         if (self.about is None) == (self.segment is None):
-            raise ValueError("give exactly one of about (a cast id) or segment")
+            problems.append("about: give exactly one of about (a cast id) or segment")
         ids = [choice.id for choice in self.choices]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"choice ids must be unique; got {ids}")
+            problems.append(f"choices: choice ids must be unique; got {ids}")
         if self.default not in ids:
-            raise ValueError(f"default '{self.default}' is not one of the choices ({', '.join(ids)})")
-        return self
+            problems.append(f"default: default '{self.default}' is not one of the choices ({', '.join(ids)})")
+        return problems
 
 
 class Verb(StrictModel):
@@ -276,8 +281,8 @@ class Exercise(StrictModel):
     decisions: list[Decision] = Field(default_factory=list)
     verbs: list[Verb] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _references(self) -> "Exercise":
+    def own_problems(self) -> list[str]:
+        """What is inconsistent within the exercise itself, as ``key: message`` lines relative to it."""
         problems = []
         for kind, items in (("cast", self.cast), ("injects", self.injects), ("decisions", self.decisions), ("verbs", self.verbs)):
             ids = [item.id for item in items]
@@ -288,10 +293,10 @@ class Exercise(StrictModel):
         if len(set(keys)) != len(keys):
             problems.append(f"verbs: keyboard keys used twice: {keys}")
         if self.end_min is not None and self.end_min <= self.start_min:
-            problems.append(f"end_min ({self.end_min:g}) must be after start_min ({self.start_min:g})")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+            problems.append(f"end_min: ({self.end_min:g}) must be after start_min ({self.start_min:g})")
+        for i, decision in enumerate(self.decisions):
+            problems.extend(f"decisions.{i}.{problem}" for problem in decision.problems())
+        return problems
 
     # -- cross-checks against the rest of the scenario ----------------------------------------
     def problems_against(self, scenario) -> list[str]:
@@ -341,6 +346,7 @@ class _Checker:
 
     def run(self) -> None:
         ex, base = self.ex, "exercise"
+        self.problems.extend(f"{base}.{problem}" for problem in ex.own_problems())
         self._role(f"{base}.trainee_role", ex.trainee_role)
         horizon = self.sc.operation.horizon_min
         if ex.end_min is not None and ex.end_min > horizon:

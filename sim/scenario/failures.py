@@ -40,6 +40,24 @@ class CategoryChances(StrictModel):
     employee_action: Probability = 0.01
 
 
+class Cause(StrictModel):
+    """How customers attribute a failure (Folkes 1984): could the firm control it, will it recur?"""
+
+    controllable: bool = True
+    stable: bool = False
+
+
+class FailureType(StrictModel):
+    """A named failure (wrong medication, lost lab results, a rude clerk) with its own chance and counters."""
+
+    label: Text | None = None
+    category: Category = Field(description="its Bitner category")
+    chance: Probability = Field(description="chance that one service at its stations fails this way (before load and skill)")
+    severity_mix: SeverityMix | None = Field(None, description="default: failures.severity_mix")
+    stations: list[str] = Field(default_factory=list, description="stations where it can happen (empty: every station)")
+    cause: Cause = Field(default_factory=Cause)
+
+
 class Disruption(StrictModel):
     """A scheduled event that fails a whole cohort at once: a storm delays a flight, a system goes down."""
 
@@ -51,6 +69,10 @@ class Disruption(StrictModel):
     severity: Severity = "major"
     cause: Literal["internal", "external"] = "external"
     delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    holds: bool = Field(
+        False, description="the delay holds the customers it hits: nobody is served before it is over "
+        "(otherwise it is felt as extra waiting, as when a flight leaves late after service)",
+    )
     window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
 
 
@@ -70,6 +92,11 @@ class Failures(StrictModel):
     )
     detection: Probability = Field(
         0.0, description="share of failures caught by fail-safe checks before the customer feels them"
+    )
+    types: dict[str, FailureType] = Field(
+        default_factory=dict,
+        description="named failure types, each with its own chance, severity, stations, cause and counters; "
+        "when given they replace the three generic categories",
     )
     disruptions: list[Disruption] = Field(default_factory=list)
     learning_per_complaint: Probability = Field(

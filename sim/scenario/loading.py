@@ -91,6 +91,22 @@ def _resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str,
     return deep_merge(base, data), doc
 
 
+class _Overridden:
+    """A document some of whose values ``--set`` replaced: problems with those point at the command line."""
+
+    def __init__(self, doc: YamlDocument, overrides: Mapping[str, Any]):
+        self.source = doc.source
+        self._doc = doc
+        self._keys = [tuple(dotted.split(".")) for dotted in overrides]
+
+    def position(self, path: tuple) -> str:
+        parts = tuple(str(p) for p in path)
+        for key in self._keys:
+            if parts[: len(key)] == key or key[: len(parts)] == parts:
+                return f"set on the command line: --set {'.'.join(key)}"
+        return self._doc.position(path)
+
+
 def validate_data(data: dict[str, Any], doc: YamlDocument) -> Scenario:
     """Validate merged scenario data against the schema, naming every problem at once."""
     try:
@@ -108,6 +124,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     data, doc = _resolve_extends(path)
     if overrides:
         data = apply_overrides(data, overrides, str(path))
+        doc = _Overridden(doc, overrides)
     scenario = validate_data(data, doc)
     scenario._source = path
     return scenario

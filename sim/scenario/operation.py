@@ -7,8 +7,10 @@ from typing import Annotated, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Minutes, Money, NonNegative, StrictModel, Text
+from .arrivals import ArrivalProfile
+from .base import Minutes, Money, NonNegative, Positive, Probability, StrictModel, Text
 from .distributions import Distribution
+from .journeys import Step
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_DAY_MIN = 3660 * 1440  # ten years: one "day" may be a long stretch (a textbook queue), not longer
@@ -65,14 +67,20 @@ class Service(StrictModel):
 
 
 class Segment(StrictModel):
-    """A group of customers with their own arrivals, priority, patience and value."""
+    """A group of customers with their own arrivals, journey, priority, patience and value."""
 
     label: Text | None = None
-    arrivals_per_hour: Union[NonNegative, list[NonNegative]] = Field(
-        description="customers per hour: one number, or one number per opening hour (an hourly profile)"
+    arrivals_per_hour: Union[NonNegative, list[NonNegative]] | None = Field(
+        None, description="customers per hour: one number, or one number per opening hour (an hourly profile)"
+    )
+    arrivals: ArrivalProfile | None = Field(
+        None, description="or: a profile with blocks of any length and clock-time peaks"
     )
     priority: int = Field(0, description="higher numbers are served first (for example VIP = 1, regular = 0)")
-    service: Service
+    service: Service | None = Field(None, description="a visit to one station: who serves and how long it takes")
+    journey: list[Step] | None = Field(
+        None, min_length=1, description="or: the stations of a visit in order, with routing after each"
+    )
     patience_min: Distribution | None = Field(
         None, description="how long a customer waits before giving up (reneging); omit for unlimited patience"
     )
@@ -83,17 +91,49 @@ class Segment(StrictModel):
     expectation: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
         None, description="this segment's expectation of quality (0..1); default: quality.expectation"
     )
+    starting_queue: Annotated[int, Field(ge=0, le=100_000)] = Field(
+        0, description="customers of this segment already waiting at opening (a crowd at the door)"
+    )
 
-    def expected_arrivals(self, day_length_min: float) -> float:
-        """Customers expected in one day: each hour's rate times the minutes of that hour that are open."""
-        rates = self.hourly_rates(math.ceil(day_length_min / 60 - 1e-9))
-        return sum(rate * (min(60.0 * (h + 1), day_length_min) - 60.0 * h) / 60 for h, rate in enumerate(rates))
+    @model_validator(mode="after")
+    def _one_visit_and_one_profile(self) -> "Segment":
+        if (self.service is None) == (self.journey is None):
+            raise ValueError("give exactly one of service (one station) or journey (a list of stations)")
+        if self.arrivals_per_hour is not None and self.arrivals is not None:
+            raise ValueError("give arrivals_per_hour or arrivals, not both")
+        if self.journey is not None:
+            names = [step.name for step in self.journey]
+            doubled = sorted({n for n in names if names.count(n) > 1})
+            if doubled:
+                raise ValueError(f"journey steps {doubled} share a name; give repeated stations their own id")
+            for i, step in enumerate(self.journey):
+                unknown = [t for t in (step.next or {}) if t not in names and t != "leave"]
+                if unknown:
+                    raise ValueError(f"journey step {i} ('{step.name}') routes to unknown step(s) {unknown}; "
+                                     f"allowed: {', '.join(names)}, leave")
+        return self
+
+    @property
+    def steps(self) -> list[Step]:
+        """The journey; a plain ``service`` is a journey of one station."""
+        if self.journey is not None:
+            return self.journey
+        return [Step(station=self.service.role, time=self.service.time)]
+
+    @property
+    def own_profile(self) -> ArrivalProfile | None:
+        """This segment's own arrival profile, if it gives one (it may instead have a share of the total)."""
+        if self.arrivals is not None:
+            return self.arrivals
+        if self.arrivals_per_hour is not None:
+            return ArrivalProfile(per_hour=self.arrivals_per_hour)
+        return None
 
     def hourly_rates(self, hours: int) -> list[float]:
-        """Arrival rate (per hour) for each opening hour of a day."""
+        """Arrival rate (per hour) for each opening hour of a day, from ``arrivals_per_hour``."""
         if isinstance(self.arrivals_per_hour, list):
             return list(self.arrivals_per_hour)
-        return [float(self.arrivals_per_hour)] * hours
+        return [float(self.arrivals_per_hour or 0.0)] * hours
 
 
 class Shift(StrictModel):
@@ -146,3 +186,30 @@ class StaffRole(StrictModel):
     @property
     def max_count(self) -> int:
         return max([self.count, *(s.count for s in self.shifts)])
+
+
+class Outage(StrictModel):
+    """A window in which a station loses staff or serves slower: a system outage, a sick call, a breakdown.
+
+    Staff out are taken from whoever is scheduled, so a staffing search that changes the counts keeps
+    the outage as given.
+    """
+
+    id: str
+    label: Text | None = None
+    station: str = Field(description="the staff role or self-service resource it hits")
+    at_min: Minutes = Field(description="when it starts, minutes from opening of day 1")
+    lasts_min: Positive = Field(description="how long it lasts")
+    staff_out: Annotated[int, Field(ge=0)] | None = Field(None, description="staff (or units) out of action")
+    share_out: Probability | None = Field(None, description="or: the share of those on duty out of action (rounded)")
+    slowdown: Annotated[float, Field(ge=1.0, le=100.0)] = Field(
+        1.0, description="services started during the outage take this many times longer (a manual fallback)"
+    )
+
+    @model_validator(mode="after")
+    def _some_effect(self) -> "Outage":
+        if self.staff_out is not None and self.share_out is not None:
+            raise ValueError("give staff_out or share_out, not both")
+        if not self.staff_out and not self.share_out and self.slowdown == 1.0:
+            raise ValueError("the outage changes nothing; give staff_out, share_out or a slowdown above 1")
+        return self

@@ -50,6 +50,17 @@ class CostCurve(StrictModel):
         return self
 
 
+class EscalationStep(StrictModel):
+    """One level a case can be escalated to: a staff role on site, or head office (no role) off site."""
+
+    label: Text | None = None
+    role: str | None = Field(None, description="the staff role at this level (a key of `staff`); omit for head office")
+    handover_min: Minutes = Field(3.0, description="staff time the case costs twice: the level before explains, this one listens")
+    delay_min: Minutes = Field(0.0, description="time before this level takes the case up (head office: the delay the customer feels)")
+    capacity: Annotated[int, Field(ge=1)] | None = Field(None, description="at most this many cases at once at this level (default: its staff)")
+    resolves: Probability = Field(1.0, description="share of cases this level settles; the rest go up to the next level")
+
+
 class Recovery(StrictModel):
     """How the operation recovers failures unless a policy says otherwise."""
 
@@ -64,6 +75,10 @@ class Recovery(StrictModel):
     )
     escalation_delay_min: Minutes = Field(
         1440.0, description="with no supervisor role on site, escalated cases go to head office and are answered this much later"
+    )
+    escalation: list[EscalationStep] | None = Field(
+        None, min_length=1,
+        description="the chain of levels above the front line (replaces supervisor_role, handover_min, escalation_delay_min)",
     )
     actions: dict[str, RecoveryAction] = Field(default_factory=default_actions)
     default_actions: list[str] = Field(
@@ -83,3 +98,12 @@ class Recovery(StrictModel):
     root_cause_analysis: bool = Field(
         False, description="analyse tracked complaints so the failures behind them become rarer on later days"
     )
+
+    def chain(self) -> list[EscalationStep]:
+        """The escalation chain; the older ``supervisor_role`` form is a chain of the supervisor, then head office."""
+        if self.escalation is not None:
+            return self.escalation
+        head_office = EscalationStep(role=None, handover_min=self.handover_min, delay_min=self.escalation_delay_min)
+        if self.supervisor_role is None:
+            return [head_office]
+        return [EscalationStep(role=self.supervisor_role, handover_min=self.handover_min), head_office]

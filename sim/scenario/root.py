@@ -5,12 +5,14 @@ from pathlib import Path
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from .arrivals import ArrivalProfile, TotalArrivals, add_blocks
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
 from .behaviour import Behaviour, Quality
 from .exercise import Exercise
 from .failures import Failures
 from .meta import Meta
-from .operation import Operation, Segment, StaffRole
+from .journeys import SelfService
+from .operation import Operation, Outage, Segment, StaffRole
 from .policies import Policy
 from .recovery import Recovery
 from .word_of_mouth import WordOfMouth
@@ -25,6 +27,13 @@ class Scenario(StrictModel):
     operation: Operation = Field(default_factory=Operation)
     segments: dict[str, Segment] = Field(min_length=1)
     staff: dict[str, StaffRole] = Field(min_length=1)
+    self_service: dict[str, SelfService] = Field(
+        default_factory=dict, description="stations without staff (tables, kiosks, beds) that journeys may use"
+    )
+    arrivals: TotalArrivals | None = Field(
+        None, description="all arrivals of the operation with a segment mix, instead of per-segment arrivals"
+    )
+    outages: list[Outage] = Field(default_factory=list, description="windows in which a station loses capacity or slows down")
     failures: Failures | None = Field(None, description="omit to switch service failures off")
     quality: Quality = Field(default_factory=Quality)
     behaviour: Behaviour = Field(default_factory=Behaviour)
@@ -45,11 +54,29 @@ class Scenario(StrictModel):
         """Short name of the scenario: its file name without extension."""
         return self._source.stem if self._source else "scenario"
 
+    def stations(self) -> dict[str, int]:
+        """Every station a journey may use with its largest capacity: staff roles, then self-service resources."""
+        return {**{name: role.max_count for name, role in self.staff.items()},
+                **{name: resource.capacity for name, resource in self.self_service.items()}}
+
+    def arrival_blocks(self, segment: str) -> list[tuple[float, float, float]]:
+        """``[(start, end, per_hour), ...]`` of one segment over a day: its own profile plus its share of the total."""
+        op = self.operation
+        spec = self.segments[segment]
+        blocks: list[tuple[float, float, float]] = [(0.0, op.duration_min, 0.0)]
+        own = spec.own_profile
+        if own is not None:
+            blocks = own.blocks(op.duration_min, op.opens_at_min)
+        share = self.arrivals.mix.get(segment, 0.0) if self.arrivals is not None else 0.0
+        if share > 0:
+            total = self.arrivals.blocks(op.duration_min, op.opens_at_min)
+            blocks = add_blocks(blocks, [(a, b, rate * share) for a, b, rate in total])
+        return blocks
+
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
         problems: list[str] = []
         day = self.operation.duration_min
-        hours = self.operation.hours_per_day
         for name, role in self.staff.items():
             for i, shift in enumerate(role.shifts):
                 if shift.end_min > day:
@@ -57,26 +84,13 @@ class Scenario(StrictModel):
                         f"staff.{name}.shifts.{i}.end_min: the shift ends at minute {shift.end_min:g}, after closing "
                         f"(operation.duration_min = {day:g}); shifts must lie inside opening hours"
                     )
-        for name, segment in self.segments.items():
-            if segment.service.role not in self.staff:
-                problems.append(
-                    f"segments.{name}.service.role: unknown role '{segment.service.role}'; "
-                    f"allowed: {', '.join(sorted(self.staff))}"
-                )
-            rates = segment.hourly_rates(hours)
-            if isinstance(segment.arrivals_per_hour, list) and len(rates) != hours:
-                problems.append(
-                    f"segments.{name}.arrivals_per_hour: {len(rates)} hourly rates given but the operation "
-                    f"is open {hours} hour(s) a day; give one rate per opening hour, or a single number"
-                )
-            role = self.staff.get(segment.service.role)
-            if role is not None and any(rate > 0 for rate in rates) and role.max_count == 0:
-                problems.append(
-                    f"staff.{segment.service.role}.count: 0 staff, but segment '{name}' sends customers "
-                    f"to this role; give the role at least 1 staff member"
-                )
-        problems.extend(self._size_problems())
+        for name in sorted(set(self.staff) & set(self.self_service)):
+            problems.append(f"self_service.{name}: '{name}' is also a staff role; give the resource another name")
+        arrival_problems = self._arrival_problems()
+        problems.extend(arrival_problems or self._size_problems())
+        problems.extend(self._journey_problems())
         problems.extend(self._recovery_problems())
+        problems.extend(self._outage_problems())
         if self.exercise is not None:
             problems.extend(self.exercise.problems_against(self))
         if problems:
@@ -85,13 +99,65 @@ class Scenario(StrictModel):
 
     def _size_problems(self) -> list[str]:
         """A replication must stay within reach: a bound on the customers expected over the whole run."""
-        day, days = self.operation.duration_min, self.operation.days
-        expected = days * sum(segment.expected_arrivals(day) for segment in self.segments.values())
+        per_day = sum((end - start) / 60 * rate for name in self.segments for start, end, rate in self.arrival_blocks(name))
+        expected = per_day * self.operation.days
         if expected <= MAX_ARRIVALS_PER_RUN:
             return []
-        return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrivals_per_hour x "
+        return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrival rates x "
                 f"opening hours x operation.days); at most {MAX_ARRIVALS_PER_RUN:,} can be simulated per replication, "
                 f"so lower the rates, operation.duration_min or operation.days"]
+
+    def _arrival_problems(self) -> list[str]:
+        problems: list[str] = []
+        day = self.operation.duration_min
+        hours = self.operation.hours_per_day
+        mixed = self.arrivals.mix if self.arrivals is not None else {}
+        for name in mixed:
+            if name not in self.segments:
+                problems.append(f"arrivals.mix.{name}: unknown segment '{name}'; allowed: {', '.join(sorted(self.segments))}")
+        if self.arrivals is not None:
+            problems.extend(f"arrivals.{p}" for p in self.arrivals.block_problems(day))
+        for name, segment in self.segments.items():
+            if isinstance(segment.arrivals_per_hour, list) and len(segment.arrivals_per_hour) != hours:
+                problems.append(
+                    f"segments.{name}.arrivals_per_hour: {len(segment.arrivals_per_hour)} hourly rates given but the operation "
+                    f"is open {hours} hour(s) a day; give one rate per opening hour, or a single number"
+                )
+            if segment.arrivals is not None:
+                problems.extend(f"segments.{name}.arrivals.{p}" for p in segment.arrivals.block_problems(day))
+            if segment.own_profile is None and name not in mixed:
+                problems.append(
+                    f"segments.{name}.arrivals_per_hour: required key is missing; give arrivals_per_hour (or arrivals), "
+                    f"or a share of the top-level arrivals.mix"
+                )
+        return problems
+
+    def _journey_problems(self) -> list[str]:
+        problems: list[str] = []
+        stations = self.stations()
+        allowed = ", ".join(sorted(stations))
+        for name, segment in self.segments.items():
+            arrives = any(rate > 0 for *_, rate in self.arrival_blocks(name))
+            for i, step in enumerate(segment.steps):
+                where = f"segments.{name}.service.role" if segment.journey is None else f"segments.{name}.journey.{i}.station"
+                if step.station not in stations:
+                    problems.append(f"{where}: unknown station '{step.station}'; allowed: {allowed}")
+                elif arrives and stations[step.station] == 0:
+                    problems.append(
+                        f"staff.{step.station}.count: 0 staff, but segment '{name}' sends customers "
+                        f"to this role; give the role at least 1 staff member"
+                    )
+        return problems
+
+    def _outage_problems(self) -> list[str]:
+        problems: list[str] = []
+        stations = self.stations()
+        for i, outage in enumerate(self.outages):
+            if outage.station not in stations:
+                problems.append(f"outages.{i}.station: unknown station '{outage.station}'; allowed: {', '.join(sorted(stations))}")
+            if outage.at_min >= self.operation.horizon_min:
+                problems.append(f"outages.{i}.at_min: {outage.at_min:g} is after the end of the run ({self.operation.horizon_min:g} min)")
+        return problems
 
     def _recovery_problems(self) -> list[str]:
         """Names used across sections (roles, segments, actions) must exist."""
@@ -104,11 +170,22 @@ class Scenario(StrictModel):
         role = self.recovery.supervisor_role
         if role is not None and role not in self.staff:
             problems.append(f"recovery.supervisor_role: unknown role '{role}'; allowed: {', '.join(sorted(self.staff))}")
+        for i, level in enumerate(self.recovery.escalation or []):
+            if level.role is not None and level.role not in self.staff:
+                problems.append(f"recovery.escalation.{i}.role: unknown role '{level.role}'; allowed: {', '.join(sorted(self.staff))}")
+            if level.role is None and i + 1 < len(self.recovery.escalation):
+                problems.append(f"recovery.escalation.{i}.role: head office (no role) must be the last level; move it to the end")
         for policy_name, policy in self.policies.items():
             for i, name in enumerate(policy.actions or []):
                 if name not in actions:
                     problems.append(f"policies.{policy_name}.actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
         if self.failures is not None:
+            stations = self.stations()
+            for type_name, kind in self.failures.types.items():
+                for i, station in enumerate(kind.stations):
+                    if station not in stations:
+                        problems.append(f"failures.types.{type_name}.stations.{i}: unknown station '{station}'; "
+                                        f"allowed: {', '.join(sorted(stations))}")
             for i, disruption in enumerate(self.failures.disruptions):
                 if disruption.segment is not None and disruption.segment not in self.segments:
                     problems.append(

@@ -48,6 +48,11 @@ segments:                           # groups of customers, each with its own arr
     label: {en: Customer, zh: 顾客}
     arrivals_per_hour: [30, 40, 40, 30]   # one rate per opening hour, or a single number
     service: {role: clerk, time: {dist: lognormal, mean: 5, sd: 2}}
+    # A visit through several stations: instead of `service`, a journey (routing with `next`;
+    # each station is a role under `staff`, here also a cashier, or a resource under `self_service`):
+    # journey:
+    #   - {station: clerk, time: {dist: lognormal, mean: 5, sd: 2}, next: {cashier: 0.6}}   # 40 % leave
+    #   - {station: cashier, time: {dist: exponential, mean: 2}}
     value: 100                      # revenue from one visit
 
 staff:                              # roles; `count` is how many are on duty
@@ -58,9 +63,15 @@ staff:                              # roles; `count` is how many are on duty
     label: {en: Supervisor, zh: 主管}
     count: 1
 
+# outages:                          # a station loses capacity for a while (a system outage, a sick call)
+#   - {id: system_down, station: clerk, at_min: 60, lasts_min: 30, share_out: 0.5, slowdown: 1.5}
+
 # -- what goes wrong, and how customers react --------------------------------------------------------
 failures:                           # chance that one service fails, by Bitner category
   categories: {delivery_system: 0.05, customer_needs: 0.04, employee_action: 0.01}
+  # or named failure types, each with its own chance, severity, stations and counters:
+  # types:
+  #   wrong_item: {category: customer_needs, chance: 0.03, stations: [clerk], cause: {controllable: true}}
 
 behaviour:
   complaint_propensity: {minor: 0.1, major: 0.3, critical: 0.6}   # share of unhappy customers who speak up
@@ -68,6 +79,10 @@ behaviour:
 recovery:                           # what staff can do after a failure
   empowerment: low                  # low, medium or high: how often the front line may fix it on the spot
   supervisor_role: supervisor       # where cases go when the front line may not fix them
+  # or a chain of levels, each settling a share and passing the rest up (no role: head office):
+  # escalation:
+  #   - {role: supervisor, handover_min: 3, resolves: 0.8}
+  #   - {delay_min: 1440}
   default_actions: [apologise]
   actions:                          # staff time (minutes), cost, and quality given back (0..1)
     apologise: {label: {en: Apologise, zh: 道歉}, staff_min: 1, restores: 0.08}
