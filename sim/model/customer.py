@@ -73,7 +73,7 @@ class DayTally:
 class StepFlow:
     """What the model needs at run time about one step of a journey: its station, samplers and routing."""
 
-    __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis")
+    __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis", "branches", "following")
 
     def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueKpis | None):
         self.name = name
@@ -82,14 +82,14 @@ class StepFlow:
         self.service_time = service_time
         self.patience = patience
         self.routes: list[tuple[float, "StepFlow | None"]] = []  # (cumulative probability, next step or leave)
+        self.branches = False  # whether the next step is drawn (else it is ``following``, None for leaving)
+        self.following: "StepFlow | None" = None
         self.router: Stream | None = None
         self.kpis = kpis  # this station's queue KPIs, when the run reports stations apart
 
     def next_step(self) -> "StepFlow | None":
-        """Where the customer goes after this step (None: they leave)."""
+        """Where the customer goes after this step (None: they leave), drawn by the routing chances."""
         routes = self.routes
-        if len(routes) == 1:
-            return routes[0][1]
         u = self.router.uniform()
         for edge, step in routes:
             if u < edge:
@@ -140,4 +140,6 @@ class SegmentFlow:
                 running += share
                 flow.routes.append((running, by_name[target] if target is not None else None))
             flow.router = router
+            flow.branches = len(flow.routes) > 1
+            flow.following = flow.routes[0][1]
         return flows

@@ -38,10 +38,6 @@ class QueueKpis:
             self.within_threshold += 1
         self.waits.add(wait)
 
-    def record_departure(self, time_in_system: float) -> None:
-        self.completed += 1
-        self.time_in_system += time_in_system
-
     def results(self, end: float, late_at_end: int = 0) -> dict[str, float]:
         """KPIs at time ``end``; ``late_at_end`` customers still queue there, already past the threshold."""
         finished_waiting = self.served + self.abandoned

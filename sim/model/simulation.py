@@ -191,11 +191,6 @@ class Model:
         while True:
             station = step.kpis
             entered = env.now
-            felt = customer.failures
-            if customer.hold_until > entered:  # held by a disruption before joining this queue
-                customer.state = "held"
-                yield env.timeout(customer.hold_until - entered)
-                customer.state = "queueing"
             request = pool.resource.request(priority=step.priority)
             pool.queueing += 1
             queue.queue.add(entered, 1)
@@ -223,7 +218,7 @@ class Model:
                 except simpy.Interrupt:  # the trainee moved this customer to the front of the queue
                     request.cancel()
                     request = pool.resource.request(priority=PRIORITISED)
-            if customer.hold_until > env.now:  # a disruption struck while queueing: hold the place, not the staff
+            if customer.hold_until > env.now:  # held by a disruption: keep the place in the queue, not the staff
                 pool.resource.release(request)
                 customer.state = "held"  # (no outside action can move a held customer)
                 yield env.timeout(customer.hold_until - env.now)
@@ -236,8 +231,7 @@ class Model:
             waited += wait
             # where the customer goes next is drawn now (it does not depend on the service), so the
             # visit's waiting is booked when its last service starts, as for a one-station visit
-            routes = step.routes
-            following = routes[0][1] if len(routes) == 1 else step.next_step()
+            following = step.next_step() if step.branches else step.following
             if station is not None:
                 station.queue.add(now, -1)
                 if counted:
@@ -250,6 +244,7 @@ class Model:
             pool.busy.add(now, 1)
             failing = self.failing
             if failing:
+                felt = customer.failures
                 u_fail = self.failure_draws.uniform()
                 if u_fail < self.chances.total[pool.name] * self.max_failure_multiplier:  # else no failure whatever the load
                     self._maybe_fail(customer, pool, u_fail)
@@ -289,8 +284,9 @@ class Model:
             pool.resource.release(request)
         else:
             yield from recovery
-        if counted:
-            queue.record_departure(env.now - customer.arrived_at)
+        if counted:  # the visit went through its whole journey
+            queue.completed += 1
+            queue.time_in_system += env.now - customer.arrived_at
         self._depart(customer, flow)
 
     def _depart(self, customer: Customer, flow: SegmentFlow) -> None:
