@@ -219,6 +219,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         count = write_event_log(args.events, scenario, args.seed, 0, args.policy)
         print(f"wrote {args.events} ({count:,} events of replication 0)")
+    if args.queue_log:
+        from sim.fitting import as_text, simulate_queue_log
+
+        table = as_text(simulate_queue_log(scenario, args.seed, 0))
+        try:
+            Path(args.queue_log).parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(args.queue_log, index=False)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.queue_log}: {exc.strerror}; choose a folder you can write to") from None
+        print(f"wrote {args.queue_log} ({len(table):,} customers of replication 0, as a queue system would export them)")
     return 0
 
 
@@ -382,6 +392,94 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit(args: argparse.Namespace) -> int:
+    from sim.fitting import FitOptions, fit_queue_log
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CliError(f"--out {out}: the file exists; choose another name, or add --force to replace it")
+    if args.replications < 0:
+        raise CliError(f"--replications {args.replications}: give 0 (no check) or more simulations of the fitted scenario")
+    if args.threshold is not None and args.threshold < 0:
+        raise CliError(f"--threshold {args.threshold:g}: give the service-level wait in minutes, 0 or more")
+    options = FitOptions(columns=args.columns, timezone=args.timezone, dayfirst=args.dayfirst, hours=args.hours,
+                         by=args.by, day_type=args.day_type, threshold_min=args.threshold, complaints=args.complaints,
+                         complaint_columns=args.complaint_columns, category_map=args.categories, seed=args.seed)
+    fit = fit_queue_log(args.queue_log, options)
+    log = fit.log
+    print(log.summary())
+    if log.defects:
+        print_table("defects found (row numbers count the header as row 1)", ["defect", "rows", "what was done", "rows affected"],
+                    [[d.message, d.count, d.action, d.example_rows()] for d in log.defects], left=1)
+    print_fit(fit)
+    for warning in fit.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    validation = None
+    if args.replications > 0:
+        from sim.fitting.validation import validate_fit
+
+        with progress_while("simulating the fitted scenario") as update:
+            validation = validate_fit(fit, args.replications, args.seed, on_progress=update)
+        print_validation(validation)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(fit.text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror}; choose a folder you can write to") from None
+    print(f"wrote {out}; check it with: python run_sim.py validate {out}")
+    if args.report:
+        from sim.fitting.report import fit_report
+
+        print(f"wrote {fit_report(args.report, fit, validation)}")
+    return 0
+
+
+def print_fit(fit) -> None:
+    """Tables of the fitted arrivals, service times, patience and staffing."""
+    hours = fit.arrivals.hours
+    rows = []
+    for segment in fit.arrivals.rates:
+        profile = fit.arrivals.profile(segment)
+        rows.append([segment, profile.day_type, profile.days, " ".join(f"{r:.3g}" for r in profile.rates),
+                     f"{profile.combined_p:.2g}" if not math.isnan(profile.combined_p) else "-"])
+    print_table(f"arrivals per hour from {hours.clock} ({hours.hours} hours)", ["segment", "day type", "days", "rates", "Poisson test p"], rows, left=2)
+    rows = []
+    for segment, service in fit.service.items():
+        best = service.best
+        params = ", ".join(f"{k} {v:.3g} ({best.intervals[k][0]:.3g}..{best.intervals[k][1]:.3g})" for k, v in best.params.items())
+        runner_up = next((f for f in service.choice.fits if f is not best), None)
+        rows.append([segment, service.role, best.n, best.family, params,
+                     f"{runner_up.family} {runner_up.aic - best.aic:+.1f}" if runner_up else "-"])
+    print_table("service times (minutes): best family by AIC, 95 % intervals", ["segment", "role", "services", "family", "parameters", "next best (dAIC)"], rows, left=2)
+    rows = []
+    for segment, patience in fit.patience.items():
+        best = patience.best
+        params = "-" if best is None else f"{best.family}: " + ", ".join(
+            f"{k} {v:.3g} ({best.intervals[k][0]:.3g}..{best.intervals[k][1]:.3g})" for k, v in best.params.items())
+        balk = fit.balking.get(segment)
+        median = format_number(patience.km_median) if math.isfinite(patience.km_median) else f"> {patience.km_times.max():.3g}"
+        rows.append([segment, patience.abandoned, patience.censored, params, median, balk.threshold if balk else "-"])
+    print_table("patience (minutes), fitted to censored waits", ["segment", "abandoned", "censored", "fit, 95 % intervals", "Kaplan-Meier median", "balks at queue"], rows, left=1)
+    rows = [[role, s.method, " ".join(str(c) for c in s.counts),
+             " ".join("-" if math.isnan(b) else f"{b:.0%}" for b in s.busy_share)] for role, s in fit.staffing.items()]
+    print_table("staff on duty per hour (typical day)", ["role", "from", "staff", "busy"], rows, left=2)
+
+
+def print_validation(validation) -> None:
+    """The hour-by-hour comparison of the log with the fitted scenario's simulations."""
+    from sim.fitting.block_kpis import KPI_LABELS, KPIS
+
+    cells: dict[str, list[str]] = {}
+    for row in validation.rows:
+        interval = "" if math.isnan(row.low) else f" ({row.low:.3g}..{row.high:.3g})"
+        mark = "" if row.agrees else " DIFFERS"
+        cells.setdefault(row.block, []).append(f"{row.observed:.3g}{interval}{mark}")
+    print_table(f"the log ({validation.days} {validation.day_type} days) against {validation.replications} simulations "
+                "of the fitted scenario: log value (simulated 95 % prediction interval)",
+                ["hour", *(KPI_LABELS[k] for k in KPIS)], [[block, *values] for block, values in cells.items()])
+    print(validation.verdict())
+
+
 def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, precision: bool = True) -> None:
     """Flags every experiment shares: scenario, seed, replications, overrides, workers, Dask, policy, outputs."""
     parser.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
@@ -421,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_flags(run, 10)
     run.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
     run.add_argument("--events", metavar="FILE.jsonl", help="also write the event log of the first replication as JSON lines")
+    run.add_argument("--queue-log", metavar="FILE.csv", help="also write replication 0 as a queue log (one row per customer), the input of `fit`")
     run.add_argument("--warmup", type=float, metavar="MIN", help="leave the first MIN minutes out of every KPI (overrides operation.warmup_min)")
     run.set_defaults(handler=cmd_run)
 
@@ -448,6 +547,30 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an alternative that differs from the baseline in one setting, e.g. staff.teller.count=7 (repeatable)")
     compare.add_argument("--independent", action="store_true", help="give each alternative its own random numbers (to see what pairing gains)")
     compare.set_defaults(handler=cmd_compare)
+
+    fit = commands.add_parser("fit", help="calibrate a scenario from a queue log (and a complaint log)")
+    fit.add_argument("queue_log", metavar="QUEUE_LOG", help="CSV, Excel or Parquet file with one row per customer")
+    fit.add_argument("--out", required=True, metavar="FILE.yaml", help="where to write the fitted scenario")
+    fit.add_argument("--force", action="store_true", help="replace --out if it exists")
+    fit.add_argument("--columns", metavar="FIELD=COLUMN,...|FILE",
+                     help="map the log's columns: arrival, service_start, service_end, abandoned_at, outcome, segment, station, staff, id "
+                          "(or a YAML/JSON file with the same mapping); common names are found without it")
+    fit.add_argument("--timezone", metavar="ZONE", help="time zone of timestamps without an offset, e.g. Europe/Paris (finds clock changes)")
+    fit.add_argument("--dayfirst", action="store_true", help="read 04/03/2024 as 4 March (default: April 3)")
+    fit.add_argument("--hours", metavar="HH:MM-HH:MM", help="opening hours (default: from the arrivals)")
+    fit.add_argument("--by", choices=["weekday", "daytype", "none"], default="daytype",
+                     help="arrival profiles per weekday, per day type (weekday/weekend, the default) or one for all days")
+    fit.add_argument("--day-type", metavar="TYPE", help="the day type written to the scenario (default: the one with most days)")
+    fit.add_argument("--threshold", type=float, metavar="MIN", help="service-level wait threshold in minutes (default 5)")
+    fit.add_argument("--complaints", metavar="LOG", help="complaint log: time, case id, category, resolution time, outcome")
+    fit.add_argument("--complaint-columns", metavar="FIELD=COLUMN,...|FILE", help="map the complaint log's columns: time, case, category, resolved_at, outcome")
+    fit.add_argument("--categories", metavar="FILE|CAT=BITNER,...",
+                     help="map complaint categories to Bitner's: delivery_system, customer_needs, employee_action")
+    fit.add_argument("--replications", "-r", type=int, default=10, metavar="N",
+                     help="simulations of the fitted scenario to compare with the log (default 10; 0 skips the check)")
+    fit.add_argument("--seed", type=int, default=0, help="random seed of those simulations (default 0)")
+    fit.add_argument("--report", metavar="DIR", help="write figures (PNG) and a self-contained HTML report to DIR")
+    fit.set_defaults(handler=cmd_fit)
     return parser
 
 

@@ -19,6 +19,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = records = None
     try:
         options, font_path = parse(argv)
+        if options.answers and options.headless:
+            return _scripted(options)
         if options.headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options.font = resolve_font(font_path)
         app = App(options, records=records)
         drivers = []
-        if options.autoplay:
+        if options.autoplay or options.answers:
             scenario = options.scenario or start.scenario
             shots = Screenshots(options.screenshots, options.lang) if options.screenshots else None
             drivers.append(Autopilot(scenario.source, shots, tour_settings=shots is not None and start is None,
@@ -67,6 +69,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             records.close()
         if "pygame" in sys.modules:
             sys.modules["pygame"].quit()
+
+
+def _scripted(options) -> int:
+    """``--headless --answers RULE``: play by the rule without a window, print the score, write ``--json``."""
+    from .recording import TurnPlan
+    from .scripted import report, summary, write_json
+    from trainer import TrainerRecords
+    from .trainer_start import resolve
+
+    records = TrainerRecords.open(options.db) if options.session_name is not None else None
+    try:
+        start = resolve(records, options) if records is not None else None  # a wrong name stops here
+        plan = TurnPlan(records, start.trainee, options.scenario.name) if start is not None else None
+        result = report(options.scenario, options.answers, options.seed, options.replications, plan)
+    finally:
+        if records is not None:
+            records.close()
+    print(summary(result))
+    if options.json is not None:
+        write_json(result, options.json)
+    return 0
 
 
 if __name__ == "__main__":

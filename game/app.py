@@ -1,6 +1,8 @@
 """The application: the window, the scene stack and the main loop."""
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,7 +12,7 @@ import pygame
 from sim import Scenario, text_in
 
 from . import strings, theme
-from .catalog import default_scenario_dir
+from .catalog import default_scenario_dir, scan
 from .fonts import FontBook, FontSource
 from .scenes.base import Scene
 from .settings import Settings
@@ -38,6 +40,9 @@ class Options:
     session_name: str | None = None  # --session: open this training session (number or exact name)
     trainee_name: str | None = None  # --trainee: record the turn for this trainee of the session
     resume: int | None = None  # --resume: carry on this unfinished recorded turn
+    answers: str | None = None  # --answers: scripted headless play by this rule (game.answers.STRATEGIES)
+    json: Path | None = None  # --json: where scripted play writes its result
+    timer: bool = True  # dialogs count down (off: --no-timer, or the trainer's switch in the settings)
 
 
 class Driver(Protocol):
@@ -55,7 +60,8 @@ class App:
 
     def __init__(self, options: Options, screen: pygame.Surface | None = None, records=None):
         self.options = options
-        self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless)
+        self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless,
+                                 timer=options.timer)
         self.screen = screen if screen is not None else open_display(options)
         self.fonts = FontBook(options.font or FontSource(None, 0, has_cjk=False), self.settings.text_scale)
         self.sounds = Sounds(self.settings.sound)
@@ -66,6 +72,14 @@ class App:
         self.clock = pygame.time.Clock()
         self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
         self._records = records  # the trainer records, opened when first needed
+        self._font_notice()
+        # read the scenario files while the title is shown, so the picker opens at once (see catalog)
+        threading.Thread(target=scan, args=(self.scenario_dir,), name="scenario-catalog", daemon=True).start()
+
+    def _font_notice(self) -> None:
+        """Chinese chosen and no font with Chinese glyphs: say so on screen, not only on stderr."""
+        if self.settings.lang == "zh" and not self.fonts.source.has_cjk:
+            self.notice = strings.text("fonts.missing", "en") + " / " + strings.text("fonts.missing", "zh")
 
     # -- trainer records ------------------------------------------------------------------------
     def records(self):
@@ -92,6 +106,7 @@ class App:
 
     def set_language(self, lang: str) -> None:
         self.settings.lang = lang
+        self._font_notice()
         self.relayout()
 
     def set_text_size(self, size: str) -> None:
@@ -115,18 +130,19 @@ class App:
 
     def pop(self) -> None:
         if self.stack:
-            self.stack.pop()
+            self.stack.pop().removed()
         if self.stack:
             self.stack[-1].resume()
 
     def replace(self, scene: Scene) -> Scene:
         if self.stack:
-            self.stack.pop()
+            self.stack.pop().removed()
         return self.push(scene)
 
     def reset(self, *scenes: Scene) -> None:
         """Empty the stack and push ``scenes`` in order (the last one is on top)."""
-        self.stack.clear()
+        while self.stack:
+            self.stack.pop().removed()
         for scene in scenes:
             self.push(scene)
 

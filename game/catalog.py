@@ -1,4 +1,8 @@
-"""The scenario picker's list: every file in the scenarios folder, with its problems if it has any."""
+"""The scenario picker's list: every file in the scenarios folder, with its problems if it has any.
+
+Each file is read and validated once; it is read again only when it changes (its modification time or
+size), so opening the picker does not freeze the game.
+"""
 from __future__ import annotations
 
 import math
@@ -44,12 +48,25 @@ class Entry:
         return max(1, math.ceil((end - exercise.start_min) / exercise.time_scale / 60))
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Entry]] = {}  # file -> (its modification time and size, the entry)
+
+
 def load_entry(path: Path) -> Entry:
-    """Load one file, keeping a readable error instead of raising."""
+    """Load one file (or reuse it while unchanged), keeping a readable error instead of raising."""
     try:
-        return Entry(path, scenario=load_scenario(path))
+        stat = path.stat()
+    except OSError as exc:
+        return Entry(path, error=f"{path}: cannot be read ({exc.strerror})")
+    key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(key)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    try:
+        entry = Entry(path, scenario=load_scenario(path))
     except UserError as exc:
-        return Entry(path, error=str(exc))
+        entry = Entry(path, error=str(exc))
+    _LOADED[key] = (stamp, entry)
+    return entry
 
 
 def scan(folder: Path) -> list[Entry]:

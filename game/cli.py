@@ -7,6 +7,7 @@ from typing import Sequence
 
 from sim import UserError, load_scenario
 
+from .answers import STRATEGIES
 from .strings import LANGS
 
 PROG = "srl-game"
@@ -26,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
     parser.add_argument("--font", metavar="PATH", help="font file with Chinese glyphs (default: found on the system)")
     parser.add_argument("--autoplay", metavar="POLICY", help="demo: play the scenario by one of its policies (e.g. expert)")
-    parser.add_argument("--headless", action="store_true", help="run without a window (needs --autoplay)")
+    parser.add_argument("--headless", action="store_true", help="run without a window (needs --autoplay or --answers)")
+    parser.add_argument("--answers", choices=STRATEGIES, help="scripted play: answer every decision as the expert, with the "
+                        "worst answer, always the first shown, or at random (with --headless: no window, prints the score)")
+    parser.add_argument("--json", metavar="FILE", help="with --answers: write the score, its interval and the KPIs to FILE")
+    parser.add_argument("--no-timer", action="store_true", help="dialogs wait for an answer (no countdown)")
     parser.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen passed (with --autoplay)")
     parser.add_argument("--scenario-dir", metavar="DIR", help="folder the scenario picker lists (default: scenarios/)")
     parser.add_argument("--speed", type=int, choices=(1, 2, 4), default=None, help="starting speed (default 1; demo 2)")
@@ -47,8 +52,20 @@ def parse(argv: Sequence[str] | None):
     from .app import Options
 
     args = build_parser().parse_args(argv)
-    if args.headless and not args.autoplay:
-        raise UserError("--headless needs --autoplay POLICY: without a window nobody can play")
+    if args.answers and args.autoplay:
+        raise UserError("--answers and --autoplay both answer the decisions; give one of them")
+    if args.answers and not args.scenario:
+        raise UserError("--answers needs --scenario FILE: which scenario should be played?")
+    if args.answers and args.session is not None and args.trainee is None:
+        raise UserError("--answers with --session needs --trainee NAME: whose scripted turn should be recorded?")
+    if args.answers and args.resume is not None:
+        raise UserError("--answers plays a new turn; leave out --resume")
+    if args.json and not (args.answers and args.headless):
+        raise UserError("--json needs --answers RULE --headless: it writes the score of a scripted play")
+    if args.json and not Path(args.json).expanduser().resolve().parent.is_dir():
+        raise UserError(f"--json {args.json}: the folder does not exist; create it or give another path")
+    if args.headless and not (args.autoplay or args.answers):
+        raise UserError("--headless needs --autoplay POLICY or --answers RULE: without a window nobody can play")
     if args.screenshots and not args.autoplay:
         raise UserError("--screenshots needs --autoplay POLICY (the demo takes the screenshots)")
     if args.autoplay and not (args.scenario or args.resume):
@@ -89,5 +106,6 @@ def parse(argv: Sequence[str] | None):
         screenshots=screenshots, scenario_dir=scenario_dir, fullscreen=args.fullscreen, sound=not args.no_sound,
         speed=speed, replications=args.replays, db=Path(args.db).expanduser() if args.db else None,
         export_dir=Path(args.export_dir).expanduser() if args.export_dir else None, session_name=args.session,
-        trainee_name=args.trainee, resume=args.resume,
+        trainee_name=args.trainee, resume=args.resume, answers=args.answers,
+        json=Path(args.json).expanduser() if args.json else None, timer=not args.no_timer,
     ), args.font

@@ -13,7 +13,8 @@ from .scenes.briefing import BriefingScene
 
 DWELL_S = 0.8  # seconds a screen stays before it is photographed and left
 SHOW_TAB_S = 6.0  # with a window and no screenshots, each debrief tab stays this long for the audience
-DEBRIEF_TABS = ("timeline", "lessons", "kpis", "replay")
+DEBRIEF_TABS = ("score", "timeline", "lessons", "kpis", "replay")
+WAITS_FOR_REPLAYS = ("score", "replay")  # tabs photographed once the replays are in
 MENU_SCENES = ("title", "settings", "picker", "briefing")
 
 
@@ -122,7 +123,7 @@ class Autopilot:
             return
         shown = (id(scene), tab) in self.photographed or (self.shots is None and scene.age >= SHOW_TAB_S)
         if shown:
-            if tab != "replay" or scene.replays.finished:
+            if tab not in WAITS_FOR_REPLAYS or scene.replays.finished:
                 self.tab_index += 1
                 scene.age = 0.0
 
@@ -155,5 +156,6 @@ class Autopilot:
         if scene.age < DWELL_S or self.tab_index >= len(DEBRIEF_TABS):
             return
         tab = DEBRIEF_TABS[self.tab_index]
-        if scene.tab == tab and (tab != "replay" or scene.chart_shown or scene.replays.error):
+        ready = {"replay": scene.chart_shown, "score": scene.judgement is not None}.get(tab, True)
+        if scene.tab == tab and (ready or scene.replays.error):
             self._once(app, scene, tab, f"debrief-{tab}")

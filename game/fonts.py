@@ -1,8 +1,10 @@
 """Find a font with Chinese glyphs at run time, and render text through one cache.
 
-The font comes from ``--font PATH``, else fontconfig (``fc-match``), else a list of well-known paths.
-With none found the game falls back to pygame's default font after one clear message: English still
-reads well, Chinese shows as boxes.
+The font comes from ``--font PATH``, else the Noto Sans CJK collection that the ``noto-cjk-sans-otc``
+package installs with the game (its Simplified Chinese face, which also has the arrows and ticks the
+screens use), else fontconfig (``fc-match``), else a list of well-known paths. With none found the game
+falls back to pygame's default font after one clear message: English still reads well, Chinese shows
+as boxes.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ KNOWN_FONTS: tuple[tuple[str, int], ...] = (
     ("C:/Windows/Fonts/msyh.ttc", 0),
     ("C:/Windows/Fonts/simhei.ttf", 0),
 )
-FONT_HELP = "install a CJK font (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk) or pass --font PATH"
+FONT_HELP = "reinstall the game (it brings the noto-cjk-sans-otc font package) or pass --font PATH"
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,22 @@ def _fontconfig_match() -> FontSource | None:
     return FontSource(path, int(index) if index.isdigit() else 0)
 
 
+PACKAGED_SC_FACE = 2  # Noto Sans CJK SC in NotoSansCJK-Regular.ttc (JP, KR, SC, TC, HK, then the Mono faces)
+
+
+def packaged_cjk_font() -> FontSource | None:
+    """The Noto Sans CJK SC face installed with the game (package ``noto-cjk-sans-otc``), or None."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    return FontSource(str(path), PACKAGED_SC_FACE) if path.is_file() else None
+
+
 def find_cjk_font() -> FontSource | None:
-    """The first CJK font found on this computer, or None."""
-    found = _fontconfig_match()
+    """The CJK font installed with the game, else the first one found on this computer, or None."""
+    found = packaged_cjk_font() or _fontconfig_match()
     if found is not None:
         return found
     for path, index in KNOWN_FONTS:
@@ -78,6 +93,8 @@ def resolve_font(path: str | None) -> FontSource:
         file = Path(path)
         if not file.is_file():
             raise UserError(f"--font {path}: no such font file; {FONT_HELP}")
+        if not pygame.freetype.get_init():
+            pygame.freetype.init()
         try:
             pygame.freetype.Font(str(file), 16)
         except (OSError, pygame.error) as exc:

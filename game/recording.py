@@ -11,12 +11,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Mapping
-
 from sim.exercise.runtime import ChoiceRecord, Step
 from trainer import RecordsBusy, RecordsError, Trainee, TrainerRecords, Turn
 
-from .scoring import SCORE_MAX, SCORE_MIN, feedback_key, is_mistake, recorded_kpis, scored_kpis, turn_score
+from .scoring import SCORE_MAX, SCORE_MIN, Score, feedback_key, is_mistake, recorded_kpis, scored_kpis
 from .strings import LANGS
 
 START, DECISION, ACTION, RESUME = "start", "decision", "action", "resume"  # kinds of outcome a recorded turn writes
@@ -56,11 +54,15 @@ class TurnRecorder:
         return self.error is not None
 
     @classmethod
-    def start(cls, plan: TurnPlan, session) -> "TurnRecorder":
-        """Start the turn in the records (raises RecordsError) and attach a recorder to the session."""
+    def start(cls, plan: TurnPlan, session, scripted: str | None = None) -> "TurnRecorder":
+        """Start the turn in the records (raises RecordsError) and attach a recorder to the session.
+
+        A turn played by a rule (``srl-game --answers``) notes the rule in its start, so it is never
+        mistaken for a trainee's own play."""
         turn = plan.records.start_turn(plan.trainee.id, plan.scenario_id, seed=session.seed)
         recorder = cls.attach(plan.records, turn, plan.trainee, session)
-        recorder.note(START, session.now, policy=session.policy)
+        extra = {"scripted": scripted} if scripted is not None else {}
+        recorder.note(START, session.now, policy=session.policy, **extra)
         return recorder
 
     @classmethod
@@ -78,29 +80,31 @@ class TurnRecorder:
         """An outcome of the turn itself (its start, a resume) with its data."""
         self._write(self.records.record_outcome, sim_minute=minute, kind=kind, data=data)
 
-    def decision(self, record: ChoiceRecord, choice) -> None:
-        """An answer at a decision point, with the kind of feedback it got and whether it was a mistake."""
+    def decision(self, record: ChoiceRecord, choice, shown: list[str] | None = None) -> None:
+        """An answer at a decision point, with the kind of feedback it got, whether it was a mistake and
+        the order the answers were shown in."""
         self._write(self.records.record_decision, sim_minute=record.time, decision_point_id=record.decision,
                     choice_id=record.choice, feedback_key=feedback_key(choice, record.timed_out),
                     is_mistake=is_mistake(choice), choice_label=bilingual(choice.text))
         self.note(DECISION, record.time, decision=record.decision, choice=record.choice, customer=record.customer,
-                  mood_before=record.mood_before, mood_after=record.mood_after, flags=list(choice.flags))
+                  mood_before=record.mood_before, mood_after=record.mood_after, flags=list(choice.flags),
+                  **({"shown": list(shown)} if shown is not None else {}))
 
     def action(self, step: Step, customer: int | None, role: str | None, decisions_before: int) -> None:
         """A play action, with the exact customer or role it was aimed at."""
         self.note(ACTION, step.time, verb=step.verb, customer=customer, role=role, cast=step.cast, segment=step.segment,
                   after_decisions=decisions_before)
 
-    def finish(self, session, kpis: Mapping[str, Mapping[str, float]]) -> None:
-        """Close the turn with its score and KPIs; ``kpis`` holds the run's ("you") and the policies' KPIs."""
+    def finish(self, session, score: Score | None) -> None:
+        """Close the turn with its score (None: the scenario lacks a policy to judge by) and the run's KPIs."""
         if self.finished:
             return
-        scored = scored_kpis(session.scenario)
-        score = turn_score(kpis["you"], kpis.get("expert"), kpis.get("standard"), scored)
-        turn = self._write(self.records.finish_turn, score=score, kpis=recorded_kpis(kpis["you"], scored),
+        value = score.value if score is not None else SCORE_MIN
+        turn = self._write(self.records.finish_turn, score=value,
+                           kpis=recorded_kpis(session.finish(), scored_kpis(session.scenario)),
                            score_min=SCORE_MIN, score_max=SCORE_MAX)
         if turn is not None:
-            self.turn, self.score = turn, score
+            self.turn, self.score = turn, value
 
     def _write(self, method, **values):
         """One write, tried again briefly while another program holds the lock; a failure stops the recording."""

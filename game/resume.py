@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim import Scenario, UserError
+from sim.scenario.exercise import HESITATED
 from trainer import Decision, TrainerRecords, TurnRecord
 
 from .recording import ACTION, RESUME, START, TurnRecorder
@@ -54,7 +55,7 @@ def restore(scenario: Scenario, record: TurnRecord, autoplay: str | None = None,
         run.advance(item.sim_minute if isinstance(item, Decision) else item.minute)
         if isinstance(item, Decision):
             pending = run.pending.id if run.pending is not None else None
-            if pending != item.decision_point_id or item.choice_id not in {c.id for c in run.pending.choices}:
+            if pending != item.decision_point_id or item.choice_id not in {c.id for c in run.pending.choices} | {HESITATED}:
                 raise _mismatch(record, f"the answer {item.choice_id!r} to {item.decision_point_id!r}", item.sim_minute)
             run.choose(item.choice_id, timed_out=timed_out(item.feedback_key))
         elif run.pending is not None or not run.act(item.verb, customer=item.customer, role=item.role):

@@ -1,17 +1,26 @@
 """How a turn is judged: which answers are mistakes, and the turn's score from the model's outcomes.
 
-The score puts the trainee's run between the scenario's two policies played on the same seed: on each
-scored KPI the standard process scores 50 and the expert 100 (clamped to 0..100), and the turn's score is
-the mean. A scenario's ``meta.key_kpis`` choose the KPIs; without them the outcome KPIs below are used.
+The score places the trainee's way of playing between the scenario's standard process (0) and its expert
+(100). All three are played through the model on the same replications of the turn's seed (common random
+numbers) and under the same operation settings, except those a choice of the exercise puts in force. On
+each scored KPI the trainee's position is ``(you - standard) / (expert - standard)`` over the mean of the
+replications, clamped to 0..1; the score is 100 times the mean position. Its 95 % interval comes from a
+paired bootstrap over the replications. A scenario's ``meta.key_kpis`` choose the KPIs; without them the
+outcome KPIs below are used.
 """
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+from scipy import stats
 
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
-STANDARD_SCORE = 50.0  # the standard process's outcome; the expert's is SCORE_MAX
+CONFIDENCE = 0.95
+BOOTSTRAP_RESAMPLES = 999
 
 # The KPIs stored with a turn (and shown by the debrief), and whether a higher value is better.
 HIGHER_IS_BETTER: dict[str, bool] = {
@@ -57,28 +66,85 @@ def scored_kpis(scenario) -> tuple[str, ...]:
     return key_kpis or SCORED_KPIS
 
 
-def turn_score(you: Kpis, expert: Kpis | None, standard: Kpis | None, kpis: tuple[str, ...] = SCORED_KPIS) -> float:
-    """The turn's score (0..100) from its KPIs and the two policies' KPIs on the same seed.
+@dataclass(frozen=True)
+class Score:
+    """A turn's score (0..100) with its 95 % interval, and what it was measured on."""
 
-    KPIs on which the policies do not differ say nothing about the trainee and are skipped; when none is
-    left (a scenario without both policies), the score is the perceived quality as a percentage.
+    value: float
+    low: float
+    high: float
+    replications: int
+    kpis: tuple[str, ...]  # the scored KPIs on which the expert and the standard process differ
+    positions: dict[str, float]  # each of those KPIs: the trainee's position, 0 (standard) .. 100 (expert)
+
+    def as_dict(self) -> dict:
+        return {"score": self.value, "ci95": [self.low, self.high], "replications": self.replications,
+                "positions": {name: self.positions[name] for name in self.kpis}}
+
+
+def score(you: Sequence[Kpis], expert: Sequence[Kpis], standard: Sequence[Kpis],
+          kpis: tuple[str, ...] = SCORED_KPIS, seed: int = 0) -> Score:
+    """The score of ``you`` against the two policies, each a list of KPIs over the same replications.
+
+    KPIs on which the policies do not differ (or that any run lacks) say nothing about the trainee and
+    are left out; when none is left, the score is the perceived quality as a percentage.
     """
-    parts = []
-    for name in kpis:
-        mine, best, base = you.get(name), (expert or {}).get(name), (standard or {}).get(name)
-        if not (_finite(mine) and _finite(best) and _finite(base)) or abs(best - base) <= 1e-9 * max(1.0, abs(base)):
-            continue
-        towards_expert = (mine - base) / (best - base)  # 0 at the standard process, 1 at the expert
-        parts.append(_clamp(STANDARD_SCORE + (SCORE_MAX - STANDARD_SCORE) * towards_expert))
-    if not parts:
-        quality = you.get("quality_score")
-        return round(_clamp(SCORE_MAX * quality), 1) if _finite(quality) else SCORE_MIN
-    return round(sum(parts) / len(parts), 1)
+    n = min(len(you), len(expert), len(standard))
+    if n == 0:
+        raise ValueError("a score needs at least one replication of each way of playing")
+    used = [name for name in kpis if _separates(name, you[:n], expert[:n], standard[:n])]
+    if not used:
+        return _quality_score(you[:n], kpis)
+    table = np.array([[[run[name] for name in used] for run in runs[:n]] for runs in (you, expert, standard)])
+
+    def statistic(rows: np.ndarray) -> float:
+        mine, best, base = (table[k][rows.astype(int)].mean(axis=0) for k in range(3))
+        return _combine(mine, best, base)
+
+    value = statistic(np.arange(n))
+    positions = _positions(*(table[k].mean(axis=0) for k in range(3)))
+    low, high = _interval(statistic, n, value, seed)
+    return Score(round(value, 1), round(low, 1), round(high, 1), n, tuple(used),
+                 {name: round(100 * p, 1) for name, p in zip(used, positions)})
+
+
+def _positions(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Each KPI's position of ``mine`` between ``base`` (0) and ``best`` (1), clamped."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        towards = (mine - base) / (best - base)
+    return np.clip(np.nan_to_num(towards, nan=0.0), 0.0, 1.0) + 0.0  # + 0.0: no negative zero
+
+
+def _combine(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> float:
+    return float(SCORE_MAX * _positions(mine, best, base).mean())
+
+
+def _interval(statistic, n: int, value: float, seed: int) -> tuple[float, float]:
+    """Percentile bootstrap over the replications, resampled together for the three ways of playing."""
+    if n < 2:
+        return value, value
+    result = stats.bootstrap((np.arange(n, dtype=float),), statistic, vectorized=False, n_resamples=BOOTSTRAP_RESAMPLES,
+                             confidence_level=CONFIDENCE, method="percentile", rng=np.random.default_rng(seed))
+    low, high = result.confidence_interval
+    low = value if not math.isfinite(low) else min(low, value)
+    high = value if not math.isfinite(high) else max(high, value)
+    return low, high
+
+
+def _separates(name: str, *series: Sequence[Kpis]) -> bool:
+    """Whether every run has the KPI and the expert's mean differs from the standard process's."""
+    if not all(_finite(run.get(name)) for runs in series for run in runs):
+        return False
+    best = float(np.mean([run[name] for run in series[1]]))
+    base = float(np.mean([run[name] for run in series[2]]))
+    return abs(best - base) > 1e-9 * max(1.0, abs(base))
+
+
+def _quality_score(you: Sequence[Kpis], kpis: tuple[str, ...]) -> Score:
+    quality = [run["quality_score"] for run in you if _finite(run.get("quality_score"))]
+    value = round(max(SCORE_MIN, min(SCORE_MAX, SCORE_MAX * float(np.mean(quality)))), 1) if quality else SCORE_MIN
+    return Score(value, value, value, len(you), (), {})
 
 
 def _finite(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _clamp(value: float) -> float:
-    return max(SCORE_MIN, min(SCORE_MAX, value))

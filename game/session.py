@@ -6,12 +6,15 @@ from sim.exercise.runtime import ExerciseRun, Happening
 from sim.model.clock import time_of_day
 
 SPEEDS = (0, 1, 2, 4)
-AS_AUTOPLAY = "<autoplay>"  # the default model policy: the one the demo answers with (none for a trainee)
 
 
 def clock_text(scenario: Scenario, t: float) -> str:
-    """The wall-clock time (HH:MM) of model minute ``t`` of a scenario."""
-    return time_of_day(scenario.operation, t)
+    """The wall-clock time (HH:MM) of model minute ``t``; in a run of several days, led by the day
+    (``D3 09:15``), so the clock of a multi-week scenario never seems to run backwards."""
+    operation = scenario.operation
+    if operation.horizon_min <= operation.duration_min:
+        return time_of_day(operation, t)
+    return f"D{int(t // operation.duration_min) + 1} {time_of_day(operation, t)}"
 
 
 class Session:
@@ -23,12 +26,16 @@ class Session:
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, autoplay: str | None = None, speed: int = 1,
-                 policy: str | None = AS_AUTOPLAY):
+                 policy: str | None = None, scripted: str | None = None):
         self.scenario = scenario
         self.exercise = scenario.exercise
         self.seed = seed
-        self.autoplay = autoplay
-        self.policy = autoplay if policy == AS_AUTOPLAY else policy  # how the model's staff respond
+        self.autoplay = autoplay  # a demo: the policy answers on screen (never recorded as a trainee's turn)
+        self.scripted = scripted  # scripted play: a rule of game.answers answers on screen (recorded as such)
+        # How the model's staff respond: the trainee's settings (the scenario's `recovery` section), changed
+        # only by the exercise's choices; a demo reaches its policy's settings through the same choices.
+        # (Turns recorded before that carry the policy they were started with.)
+        self.policy = policy
         self.model = Model(scenario, seed=seed, policy=self.policy, record_events=True)
         self.run = ExerciseRun(self.model)
         self.recorder = None
@@ -61,11 +68,12 @@ class Session:
         return self.run.advance(self.model.now + minutes)
 
     # -- the trainee's input --------------------------------------------------------------------
-    def choose(self, choice_id: str, timed_out: bool = False):
-        """Answer the open decision point; the model applies the consequences and a recorded turn stores it."""
+    def choose(self, choice_id: str, timed_out: bool = False, shown: list[str] | None = None):
+        """Answer the open decision point (``shown``: the answers' order on screen); the model applies the
+        consequences and a recorded turn stores it."""
         choice = self.run.choose(choice_id, timed_out=timed_out)
         if self.recorder is not None:
-            self.recorder.decision(self.run.records[-1], choice)
+            self.recorder.decision(self.run.records[-1], choice, shown)
         return choice
 
     def act(self, verb_id: str, customer: int | None = None, role: str | None = None) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEXT_SIZES = {"small": 0.88, "normal": 1.0, "large": 1.14}
+TEXT_SIZES = {"small": 0.88, "normal": 1.0, "large": 1.5}
 
 
 @dataclass
@@ -14,6 +14,7 @@ class Settings:
     text_size: str = "normal"
     fullscreen: bool = False
     sound: bool = True
+    timer: bool = True  # dialogs count down; a trainer may switch it off for a session
 
     @property
     def text_scale(self) -> float:

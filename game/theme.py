@@ -40,14 +40,16 @@ SEGMENT_COLOURS = (
 )
 
 
+MOOD_FURIOUS, MOOD_NEUTRAL, MOOD_DELIGHTED = (213, 94, 0), (240, 228, 66), (0, 114, 178)
+"""Okabe-Ito vermillion, yellow and blue: they stay apart under deuteranopia and protanopia, where
+red and green meet (the sprites also draw the mood as a mouth, so colour is never the only sign)."""
+
+
 def mood_colour(mood: float) -> tuple[int, int, int]:
-    """Red (furious) through amber to green (delighted) for a mood in [-1, 1]."""
+    """Vermillion (furious) through yellow (neutral) to blue (delighted) for a mood in [-1, 1]."""
     mood = max(-1.0, min(1.0, mood))
-    if mood < 0:
-        t = mood + 1.0  # 0 at -1, 1 at 0
-        return (int(BAD[0] + (WARN[0] - BAD[0]) * t), int(BAD[1] + (WARN[1] - BAD[1]) * t), int(BAD[2] + (WARN[2] - BAD[2]) * t))
-    t = mood
-    return (int(WARN[0] + (GOOD[0] - WARN[0]) * t), int(WARN[1] + (GOOD[1] - WARN[1]) * t), int(WARN[2] + (GOOD[2] - WARN[2]) * t))
+    low, high, t = (MOOD_FURIOUS, MOOD_NEUTRAL, mood + 1.0) if mood < 0 else (MOOD_NEUTRAL, MOOD_DELIGHTED, mood)
+    return tuple(int(a + (b - a) * t) for a, b in zip(low, high))
 
 
 def mood_word_key(mood: float) -> str:

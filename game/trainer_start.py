@@ -68,6 +68,7 @@ def start_scenes(app, start: RecordedStart) -> list:
         scenes.append(TraineeScene(app, start.session, start.trainee))
     if start.resumed is not None:
         scenes.append(BriefingScene(app, start.scenario, resumed=start.resumed))
-    elif start.scenario is not None:
-        scenes.append(BriefingScene(app, start.scenario, plan=TurnPlan(app.records(), start.trainee, start.scenario.name)))
+    elif start.scenario is not None:  # a demo (--autoplay) is never recorded as the trainee's turn
+        plan = None if app.options.autoplay else TurnPlan(app.records(), start.trainee, start.scenario.name)
+        scenes.append(BriefingScene(app, start.scenario, plan=plan))
     return scenes

@@ -75,7 +75,7 @@ BAD_CASES = [
     ("shift after closing", mutate("staff.agent.shifts", [{"start_min": 200, "end_min": 300, "count": 2}]), ["shifts.0.end_min", "after closing"]),
     ("shift ends before start", mutate("staff.agent.shifts", [{"start_min": 100, "end_min": 50, "count": 2}]), ["shifts.0", "after start_min"]),
     ("unknown role", mutate("segments.guest.service.role", "pilot"), ["service.role", "pilot", "allowed: agent"]),
-    ("unknown distribution", mutate("segments.guest.service.time", {"dist": "gamma", "mean": 3}), ["service.time", "gamma", "exponential"]),
+    ("unknown distribution", mutate("segments.guest.service.time", {"dist": "erlang", "mean": 3}), ["service.time", "erlang", "exponential", "weibull"]),
     ("distribution missing mean", mutate("segments.guest.service.time", {"dist": "exponential"}), ["segments.guest.service.time.mean", "missing"]),
     ("zero mean service", mutate("segments.guest.service.time", {"dist": "exponential", "mean": 0}), ["mean", "greater than 0"]),
     ("uniform reversed", mutate("segments.guest.service.time", {"dist": "uniform", "low": 5, "high": 2}), ["high", "at least low"]),

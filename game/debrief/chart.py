@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from .. import theme
 from .replay import CHART_KPIS, Series
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", "SimHei")
 SERIES_COLOURS = {"you": "#58a6ff", "expert": "#5cc878", "standard": "#f4be50"}
 
 
@@ -18,15 +17,25 @@ def _hex(colour) -> str:
     return "#%02x%02x%02x" % tuple(colour[:3])
 
 
-def _families() -> list[str]:
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return ["DejaVu Sans", *(name for name in CJK_FAMILIES if name in installed)]
+def font_families(source) -> list[str]:
+    """The game's own font for matplotlib: DejaVu Sans for Latin text, then the game's face (found by
+    file and face index, registered once) for every glyph DejaVu lacks (matplotlib falls back per glyph)."""
+    families = ["DejaVu Sans"]
+    if source is None or source.path is None:
+        return families
+    manager = font_manager.fontManager
+    if not any(entry.fname == source.path for entry in manager.ttflist):
+        manager.addfont(source.path)
+    faces = [entry for entry in manager.ttflist if entry.fname == source.path]
+    face = next((entry for entry in faces if getattr(entry, "index", 0) == source.index), faces[0] if faces else None)
+    return families + ([face.name] if face is not None else [])
 
 
-def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[str, str], size: tuple[int, int]) -> pygame.Surface:
+def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[str, str], size: tuple[int, int],
+                 font=None) -> pygame.Surface:
     """One strip plot per KPI (customers lost by word of mouth, recovery cost, retention): a dot per run, a bar at the median."""
     dpi = 100
-    with rc_context({"font.family": _families(), "font.size": 10, "axes.unicode_minus": False}):
+    with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False}):
         figure = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=_hex(theme.PANEL))
         axes = figure.subplots(1, len(CHART_KPIS))
         rng = np.random.default_rng(0)  # jitter only; fixed so the picture is the same every time

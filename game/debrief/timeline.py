@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim import EventKind
+from sim.exercise.runtime import choice_in
 
 from .. import theme
 
@@ -36,7 +37,7 @@ def build_timeline(session, t, local) -> list[Entry]:
                                  theme.INJECT_COLOURS.get(inject.kind, theme.ACCENT)))
     for record in run.records:
         decision = run.decisions[record.decision]
-        choice = next(c for c in decision.choices if c.id == record.choice)
+        choice = choice_in(decision, record.choice)
         speaker = local(decision.speaker) if decision.speaker is not None else name_of(record.customer)
         key = "timeline.choice_timeout" if record.timed_out else "timeline.choice"
         why = local(choice.feedback)

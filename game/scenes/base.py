@@ -28,6 +28,9 @@ class Scene:
         """Called when the scene above it is popped."""
         self.layout()
 
+    def removed(self) -> None:
+        """Called when the scene is taken off the stack for good: stop any work done for it."""
+
     def layout(self) -> None:
         """(Re)build buttons; called on entry and whenever the language or text size changes."""
 

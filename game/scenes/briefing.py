@@ -6,6 +6,7 @@ import pygame
 from sim import Scenario
 
 from .. import theme
+from ..debrief.lessons import tested_lessons
 from ..widgets import Button, draw_chips, draw_panel, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
@@ -41,10 +42,11 @@ class BriefingScene(Scene):
         options = self.app.options
         session = self.resumed
         if session is None:
-            session = Session(self.scenario, seed=options.seed, autoplay=options.autoplay, speed=options.speed)
+            session = Session(self.scenario, seed=options.seed, autoplay=options.autoplay, speed=options.speed,
+                              scripted=options.answers)
             if self.plan is not None:
                 try:
-                    TurnRecorder.start(self.plan, session)
+                    TurnRecorder.start(self.plan, session, scripted=options.answers)
                 except RecordsError as exc:
                     self.error = str(exc)
                     return
@@ -79,7 +81,8 @@ class BriefingScene(Scene):
         inner = right.inflate(-36, -28)
         draw_text(surface, fonts, self.t("briefing.principles"), inner.topleft, theme.H2, theme.ACCENT, bold=True)
         y = inner.top + fonts.line_height(theme.H2) + 4
-        for principle in ex.principles:
+        tested = tested_lessons(ex)
+        for principle in (p for p in ex.principles if p in tested):  # only what the exercise puts to the test
             draw_text(surface, fonts, self.t(f"lesson.{principle}"), (inner.left, y), theme.BODY, theme.TEXT, bold=True)
             y += fonts.line_height(theme.BODY)
             y = draw_wrapped(surface, fonts, self.t(f"lessonhelp.{principle}"), pygame.Rect(inner.left + 12, y, inner.width - 12, 100),
@@ -87,7 +90,7 @@ class BriefingScene(Scene):
         if ex.dimensions:
             draw_text(surface, fonts, self.t("briefing.dimensions"), (inner.left, y + 6), theme.H2, theme.ACCENT, bold=True)
             y += 6 + fonts.line_height(theme.H2) + 4
-            chips = [(self.t(f"lesson.{d}"), theme.PANEL_BORDER) for d in ex.dimensions]
+            chips = [(self.t(f"lesson.{d}"), theme.PANEL_BORDER) for d in ex.dimensions if d in tested]
             draw_chips(surface, fonts, [(label, (150, 190, 240)) for label, _ in chips], pygame.Rect(inner.left, y, inner.width, 100))
         note = self._recorded_note()
         heading_right = 48 + fonts.width(self.t("heading", label=self.t("briefing.title"), title=self.app.local(self.scenario.meta.title)),

@@ -1,24 +1,26 @@
 """The debrief: the timeline and why, principles followed or broken, KPIs against the expert, and replays."""
 from __future__ import annotations
 
+import threading
+
 import pygame
 
-from sim.exercise.runtime import Playbook, replay
+from sim.exercise.runtime import choice_in
 
 from .. import theme
 from ..debrief.chart import render_chart
 from ..debrief.kpi_table import KPI_ROWS
 from ..debrief.lessons import assess
-from ..debrief.replay import CHART_KPIS, Replays, Series
+from ..debrief.replay import CHART_KPIS, Replays, build_series
 from ..debrief.timeline import build_timeline
-from ..scoring import HIGHER_IS_BETTER
+from ..scoring import HIGHER_IS_BETTER, scored_kpis
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
 
-TABS = ("timeline", "lessons", "kpis", "replay")
+TABS = ("score", "timeline", "lessons", "kpis", "replay")
 CONTENT = pygame.Rect(48, 150, 1184, 476)
-POLICY_SERIES = (("expert", "expert"), ("standard", "standard_process"))
+KPI_COLUMNS = ("you", "expert", "standard")
 
 
 class DebriefScene(Scene):
@@ -30,23 +32,39 @@ class DebriefScene(Scene):
         super().__init__(app)
         self.replications = replications = app.options.replications
         self.session = session
-        self.tab = "timeline"
+        self.tab = "score"
         self.scroll = 0
-        self.kpis = {"you": session.finish()}
-        scenario, seed = session.scenario, session.seed
-        series = [Series("you", session.run.playbook_of_play(), session.policy)]
-        for key, policy in POLICY_SERIES:
-            if policy in scenario.policies:
-                playbook = Playbook.from_policy(scenario, policy)
-                self.kpis[key] = replay(scenario, playbook, seed, 0, policy)
-                series.append(Series(key, playbook, policy))
+        self.kpis = {"you": session.finish()}  # this run; the policies' come with the replays
         self.error = ""
-        if session.recorder is not None:  # a recorded turn: its score and KPIs go to the trainer records
-            session.recorder.finish(session, self.kpis)
-        self.replays = Replays(scenario, seed, series, replications).start()
+        scenario = session.scenario
+        self.series = build_series(scenario, session.run.playbook_of_play())
+        self.replays = Replays(scenario, session.seed, self.series, replications).start()
+        self.judgement = None
+        self._collected = False
         self._chart: tuple[tuple, pygame.Surface] | None = None
+        self._chart_job: tuple[tuple, threading.Thread] | None = None
         self.chart_shown = False  # the replay chart has been drawn at least once
         self._rows: list[tuple[int, object]] = []
+
+    def removed(self) -> None:
+        """The debrief closes: stop the replays (a turn left before its score is ready stays unfinished)."""
+        self.replays.cancel()
+        self._collect()
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        self._collect()
+
+    def _collect(self) -> None:
+        """Once the replays are judged: the policies' KPIs, and the score of a recorded turn."""
+        if not self._collected and self.replays.complete:
+            self._collected = True
+            self.judgement = self.replays.judgement
+            self.kpis.update({s.key: _means(s.runs) for s in self.series if s.key != "you"})
+            self.kpis["you_mean"] = _means(self.series[0].runs)
+            recorder = self.session.recorder
+            if recorder is not None:  # a recorded turn: its score and KPIs go to the trainer records
+                recorder.finish(self.session, self.judgement.score if self.judgement else None)
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -84,6 +102,7 @@ class DebriefScene(Scene):
         from ..recording import TurnPlan, TurnRecorder
         from ..session import Session
         session = Session(self.session.scenario, seed=self.session.seed, autoplay=autoplay, speed=self.app.options.speed)
+        self.replays.cancel()
         recorder = self.session.recorder
         if recorded and recorder is not None:  # the trainee's next attempt is recorded too
             try:
@@ -145,6 +164,7 @@ class DebriefScene(Scene):
 
     def _moments(self, lesson) -> str:
         marks = [(m.time, f"{self.session.clock_text(m.time)} {m.what} ✓") for m in lesson.followed]
+        marks += [(m.time, f"{self.session.clock_text(m.time)} {m.what} ○") for m in lesson.missed]
         marks += [(m.time, f"{self.session.clock_text(m.time)} {m.what} ×") for m in lesson.broken]
         return "; ".join(text for _, text in sorted(marks))
 
@@ -180,12 +200,12 @@ class DebriefScene(Scene):
 
     def _draw_lessons(self, surface: pygame.Surface) -> None:
         fonts = self.app.fonts
-        colours = {"followed": theme.GOOD, "broken": theme.BAD, "not_seen": theme.DISABLED}
+        colours = {"followed": theme.GOOD, "missed": theme.WARN, "broken": theme.BAD, "not_seen": theme.DISABLED}
         y = CONTENT.top + 4 - self.scroll
         for height, lesson in self._rows:
             if y + height >= CONTENT.top and y <= CONTENT.bottom:
                 draw_text(surface, fonts, self.t(f"lesson.{lesson.key}"), (CONTENT.left + 8, y), theme.BODY, theme.TEXT, bold=True)
-                verdict = {"followed": "debrief.followed", "broken": "debrief.broken", "not_seen": "debrief.not_seen"}[lesson.verdict]
+                verdict = f"debrief.{lesson.verdict}"
                 draw_chip(surface, fonts, self.t(verdict), (CONTENT.left + 330, y + 2), colours[lesson.verdict])
                 text = self._moments(lesson)
                 if text:
@@ -193,25 +213,75 @@ class DebriefScene(Scene):
                                  theme.SMALL, theme.TEXT)
             y += height
 
+    def _draw_score(self, surface: pygame.Surface) -> None:
+        fonts, x, width = self.app.fonts, CONTENT.left + 8, CONTENT.width - 16
+        y = CONTENT.top + 6
+        if self.replays.error is not None:
+            draw_wrapped(surface, fonts, self.replays.error, CONTENT.inflate(-20, -20), theme.BODY, theme.BAD)
+            return
+        judgement = self.judgement
+        if judgement is None:
+            text = self.t("debrief.computing", done=self.replays.done, total=self.replays.total)
+            draw_text(surface, fonts, text, (x, y), theme.H2, theme.TEXT_DIM)
+            y += fonts.line_height(theme.H2) + 8
+        else:
+            score = judgement.score
+            draw_text(surface, fonts, self.t("debrief.score", score=f"{score.value:g}"), (x, y), theme.H1, theme.ACCENT, bold=True)
+            y += fonts.line_height(theme.H1) + 2
+            interval = self.t("debrief.interval", low=f"{score.low:g}", high=f"{score.high:g}", n=score.replications)
+            y = draw_wrapped(surface, fonts, interval, pygame.Rect(x, y, width, 60), theme.BODY, theme.TEXT) + 4
+            if score.value < 100:
+                gap = self.t("debrief.gap", gap=f"{100 - score.value:g}", answers=f"{judgement.from_answers:g}",
+                             settings=f"{judgement.from_settings:g}")
+                y = draw_wrapped(surface, fonts, gap, pygame.Rect(x, y, width, 60), theme.BODY, theme.TEXT) + 4
+        y = draw_wrapped(surface, fonts, self.t("debrief.score_scale"), pygame.Rect(x, y, width, 60), theme.SMALL, theme.TEXT_DIM) + 12
+        differences = self._differences()
+        title = self.t("debrief.expert_differs" if differences else "debrief.expert_same")
+        draw_text(surface, fonts, title, (x, y), theme.H2, theme.ACCENT, bold=True)
+        y += fonts.line_height(theme.H2) + 6
+        for decision, mine, theirs in differences:
+            if y > CONTENT.bottom - 40:
+                break
+            draw_text(surface, fonts, self.app.local(decision.title), (x, y), theme.BODY, theme.TEXT, bold=True)
+            y += fonts.line_height(theme.BODY)
+            for label, choice, colour in (("debrief.you", mine, theme.BAD), ("debrief.expert", theirs, theme.GOOD)):
+                text = f"{self.t(label)}: {self.app.local(choice.text)}"
+                y = draw_wrapped(surface, fonts, text, pygame.Rect(x + 16, y, width - 16, 44), theme.SMALL, colour, max_lines=2)
+            y += 6
+
+    def _differences(self) -> list:
+        """(decision, the trainee's choice, the expert's) wherever the expert answered otherwise."""
+        policy = self.session.scenario.policies.get("expert")
+        if policy is None:
+            return []
+        run, found = self.session.run, []
+        for record in run.records:
+            wanted = policy.choices.get(record.decision)
+            decision = run.decisions[record.decision]
+            if wanted is not None and wanted != record.choice:
+                found.append((decision, choice_in(decision, record.choice), choice_in(decision, wanted)))
+        return found
+
     def _draw_kpis(self, surface: pygame.Surface) -> None:
         fonts = self.app.fonts
-        columns = [("you", "debrief.you"), *((key, f"debrief.{key}") for key, _ in POLICY_SERIES if key in self.kpis)]
-        xs = [CONTENT.left + 8, CONTENT.left + 440, CONTENT.left + 620, CONTENT.left + 800, CONTENT.left + 1000]
+        xs = [CONTENT.left + 8, CONTENT.left + 400, CONTENT.left + 590, CONTENT.left + 780, CONTENT.left + 980]
         y = CONTENT.top + 6
         draw_text(surface, fonts, self.t("debrief.kpi"), (xs[0], y), theme.BODY, theme.TEXT_DIM, bold=True)
-        for (key, label), x in zip(columns, xs[1:]):
-            draw_text(surface, fonts, self.t(label), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
+        for key, x in zip(KPI_COLUMNS, xs[1:]):
+            draw_text(surface, fonts, self.t(f"debrief.{key}"), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
         y += fonts.line_height(theme.BODY) + 10
         currency = self.session.scenario.meta.currency
+        mine = self.kpis.get("you_mean")
+        directions = _directions(self.session.scenario)
         for kpi, fmt in KPI_ROWS:
             label = self.t(f"kpi.{kpi}") + (f" ({currency})" if kpi in ("recovery_cost", "revenue_lost") else "")
             draw_text(surface, fonts, label, (xs[0], y), theme.BODY, theme.TEXT)
-            for (key, _), x in zip(columns, xs[1:]):
-                value = self.kpis[key].get(kpi)
-                draw_text(surface, fonts, "-" if value is None else fmt.format(value), (x, y), theme.BODY, theme.TEXT)
-            you, expert = self.kpis["you"].get(kpi), self.kpis.get("expert", {}).get(kpi)
-            if you is not None and expert is not None:
-                verdict, colour = _compare(you, expert, HIGHER_IS_BETTER[kpi])
+            for key, x in zip(KPI_COLUMNS, xs[1:]):
+                value = (mine if key == "you" else self.kpis.get(key) or {}).get(kpi) if mine is not None else None
+                draw_text(surface, fonts, "…" if value is None else fmt.format(value), (x, y), theme.BODY, theme.TEXT)
+            you, expert = (mine or {}).get(kpi), self.kpis.get("expert", {}).get(kpi)
+            if you is not None and expert is not None and kpi in directions:  # judged only on the scored KPIs
+                verdict, colour = _compare(you, expert, directions[kpi])
                 draw_chip(surface, fonts, self.t(verdict), (xs[-1] + 40, y), colour)
             y += fonts.line_height(theme.BODY) + 12
         note = self.t("debrief.runs_note", seed=self.session.seed, n=self.replications)
@@ -229,13 +299,30 @@ class DebriefScene(Scene):
             return
         key = (self.app.settings.lang, self.app.fonts.scale)
         if self._chart is None or self._chart[0] != key:
-            labels = {"you": self.t("debrief.you"), "expert": self.t("debrief.expert"), "standard": self.t("debrief.standard")}
-            titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
-            size = (CONTENT.width, CONTENT.height - 40)
-            self._chart = (key, render_chart(replays.series, labels, titles, size))
+            self._start_chart(key)
+            draw_text(surface, fonts, self.t("debrief.drawing"), CONTENT.center, theme.H2, theme.TEXT_DIM, anchor="center")
+            return
         surface.blit(self._chart[1], CONTENT.topleft)
         self.chart_shown = True
         draw_text(surface, fonts, self.t("debrief.chart_caption"), (CONTENT.left + 8, CONTENT.bottom - 26), theme.SMALL, theme.TEXT_DIM)
+
+    def _start_chart(self, key: tuple) -> None:
+        """Draw the chart in a thread (matplotlib takes a few hundred milliseconds); it is shown when ready."""
+        if self._chart_job is not None and self._chart_job[0] == key:
+            return
+        labels = {"you": self.t("debrief.you"), "expert": self.t("debrief.expert"), "standard": self.t("debrief.standard")}
+        titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
+        size = (CONTENT.width, CONTENT.height - 40)
+        shown = [series for series in self.replays.series if series.key in labels]
+        source = self.app.fonts.source
+
+        def work() -> None:
+            chart = render_chart(shown, labels, titles, size, source)
+            if self._chart_job is not None and self._chart_job[0] == key:
+                self._chart = (key, chart)
+
+        self._chart_job = (key, threading.Thread(target=work, name="debrief-chart", daemon=True))
+        self._chart_job[1].start()
 
     def _draw_record_line(self, surface: pygame.Surface) -> None:
         """Bottom left: the recorded score of a trainee's turn, or why it could not be stored."""
@@ -245,6 +332,8 @@ class DebriefScene(Scene):
             text, colour = self.t("debrief.recording_stopped", problem=recorder.error), theme.BAD
         elif problem:
             text, colour = problem, theme.BAD
+        elif recorder is not None and recorder.score is None and not recorder.finished:
+            text, colour = self.t("debrief.recording"), theme.TEXT_DIM
         elif recorder is not None and recorder.score is not None:
             text = self.t("debrief.recorded", name=recorder.trainee.name, score=f"{recorder.score:g}")
             colour = theme.GOOD
@@ -252,6 +341,18 @@ class DebriefScene(Scene):
             return
         left = min(button.rect.left for button in self.buttons.buttons if button.rect.top >= 640)
         draw_wrapped(surface, self.app.fonts, text, pygame.Rect(48, 648, left - 64, 50), theme.SMALL, colour, max_lines=2)
+
+
+def _means(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each KPI's mean over the replays that have it."""
+    names = {name for run in runs for name in run}
+    return {name: sum(r[name] for r in runs) / len(runs) for name in names if all(name in r for r in runs)}
+
+
+def _directions(scenario) -> dict[str, bool]:
+    """The scored KPIs and whether higher is better (from the scenario's key KPIs when it names them)."""
+    named = {k.kpi: k.better == "higher" for k in getattr(scenario.meta, "key_kpis", ()) or ()}
+    return {kpi: named.get(kpi, HIGHER_IS_BETTER.get(kpi, True)) for kpi in scored_kpis(scenario)}
 
 
 def _compare(you: float, expert: float, higher_better: bool) -> tuple[str, tuple]:

@@ -1,11 +1,19 @@
-"""A decision point: the customer's line, 3-5 responses under a timer, then short feedback."""
+"""A decision point: the customer's line, 3-5 responses under a timer, then the customer's reply and feedback.
+
+The answers are shown in an order shuffled by the turn's seed (the same on resume and replay). The timer
+pauses with P or Space and can be switched off for a session; when it runs out the trainee hesitates,
+which the customer sees: nothing is said or done, and the mood drops a little.
+"""
 from __future__ import annotations
 
 from typing import Callable
 
 import pygame
 
+from sim.scenario.exercise import HESITATED
+
 from .. import theme
+from ..answers import answer_rng, dialog_order, pick
 from ..scoring import is_mistake
 from ..session import Session
 from ..widgets import Button, draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped
@@ -29,7 +37,11 @@ class DialogScene(Scene):
         self.decision = session.run.pending
         self.customer = session.run.pending_customer
         self.on_close = on_close
+        self.order = dialog_order(self.decision, session.seed)
+        self._rng = answer_rng(session.seed, self.decision)  # scripted play's random answers
         self.left = self.decision.timer_s
+        self.timed = app.settings.timer  # the trainer may switch the countdown off (settings, or --no-timer)
+        self.paused = False
         self.choice = None
         self.record = None
         self.answered_at = 0.0
@@ -42,12 +54,17 @@ class DialogScene(Scene):
         if self.choice is None:
             y = self._choices_top = self._header_bottom()
             width = PANEL.width - 64
-            for i, choice in enumerate(self.decision.choices):
-                label = f"{i + 1}.  {self.app.local(choice.text)}"
-                lines = min(3, len(fonts.wrap(label, theme.BODY, width - 24)))
-                height = lines * fonts.line_height(theme.BODY) + 14
+            labels = [f"{i + 1}.  {self.app.local(choice.text)}" for i, choice in enumerate(self.order)]
+
+            def heights(size: int) -> list[int]:
+                return [min(3, len(fonts.wrap(label, size, width - 24))) * fonts.line_height(size) + 14 for label in labels]
+
+            size = theme.BODY  # large text: the answers step down a size rather than run off the panel
+            if y + sum(heights(size)) + 8 * len(labels) > PANEL.bottom - 12:
+                size = theme.SMALL
+            for i, (choice, label, height) in enumerate(zip(self.order, labels, heights(size))):
                 self.buttons.add(Button(f"choice:{choice.id}", pygame.Rect(PANEL.left + 32, y, width, height), label,
-                                        lambda c=choice.id: self.answer(c), key=CHOICE_KEYS[i], style="choice"))
+                                        lambda c=choice.id: self.answer(c), key=CHOICE_KEYS[i], style="choice", size=size))
                 y += height + 8
         else:
             rect = pygame.Rect(PANEL.right - 252, PANEL.bottom - 66, 220, 46)
@@ -68,7 +85,7 @@ class DialogScene(Scene):
     def answer(self, choice_id: str, timed_out: bool = False) -> None:
         if self.choice is not None:
             return
-        self.choice = self.session.choose(choice_id, timed_out=timed_out)
+        self.choice = self.session.choose(choice_id, timed_out=timed_out, shown=[c.id for c in self.order])
         self.record = self.run.records[-1]
         self.answered_at = self.age
         self.app.sounds.play("bad" if self._bad() else "good")
@@ -89,22 +106,28 @@ class DialogScene(Scene):
         if self.choice is not None and event.type == pygame.KEYDOWN and event.key in (pygame.K_SPACE, pygame.K_ESCAPE):
             self.close()
             return
+        if self.choice is None and event.type == pygame.KEYDOWN and event.key in (pygame.K_p, pygame.K_SPACE):
+            self.paused = not self.paused  # a group can talk it over
+            return
         super().handle(event)
 
     def update(self, dt: float) -> None:
         super().update(dt)
-        if self.session.autoplay is not None:
+        if self.session.autoplay is not None or self.session.scripted is not None:
             self._autoplay()
-        if self.choice is None:
+        if self.choice is None and self.timed and not self.paused:
             self.left -= dt
             if self.left <= 0:
-                self.answer(self.decision.default, timed_out=True)
+                self.answer(HESITATED, timed_out=True)
 
     def _autoplay(self) -> None:
         """Demo mode: point at the policy's answer, take it, then move on after the feedback."""
         if self.choice is None:
-            policy = self.session.scenario.policies[self.session.autoplay]
-            wanted = policy.choices.get(self.decision.id, self.decision.default)
+            if self.session.scripted is not None:
+                wanted = pick(self.session.scripted, self.decision, self.order, self.session.scenario, self._rng)
+            else:
+                policy = self.session.scenario.policies[self.session.autoplay]
+                wanted = policy.choices.get(self.decision.id, self.decision.default)
             if self.age >= AUTO_FOCUS_S:
                 self.buttons.focus = next((i for i, b in enumerate(self.buttons.buttons) if b.id == f"choice:{wanted}"), -1)
             if self.age >= AUTO_ANSWER_S:
@@ -139,11 +162,7 @@ class DialogScene(Scene):
         fonts = self.app.fonts
         x, width = PANEL.left + 32, PANEL.width - 64
         draw_text(surface, fonts, self.app.local(self.decision.title), (x, PANEL.top + 20), theme.H2, theme.ACCENT, bold=True)
-        share = max(0.0, self.left / self.decision.timer_s)
-        colour = theme.GOOD if share > 0.5 else theme.WARN if share > 0.2 else theme.BAD
-        draw_bar(surface, pygame.Rect(PANEL.right - 252, PANEL.top + 30, 160, 12), share, colour)
-        draw_text(surface, fonts, self.t("dialog.time_left", seconds=max(0, int(self.left + 0.99))), (PANEL.right - 32, PANEL.top + 36),
-                  theme.SMALL, colour, bold=True, anchor="midright")
+        self._draw_timer(surface)
         y = PANEL.top + 20 + fonts.line_height(theme.H2) + 8
         mood = self.run.mood_of(self.customer)
         name = self.t("dialog.says", name=self._speaker())
@@ -163,6 +182,21 @@ class DialogScene(Scene):
         pygame.draw.polygon(surface, (238, 240, 246), [(x + 30, bubble.top), (x + 44, bubble.top - 10), (x + 54, bubble.top)])
         draw_wrapped(surface, fonts, line, bubble.inflate(-40, -24), theme.BODY, theme.TEXT_DARK)
 
+    def _draw_timer(self, surface: pygame.Surface) -> None:
+        fonts = self.app.fonts
+        if not self.timed:
+            draw_text(surface, fonts, self.t("dialog.no_timer"), (PANEL.right - 32, PANEL.top + 36), theme.SMALL, theme.TEXT_DIM,
+                      anchor="midright")
+            return
+        share = max(0.0, self.left / self.decision.timer_s)
+        colour = theme.GOOD if share > 0.5 else theme.WARN if share > 0.2 else theme.BAD
+        draw_bar(surface, pygame.Rect(PANEL.right - 252, PANEL.top + 30, 160, 12), share, colour)
+        draw_text(surface, fonts, self.t("dialog.time_left", seconds=max(0, int(self.left + 0.99))), (PANEL.right - 32, PANEL.top + 36),
+                  theme.SMALL, colour, bold=True, anchor="midright")
+        hint = self.t("dialog.paused" if self.paused else "dialog.pause_hint")
+        draw_text(surface, fonts, hint, (PANEL.right - 32, PANEL.top + 56), theme.TINY, theme.WARN if self.paused else theme.TEXT_DIM,
+                  anchor="midright")
+
     def _draw_feedback(self, surface: pygame.Surface) -> None:
         fonts, choice, record = self.app.fonts, self.choice, self.record
         x, width = PANEL.left + 32, PANEL.width - 64
@@ -176,11 +210,20 @@ class DialogScene(Scene):
         box = pygame.Rect(x, y, width, len(fonts.wrap(self.app.local(choice.text), theme.BODY, width - 32)) * fonts.line_height(theme.BODY) + 20)
         draw_panel(surface, box, theme.PANEL_LIGHT, colour, radius=10)
         draw_wrapped(surface, fonts, self.app.local(choice.text), box.inflate(-32, -20), theme.BODY)
-        y = box.bottom + 18
+        y = box.bottom + 12
+        if choice.reply is not None:
+            reply = self.t("dialog.replies", name=self._speaker(), reply=self.app.local(choice.reply))
+            height = len(fonts.wrap(reply, theme.BODY, width - 40)) * fonts.line_height(theme.BODY) + 16
+            bubble = pygame.Rect(x + 40, y, width - 40, height)
+            draw_panel(surface, bubble, (238, 240, 246), None, radius=12)
+            draw_wrapped(surface, fonts, reply, bubble.inflate(-32, -16), theme.BODY, theme.TEXT_DARK)
+            y = bubble.bottom
+        y += 14
         y = draw_wrapped(surface, fonts, self.app.local(choice.feedback), pygame.Rect(x, y, width, 200), theme.H2, colour, bold=True) + 14
         if record.mood_before is not None and record.mood_after is not None:
             before, after = record.mood_before, record.mood_after
-            text = self.t("dialog.mood_change", before=self.t(theme.mood_word_key(before)), after=self.t(theme.mood_word_key(after)))
+            text = self.t("dialog.mood_change", before=self.t(theme.mood_word_key(before)), after=self.t(theme.mood_word_key(after)),
+                          change=f"{after - before:+.2f}")
             draw_text(surface, fonts, text, (x, y), theme.BODY, theme.TEXT)
             draw_bar(surface, pygame.Rect(x, y + 30, 240, 12), (before + 1) / 2, theme.mood_colour(before))
             draw_text(surface, fonts, "→", (x + 262, y + 36), theme.BODY, theme.TEXT, anchor="center")

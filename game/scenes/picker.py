@@ -60,7 +60,9 @@ class PickerScene(Scene):
             self._draw_card(surface, entry, rect, lang)
         if len(self.entries) > VISIBLE:
             shown = f"{self.first + 1}-{min(self.first + VISIBLE, len(self.entries))} / {len(self.entries)}"
-            draw_text(surface, fonts, shown, (1232, 670), theme.SMALL, theme.TEXT_DIM, anchor="midright")
+            more = self.first + VISIBLE < len(self.entries)
+            hint = self.t("picker.more" if more else "picker.top", shown=shown)
+            draw_text(surface, fonts, hint, (1232, 670), theme.SMALL, theme.WARN if more else theme.TEXT_DIM, anchor="midright")
 
     def _draw_card(self, surface: pygame.Surface, entry: Entry, rect: pygame.Rect, lang: str) -> None:
         fonts = self.app.fonts
@@ -76,7 +78,9 @@ class PickerScene(Scene):
         if entry.playable:
             duration = self.t("picker.duration", minutes=entry.real_minutes)
             draw_text(surface, fonts, duration, (right, rect.top + 4), theme.SMALL, theme.TEXT_DIM, anchor="topright")
-        body = pygame.Rect(rect.left, rect.top + 34, rect.width, rect.height - 34)
+        top = fonts.line_height(theme.H2)  # the title's height grows with the text size
+        body = pygame.Rect(rect.left, rect.top + top, rect.width, rect.height - top)
+        fits = max(1, body.height // fonts.line_height(theme.BODY))  # summary lines that fit in the card
         if entry.error is not None:
             draw_text(surface, fonts, self.t("picker.invalid"), body.topleft, theme.SMALL, theme.BAD, bold=True)
             detail = " ".join(line.strip() for line in entry.error.splitlines()[1:3]) or entry.error
@@ -85,4 +89,4 @@ class PickerScene(Scene):
             draw_wrapped(surface, fonts, entry.summary(lang), body, theme.BODY, theme.TEXT_DIM, max_lines=1)
             draw_text(surface, fonts, self.t("picker.no_exercise"), (body.left, body.top + 30), theme.SMALL, theme.WARN)
         else:
-            draw_wrapped(surface, fonts, entry.summary(lang), body, theme.BODY, theme.TEXT, max_lines=2)
+            draw_wrapped(surface, fonts, entry.summary(lang), body, theme.BODY, theme.TEXT, max_lines=min(2, fits))

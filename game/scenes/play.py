@@ -107,6 +107,10 @@ class PlayScene(Scene):
             if event.key in SPEED_KEYS:
                 self.session.set_speed(SPEED_KEYS[event.key])
                 return
+            if event.key in (pygame.K_TAB, pygame.K_RIGHT, pygame.K_LEFT):
+                backwards = event.key == pygame.K_LEFT or (event.key == pygame.K_TAB and event.mod & pygame.KMOD_SHIFT)
+                self.select_next(-1 if backwards else 1)
+                return
             letter = pygame.key.name(event.key)
             verb = next((v for v in self.session.exercise.verbs if v.key.lower() == letter), None)
             if verb is not None:
@@ -116,6 +120,18 @@ class PlayScene(Scene):
             return
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and VENUE_RECT.collidepoint(event.pos):
             self.select_at(event.pos)
+
+    def select_next(self, step: int) -> None:
+        """Keyboard selection: Tab / Right to the next customer, Shift+Tab / Left back; the named
+        characters come first, then the unhappiest."""
+        run = self.session.run
+        shown = [cid for cid in self.crowd.members if self.crowd.position(cid) is not None and cid in self.session.model.present]
+        if not shown:
+            return
+        order = sorted(shown, key=lambda cid: (cid not in run.cast_of, self.session.model.present[cid].mood, cid))
+        current = order.index(self.selected_customer) if self.selected_customer in order else -1 if step > 0 else 0
+        self.selected_customer, self.selected_role = order[(current + step) % len(order)], None
+        self._refresh_buttons()
 
     def select_at(self, pos) -> None:
         customer = self.crowd.at(pos)
@@ -257,12 +273,28 @@ class PlayScene(Scene):
         return self.app.local(spec.label) if spec is not None and spec.label is not None else (role or "")
 
     # -- drawing --------------------------------------------------------------------------------
+    def _draw_cast_names(self, surface: pygame.Surface) -> None:
+        """The named characters carry their name under their figure, on a plate so it reads over the crowd."""
+        fonts, run = self.app.fonts, self.session.run
+        for cast_id, cid in run.cast_ids.items():
+            position = self.crowd.position(cid)
+            if position is None:
+                continue
+            name = self.app.local(run.cast_members[cast_id].name).split("(")[0].split("（")[0].strip()
+            label = fonts.render(name, theme.TINY, theme.TEXT, True)
+            plate = label.get_rect(midtop=(int(position[0]), int(position[1]) + 13)).inflate(8, 2)
+            plate.clamp_ip(VENUE_RECT)
+            pygame.draw.rect(surface, (16, 20, 28), plate, border_radius=4)
+            surface.blit(label, label.get_rect(center=plate.center))
+
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)
         session, model = self.session, self.session.model
         lang = self.app.settings.lang
+        unhappy = sum(1 for customer in model.present.values() if customer.mood < -0.15)
         stats = [
             self.t("play.in_venue", count=len(model.present)),
+            self.t("play.unhappy", count=unhappy),
             self.t("play.complaints", count=self.complaints),
         ]
         demo = self.t("play.autoplay", policy=self._policy_label()) if session.autoplay else ""
@@ -275,6 +307,7 @@ class PlayScene(Scene):
             self.painter.draw(surface, board, self.app.local, lang)
         self.staff.draw(surface, self.sprites, model.pools, model.now, self.selected_role)
         self.crowd.draw(surface, self.sprites, self.roles_of_segment, self.selected_customer)
+        self._draw_cast_names(surface)
         self._draw_sidebar(surface)
         hint = self.t("play.ended") if session.over else (self.t("play.paused") if session.paused else "")
         draw_ticker(surface, self.app.fonts, self.ticker, hint)

@@ -22,6 +22,7 @@ class SettingsScene(Scene):
             ("text_size", self.t("settings.text_size", value=self.t(f"size.{s.text_size}")), self.next_size),
             ("display", self.t("settings.display", value=self.t("display.fullscreen" if s.fullscreen else "display.window")), self.toggle_display),
             ("sound", self.t("settings.sound", value=self.t("sound.on" if s.sound else "sound.off")), self.toggle_sound),
+            ("timer", self.t("settings.timer", value=self.t("sound.on" if s.timer else "sound.off")), self.toggle_timer),
             ("back", self.t("settings.back"), self.app.pop),
         ]
         for i, (bid, label, action) in enumerate(entries):
@@ -41,6 +42,10 @@ class SettingsScene(Scene):
     def toggle_sound(self) -> None:
         self.app.settings.sound = not self.app.settings.sound
         self.app.sounds.enabled = self.app.settings.sound
+        self.layout()
+
+    def toggle_timer(self) -> None:
+        self.app.settings.timer = not self.app.settings.timer
         self.layout()
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -90,8 +90,16 @@ class BoardPainter:
                 value = cells.get(column.key)
                 if value is None:
                     continue
-                text = fonts.render(local(value), theme.TINY, cell_colour)
                 width = int(nxt - cx - 4)
-                surface.blit(text, (cx, y), pygame.Rect(0, 0, width, text.get_height()))
+                surface.blit(fonts.render(fit(fonts, local(value), theme.TINY, width), theme.TINY, cell_colour), (cx, y))
             y += row_h
         return surface
+
+
+def fit(fonts, text: str, size: int, width: int) -> str:
+    """``text`` as it fits ``width``: whole, or cut with an ellipsis, never clipped mid-letter."""
+    if fonts.width(text, size) <= width:
+        return text
+    while text and fonts.width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -42,7 +42,8 @@ def draw_top_bar(surface: pygame.Surface, fonts: FontBook, title: str, clock: st
     pygame.draw.line(surface, theme.PANEL_BORDER, TOP_BAR.bottomleft, TOP_BAR.bottomright)
     title_surface = fonts.render(title, theme.BODY, theme.TEXT, True)
     surface.blit(title_surface, (14, 14), pygame.Rect(0, 0, 360, title_surface.get_height()))
-    draw_text(surface, fonts, clock, (470, 26), theme.H1, theme.WARN, bold=True, anchor="center")
+    size = next((size for size in (theme.H1, theme.H2, theme.BODY) if fonts.width(clock, size, True) <= 170), theme.SMALL)
+    draw_text(surface, fonts, clock, (470, 26), size, theme.WARN, bold=True, anchor="center")  # fits between title and speeds
     x = 1266
     for stat in reversed(stats):
         rect = draw_text(surface, fonts, stat, (x, 26), theme.SMALL, theme.TEXT_DIM, anchor="midright")
@@ -79,10 +80,12 @@ def draw_ticker(surface: pygame.Surface, fonts: FontBook, lines: list[TickerLine
     draw_panel(surface, TICKER)
     step = fonts.line_height(theme.SMALL)
     y = TICKER.top + 8
-    for line in lines[-((TICKER.height - 30) // step):]:
+    shown = lines[-((TICKER.height - 30) // step):]
+    left = TICKER.left + 24 + max((fonts.width(line.clock, theme.SMALL) for line in shown), default=48)  # after the clocks
+    for line in shown:
         draw_text(surface, fonts, line.clock, (TICKER.left + 12, y), theme.SMALL, theme.TEXT_DIM)
         text = fonts.render(line.text, theme.SMALL, line.colour)
-        surface.blit(text, (TICKER.left + 72, y), pygame.Rect(0, 0, TICKER.width - 84, text.get_height()))
+        surface.blit(text, (left, y), pygame.Rect(0, 0, TICKER.right - 12 - left, text.get_height()))
         y += step
     draw_text(surface, fonts, hint, (TICKER.right - 12, TICKER.bottom - 6), theme.TINY, theme.TEXT_DIM, anchor="bottomright")
 

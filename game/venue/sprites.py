@@ -14,6 +14,18 @@ def mood_bucket(mood: float) -> int:
     return max(0, min(MOOD_BUCKETS - 1, round((mood + 1) / 2 * (MOOD_BUCKETS - 1))))
 
 
+def _draw_mouth(sprite: pygame.Surface, centre: int, radius: int, mood: float) -> None:
+    """The mood as a shape too: a frown, a flat mouth or a smile on the customer's face."""
+    width = max(6, radius + 2)
+    box = pygame.Rect(centre - width // 2, centre - 1, width, radius - 1)
+    if mood <= -0.15:  # frown: the upper half of an ellipse below the centre
+        pygame.draw.arc(sprite, (20, 24, 30), box.move(0, 2), 0.3, 2.85, 2)
+    elif mood >= 0.15:  # smile: the lower half of an ellipse around the centre
+        pygame.draw.arc(sprite, (20, 24, 30), box.move(0, -3), 3.45, 5.97, 2)
+    else:
+        pygame.draw.line(sprite, (20, 24, 30), (box.left + 1, centre + 2), (box.right - 2, centre + 2), 2)
+
+
 class SpriteBank:
     """Caches every sprite variant the play scene blits."""
 
@@ -36,6 +48,7 @@ class SpriteBank:
             pygame.draw.circle(sprite, theme.mood_colour(mood), (centre, centre), radius + 4)
             pygame.draw.circle(sprite, theme.SEGMENT_COLOURS[colour_index % len(theme.SEGMENT_COLOURS)], (centre, centre), radius)
             pygame.draw.circle(sprite, (20, 24, 30), (centre, centre), radius, 1)
+            _draw_mouth(sprite, centre, radius, mood)
             if vip:
                 pygame.draw.circle(sprite, theme.VIP_GOLD, (centre, centre), radius + 5, 2)
             if faded:

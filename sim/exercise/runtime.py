@@ -11,10 +11,22 @@ from typing import Iterable, Literal, Mapping
 
 from ..model.actions import Action
 from ..model.events import EventKind
+from ..model.policy import settings_of
 from ..model.simulation import Model
-from ..scenario.exercise import ActionSpec, CastMember, Choice, Decision, Exercise, Inject
+from ..scenario.exercise import HESITATED, ActionSpec, CastMember, Choice, Decision, Exercise, Inject
 
 ItemKind = Literal["cast", "inject", "decision", "step"]
+
+HESITATION_MOOD = -0.05
+"""What a trainee's silence costs when a dialog's timer runs out: the customer waited and nothing was done."""
+HESITATION = Choice(
+    id=HESITATED, mood=HESITATION_MOOD, flags=["silence"],
+    text={"en": "(You hesitate and say nothing.)", "zh": "（你犹豫了，什么也没说。）"},
+    reply={"en": "Hello? Is anyone going to answer me?", "zh": "喂？有人要回答我吗？"},
+    feedback={"en": "You hesitated: the customer waited, and nothing was done for them.",
+              "zh": "你犹豫了：客人一直在等，却没有人为他做任何事。"},
+)
+"""The answer taken when the trainee lets the timer run out: visible to the trainee, never a hidden choice."""
 _ORDER = {"cast": 0, "inject": 1, "step": 2, "decision": 3}
 
 
@@ -72,6 +84,11 @@ class _Item:
     ref: object
 
 
+def choice_in(decision: Decision, choice_id: str) -> Choice:
+    """The choice ``choice_id`` of a decision, or the hesitation when the timer ran out."""
+    return HESITATION if choice_id == HESITATED else next(c for c in decision.choices if c.id == choice_id)
+
+
 def _decision_time(decision: Decision, injects: Mapping[str, Inject]) -> float:
     if decision.at_min is not None:
         return decision.at_min
@@ -91,6 +108,10 @@ class ExerciseRun:
         self.scenario = model.scenario
         self.exercise = exercise if exercise is not None else self.scenario.exercise
         self.playbook = playbook
+        # Under a named policy the policy's own operation settings hold for the whole run; the answers
+        # to operation-setting decisions change only a run without one (a trainee's, or a replay of it),
+        # and only when given: a decision's default, taken when nobody answered, leaves them as they are.
+        self.choices_set_operation = model.response.name == "default"
         ex = self.exercise
         self.decisions = {d.id: d for d in ex.decisions}
         self.injects = {i.id: i for i in ex.injects}
@@ -160,7 +181,7 @@ class ExerciseRun:
         while not self.finished:
             self.advance(self.end_min)
             if self.pending is not None:
-                self.choose(self.pending.default, timed_out=True)
+                self.choose(self.pending.default, timed_out=True, by_default=True)
 
     # -- items ----------------------------------------------------------------------------------
     def _fire(self, item: _Item) -> Happening | None:
@@ -202,17 +223,19 @@ class ExerciseRun:
         happening = Happening(self.now, "decision", decision.id, customer)
         if self.playbook is not None:
             choice = self.playbook.choices.get(decision.id)
-            known = {c.id for c in decision.choices}
-            self.choose(choice if choice in known else decision.default, timed_out=choice not in known)
+            known = {c.id for c in decision.choices} | {HESITATED}
+            self.choose(choice if choice in known else decision.default, timed_out=choice not in known or choice == HESITATED,
+                        by_default=choice not in known)
         return happening
 
     # -- choices --------------------------------------------------------------------------------
-    def choose(self, choice_id: str, timed_out: bool = False) -> Choice:
-        """Answer the pending decision with ``choice_id`` and apply its consequences to the model."""
+    def choose(self, choice_id: str, timed_out: bool = False, by_default: bool = False) -> Choice:
+        """Answer the pending decision with ``choice_id`` and apply its consequences to the model
+        (``by_default``: nobody answered, so the answer's operation settings are not put in force)."""
         decision = self.pending
         if decision is None:
             raise RuntimeError("no decision is waiting for an answer")
-        choice = next(c for c in decision.choices if c.id == choice_id)
+        choice = choice_in(decision, choice_id)
         customer = self.pending_customer
         before = self.mood_of(customer)
         scope = self._scope(choice.applies_to, customer, decision.segment)
@@ -220,6 +243,9 @@ class ExerciseRun:
             EventKind.DECISION, customer, self._segment_of(customer, decision.segment),
             decision=decision.id, choice=choice.id, timed_out=timed_out, flags=list(choice.flags),
         )
+        if choice.settings is not None and self.choices_set_operation and not by_default:
+            settings = tuple(settings_of(choice.settings).items())
+            self.model.apply(Action(kind="settings", settings=settings, label=decision.id, source="trainee"))
         self._apply_effects(scope, choice.mood, choice.tags, choice.actions, choice.role, choice.escalate, decision.id)
         if choice.prioritise is not None:
             queued = self._present(segment=choice.prioritise, queueing_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete"]
+ActionKind = Literal["recover", "fail", "mood", "tag", "prioritise", "reassign", "spawn", "complete", "settings"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Action:
     - ``spawn``: ``count`` customers (``name``, ``tags``) of ``segment`` arrive now.
     - ``complete``: the service ``customers`` (or everyone of ``segment``) are in ends now, for example
       when staff finish a registration by hand during a system outage.
+    - ``settings``: put operation ``settings`` (pairs of a :class:`~sim.model.policy.Response` field and
+      its value: empowerment, proactive_share...) in force from now on, as a policy would from the start.
     """
 
     kind: ActionKind
@@ -42,5 +44,6 @@ class Action:
     delta: float = 0.0
     tags: tuple[str, ...] = ()
     name: str | None = None
+    settings: tuple[tuple[str, object], ...] = ()
     label: str = ""
     source: str = field(default="trainee", compare=False)

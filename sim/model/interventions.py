@@ -11,6 +11,7 @@ from ..errors import UserError
 from .actions import Action
 from .events import EventKind
 from .failures import INJECTED
+from .policy import with_settings
 from .recovery_cost import recovery_cost_factor
 
 if TYPE_CHECKING:
@@ -122,7 +123,12 @@ def _complete(model: "Model", action: Action) -> None:
             customer.process.interrupt("complete")
 
 
+def _settings(model: "Model", action: Action) -> None:
+    model.response = with_settings(model.scenario, model.response, dict(action.settings))
+
+
 HANDLERS: dict[str, Callable[..., int | None]] = {
     "recover": _recover, "fail": _fail, "mood": _mood, "tag": _tag,
     "prioritise": _prioritise, "reassign": _reassign, "spawn": _spawn, "complete": _complete,
+    "settings": _settings,
 }

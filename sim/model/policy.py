@@ -1,11 +1,12 @@
 """A policy resolved against its scenario: the response settings the model actually uses."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.policies import Policy
+from ..scenario.policies import OperationSettings, Policy
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,27 @@ def resolve_policy(scenario: Scenario, policy: str | Policy | None) -> Response:
         ),
         choices=dict(spec.choices),
     )
+
+
+SETTINGS = tuple(OperationSettings.model_fields)
+"""The operation settings a policy or an exercise choice may set (fields of both Response and OperationSettings)."""
+
+
+def settings_of(spec: OperationSettings) -> dict[str, object]:
+    """The operation settings ``spec`` sets (its unset fields left out), as Response values."""
+    values = {name: getattr(spec, name) for name in SETTINGS if getattr(spec, name) is not None}
+    if "actions" in values:
+        values["actions"] = tuple(values["actions"])
+    return values
+
+
+def with_settings(scenario: Scenario, response: Response, settings: Mapping[str, object]) -> Response:
+    """``response`` with some operation settings changed (an exercise choice taking effect mid-run)."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise UserError(f"unknown operation setting(s) {', '.join(unknown)}; allowed: {', '.join(SETTINGS)}")
+    known = scenario.recovery.actions
+    missing = [a for a in settings.get("actions", ()) if a not in known]
+    if missing:
+        raise UserError(f"unknown recovery action(s) {', '.join(missing)}; allowed: {', '.join(known)}")
+    return replace(response, **{name: tuple(v) if name == "actions" else v for name, v in settings.items()})

@@ -1,6 +1,7 @@
 """Schema of the random durations a scenario may use (service times, patience, delays)."""
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
@@ -44,16 +45,37 @@ class Uniform(StrictModel):
         return self
 
 
+class Gamma(StrictModel):
+    """A duration with the given shape (k) and scale (minutes): mean k x scale; shape 1 is exponential."""
+
+    dist: Literal["gamma"]
+    shape: Positive
+    scale: Positive
+
+
+class Weibull(StrictModel):
+    """A duration with the given shape (k) and scale (minutes); shape below 1 means many short and a few very long."""
+
+    dist: Literal["weibull"]
+    shape: Positive
+    scale: Positive
+
+
 Distribution = Annotated[
-    Union[Exponential, LogNormal, Fixed, Uniform], Field(discriminator="dist")
+    Union[Exponential, LogNormal, Fixed, Uniform, Gamma, Weibull], Field(discriminator="dist")
 ]
-"""One of ``exponential`` (mean), ``lognormal`` (mean, sd), ``fixed`` (value), ``uniform`` (low, high)."""
+"""One of ``exponential`` (mean), ``lognormal`` (mean, sd), ``fixed`` (value), ``uniform`` (low, high),
+``gamma`` (shape, scale), ``weibull`` (shape, scale)."""
 
 
-def distribution_mean(dist: Exponential | LogNormal | Fixed | Uniform) -> float:
+def distribution_mean(dist: Exponential | LogNormal | Fixed | Uniform | Gamma | Weibull) -> float:
     """Mean of a duration distribution, used by queueing formulas and staffing estimates."""
     if isinstance(dist, Fixed):
         return dist.value
     if isinstance(dist, Uniform):
         return (dist.low + dist.high) / 2
+    if isinstance(dist, Gamma):
+        return dist.shape * dist.scale
+    if isinstance(dist, Weibull):
+        return dist.scale * math.gamma(1.0 + 1.0 / dist.shape)
     return dist.mean

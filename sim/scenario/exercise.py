@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .base import Minutes, StrictModel, Text
+from .policies import OperationSettings
 
 LOGICAL_WIDTH, LOGICAL_HEIGHT = 1280, 720
 
@@ -35,6 +36,9 @@ Lesson = Literal[
     "compensation", "symbolic_atonement", "follow_up",
 ]
 """A principle or a recovery dimension that a choice follows or breaks."""
+
+HESITATED = "hesitated"
+"""The answer recorded when the trainee lets a dialog's timer run out: nothing said, nothing done."""
 
 Flag = Literal["forbidden_phrase", "blame_shifting", "rules", "deflection", "empty_promise", "silence"]
 """Marks of a tempting bad response, shown in the debrief."""
@@ -203,6 +207,10 @@ class Choice(StrictModel):
     follows: list[Lesson] = Field(default_factory=list)
     breaks: list[Lesson] = Field(default_factory=list)
     feedback: Text
+    reply: Text | None = Field(None, description="what the customer (or colleague) answers back to this choice")
+    settings: OperationSettings | None = Field(
+        None, description="operation settings this choice puts in force from now on (a pre-shift decision)"
+    )
 
 
 class Decision(StrictModel):
@@ -220,7 +228,7 @@ class Decision(StrictModel):
     line: Text = Field(description="what the customer says")
     timer_s: Annotated[float, Field(gt=0, le=120)] = 20.0
     choices: list[Choice] = Field(min_length=3, max_length=5)
-    default: str = Field(description="the choice taken when the timer runs out")
+    default: str = Field(description="the choice a headless run takes when its playbook names none")
 
     def problems(self) -> list[str]:
         """What is inconsistent within the decision, as ``key: message`` lines relative to it.
@@ -234,6 +242,8 @@ class Decision(StrictModel):
         if (self.about is None) == (self.segment is None):
             problems.append("about: give exactly one of about (a cast id) or segment")
         ids = [choice.id for choice in self.choices]
+        if HESITATED in ids:
+            raise ValueError(f"'{HESITATED}' is reserved for a trainee who lets the timer run out; rename that choice")
         if len(set(ids)) != len(ids):
             problems.append(f"choices: choice ids must be unique; got {ids}")
         if self.default not in ids:
@@ -382,6 +392,8 @@ class _Checker:
                 self._actions(f"{path}.choices.{j}.actions", choice.actions)
                 self._role(f"{path}.choices.{j}.role", choice.role)
                 self._segment(f"{path}.choices.{j}.prioritise", choice.prioritise)
+                if choice.settings is not None and choice.settings.actions is not None:
+                    self._actions(f"{path}.choices.{j}.settings.actions", choice.settings.actions)
                 for k, spec in enumerate(choice.effects):
                     self._spec(f"{path}.choices.{j}.effects.{k}", spec)
         for i, verb in enumerate(ex.verbs):

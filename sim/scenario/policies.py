@@ -7,11 +7,14 @@ from .base import Minutes, Probability, StrictModel, Text
 from .recovery import Empowerment
 
 
-class Policy(StrictModel):
-    """A way of responding to failures; unset fields keep the scenario's `recovery` values."""
+class OperationSettings(StrictModel):
+    """How the operation responds to failures; unset fields keep the scenario's `recovery` values.
 
-    label: Text | None = None
-    description: Text | None = None
+    A policy sets them for a whole run; a choice of the exercise can set them from its moment on (a
+    pre-shift decision, the duty manager granting authority), so a trainee can run the operation as
+    the expert does.
+    """
+
     empowerment: Empowerment | None = None
     actions: list[str] | None = Field(None, description="recovery actions for each complaint (keys of recovery.actions)")
     proactive_share: Probability | None = None
@@ -19,6 +22,13 @@ class Policy(StrictModel):
     back_office_delay_min: Minutes | None = None
     channels: int | None = Field(None, ge=1, le=10)
     root_cause_analysis: bool | None = None
+
+
+class Policy(OperationSettings):
+    """A way of responding to failures: operation settings, and the answers given in the exercise."""
+
+    label: Text | None = None
+    description: Text | None = None
     choices: dict[str, str] = Field(
         default_factory=dict, description="for the exercise: the choice id taken at each decision point"
     )

@@ -68,3 +68,20 @@ def test_both_exercises_are_fully_bilingual(flight, lounge):
         walk(scenario.meta, "meta")
         for name, policy in scenario.policies.items():
             walk(policy, f"policies.{name}")
+
+
+def test_the_catalog_reads_a_file_once_and_again_when_it_changes(tmp_path, monkeypatch):
+    import os
+
+    from game import catalog
+
+    path = tmp_path / "flight.yaml"
+    path.write_bytes((ROOT / "scenarios" / "delayed_flight.yaml").read_bytes())
+    loads = []
+    real = catalog.load_scenario
+    monkeypatch.setattr(catalog, "load_scenario", lambda p: loads.append(p) or real(p))
+    first = catalog.scan(tmp_path)
+    assert catalog.scan(tmp_path)[0] is first[0] and len(loads) == 1  # the picker opened again: nothing re-read
+    path.write_text(path.read_text(encoding="utf-8").replace("Three hours", "Four hours", 1), encoding="utf-8")
+    os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
+    assert catalog.scan(tmp_path)[0] is not first[0] and len(loads) == 2

@@ -52,7 +52,7 @@ def test_sigkill_mid_turn_keeps_every_decision_and_the_turn_resumes(tmp_path, tw
     # Without --headless the (dummy) display runs in real time, so the turn is still going when it is killed:
     # after an answer the demo shows its feedback for 3 s, and the next decision point is minutes later.
     child = subprocess.Popen([*game, "--session", "Night shift", "--trainee", "Ana", "--scenario",
-                              str(two_scenarios / "delayed_flight.yaml"), "--autoplay", "expert", "--speed", "4"],
+                              str(two_scenarios / "delayed_flight.yaml"), "--answers", "expert", "--speed", "4"],
                              cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         before_kill = _wait_for_decisions(db, DECISIONS_BEFORE_KILL, child)

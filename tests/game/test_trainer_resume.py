@@ -7,6 +7,7 @@ import random
 import pytest
 from trainer_scripted import EXPERT, OFFER_TO_LI, TrainerScript, click_id, run_script, start_turn, to_new_trainee
 
+from game.answers import dialog_order
 from game.recording import TurnPlan, TurnRecorder
 from game.resume import restore
 from game.scoring import recorded_kpis
@@ -24,16 +25,16 @@ def test_an_interrupted_turn_resumes_where_it_stopped(make_app, tmp_path, two_sc
     first = TrainerScript([])
     first.steps = [
         *to_new_trainee("April cohort", "delayed_flight", "Ana"),
-        ("trainer_trainee", start_turn(first, "delayed_flight", EXPERT, OFFER_TO_LI, stop_after_answers=1)),
+        ("trainer_trainee", start_turn(first, "delayed_flight", EXPERT, OFFER_TO_LI, stop_after_answers=2)),
     ]
     run_script(make_app(scenario_dir=two_scenarios, db=db), first)
-    interrupted = first.play.session  # the game stopped (as if switched off) after the first answer
-    assert len(interrupted.run.records) == 1 and interrupted.now > interrupted.run.records[0].time
+    interrupted = first.play.session  # the game stopped (as if switched off) after the first two answers
+    assert len(interrupted.run.records) == 2 and interrupted.now > interrupted.run.records[1].time
 
     with TrainerRecords.open(db, create=False) as records:
         [turn] = records.turns(records.list_sessions()[0].id, unfinished_only=True)
         before = records.turn_record(turn.id)
-    assert [d.choice_id for d in before.decisions] == ["honest_update"]
+    assert [d.choice_id for d in before.decisions] == ["own_it", "honest_update"]
 
     second = TrainerScript([])
     seen = {}
@@ -54,18 +55,19 @@ def test_an_interrupted_turn_resumes_where_it_stopped(make_app, tmp_path, two_sc
     run_script(make_app(scenario_dir=two_scenarios, db=db), second)
 
     resumed = seen["resumed"]
-    assert resumed.run.records[0] == interrupted.run.records[0] and resumed.run.steps[0] == interrupted.run.steps[0]
+    assert resumed.run.records[:2] == interrupted.run.records and resumed.run.steps[0] == interrupted.run.steps[0]
     stopped_at = before.last_sim_minute
     assert _events_until(resumed.model, stopped_at) == _events_until(interrupted.model, stopped_at)
 
     with TrainerRecords.open(db, create=False) as records:
         after = records.turn_record(turn.id)
         assert len(records.turns(after.session.id)) == 1  # the same turn carried on, no new one
-    assert after.turn.finished and after.decisions[0] == before.decisions[0]
+    assert after.turn.finished and after.decisions[:2] == before.decisions
     assert [(d.seq, d.decision_point_id, d.choice_id) for d in after.decisions] == [
         (i + 1, point, choice) for i, (point, choice) in enumerate(EXPERT.items())]
-    assert [o.kind for o in after.outcomes] == ["start", "action", "decision", "resume", "decision", "decision"]
-    assert after.outcomes[3].data == {"answers": 1, "actions": 1}
+    assert [o.kind for o in after.outcomes] == ["start", "decision", "action", "decision", "resume", "decision", "decision"]
+    assert after.outcomes[4].data == {"answers": 2, "actions": 1}
+    assert after.outcomes[1].data["shown"] == [c.id for c in dialog_order(flight.exercise.decisions[0], 0)]
 
     # the resumed turn ends exactly as the same answers and action played without a break
     offer = interrupted.run.steps[0]

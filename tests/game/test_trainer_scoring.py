@@ -6,44 +6,67 @@ from types import SimpleNamespace
 
 import pytest
 
-from game.scoring import SCORED_KPIS, feedback_key, is_mistake, recorded_kpis, scored_kpis, timed_out, turn_score
+import numpy as np
+
+from game.scoring import SCORED_KPIS, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
 
 STANDARD = {"dissatisfied": 20.0, "retention_rate": 0.5, "quality_score": 0.6, "customers_lost_wom": 100.0}
 EXPERT = {"dissatisfied": 10.0, "retention_rate": 0.9, "quality_score": 0.8, "customers_lost_wom": 0.0}
 
 
-def test_the_standard_process_scores_50_and_the_expert_100():
-    assert turn_score(STANDARD, EXPERT, STANDARD) == 50
-    assert turn_score(EXPERT, EXPERT, STANDARD) == 100
+def runs(kpis, n=8, spread=0.0, seed=1):
+    """n replications of ``kpis``; with a spread, noise shared by the three ways of playing (common random numbers)."""
+    noise = np.random.default_rng(seed).normal(0.0, spread, n)
+    return [{k: v * (1 + e) for k, v in kpis.items()} for e in noise]
+
+
+def test_the_standard_process_scores_0_and_the_expert_100():
+    assert score(runs(STANDARD), runs(EXPERT), runs(STANDARD)).value == 0
+    assert score(runs(EXPERT), runs(EXPERT), runs(STANDARD)).value == 100
     halfway = {k: (STANDARD[k] + EXPERT[k]) / 2 for k in STANDARD}
-    assert turn_score(halfway, EXPERT, STANDARD) == 75
+    result = score(runs(halfway), runs(EXPERT), runs(STANDARD))
+    assert result.value == 50 and result.positions == {k: 50.0 for k in SCORED_KPIS}
 
 
-def test_scores_stay_between_0_and_100_and_worse_than_the_standard_is_below_50():
+def test_scores_stay_between_0_and_100():
     better = {"dissatisfied": 0.0, "retention_rate": 1.0, "quality_score": 1.0, "customers_lost_wom": 0.0}
-    assert turn_score(better, EXPERT, STANDARD) == 100
-    worse = {"dissatisfied": 22.5, "retention_rate": 0.4, "quality_score": 0.55, "customers_lost_wom": 125.0}
-    assert turn_score(worse, EXPERT, STANDARD) == 37.5
-    awful = {"dissatisfied": 100.0, "retention_rate": 0.0, "quality_score": 0.0, "customers_lost_wom": 1000.0}
-    assert turn_score(awful, EXPERT, STANDARD) == 0
+    assert score(runs(better), runs(EXPERT), runs(STANDARD)).value == 100
+    worse = {"dissatisfied": 30.0, "retention_rate": 0.4, "quality_score": 0.5, "customers_lost_wom": 150.0}
+    assert score(runs(worse), runs(EXPERT), runs(STANDARD)).value == 0
+    mixed = dict(worse, retention_rate=0.9)  # expert-level on one KPI of four, worse than standard on the rest
+    assert score(runs(mixed), runs(EXPERT), runs(STANDARD)).value == 25
+
+
+def test_the_interval_comes_from_the_spread_over_replications_and_contains_the_score():
+    halfway = {k: (STANDARD[k] + EXPERT[k]) / 2 for k in STANDARD}
+    you = [{k: v + np.random.default_rng(i).normal(0, 0.02 * max(abs(v), 1)) for k, v in halfway.items()} for i in range(20)]
+    result = score(you, runs(EXPERT, 20), runs(STANDARD, 20))
+    assert result.low < result.value < result.high and result.replications == 20
+    assert 40 < result.low and result.high < 60  # the noise is a few percent of the gap between the policies
+    steady = score(runs(halfway, 20), runs(EXPERT, 20), runs(STANDARD, 20))
+    assert steady.low == steady.value == steady.high == 50  # without noise of its own there is nothing to be unsure of
+    single = score(runs(halfway, 1), runs(EXPERT, 1), runs(STANDARD, 1))
+    assert single.low == single.high == single.value
 
 
 def test_kpis_on_which_the_policies_agree_or_that_are_missing_are_skipped():
     same = dict(EXPERT, dissatisfied=20.0)  # no difference on dissatisfied: it says nothing about the trainee
     you = dict(EXPERT, dissatisfied=500.0, customers_lost_wom=math.nan)
-    assert turn_score(you, same, STANDARD) == 100
+    result = score(runs(you), runs(same), runs(STANDARD))
+    assert result.value == 100 and result.kpis == ("retention_rate", "quality_score")
 
 
-def test_without_both_policies_the_score_is_the_perceived_quality():
-    assert turn_score({"quality_score": 0.734}, None, STANDARD) == 73.4
-    assert turn_score({}, None, None) == 0
+def test_without_a_difference_between_the_policies_the_score_is_the_perceived_quality():
+    assert score(runs({"quality_score": 0.734}), runs(STANDARD), runs(STANDARD)).value == 73.4
+    with pytest.raises(ValueError):
+        score([], [], [])
 
 
 def test_key_kpis_of_the_scenario_choose_what_is_scored(flight):
     assert scored_kpis(flight) == (tuple(k.kpi for k in flight.meta.key_kpis) or SCORED_KPIS)
     only = SimpleNamespace(meta=SimpleNamespace(key_kpis=[SimpleNamespace(kpi="complaints", better="lower")]))
     assert scored_kpis(only) == ("complaints",)
-    assert turn_score({"complaints": 5.0}, {"complaints": 1.0}, {"complaints": 9.0}, ("complaints",)) == 75
+    assert score(runs({"complaints": 5.0}), runs({"complaints": 1.0}), runs({"complaints": 9.0}), ("complaints",)).value == 50
 
 
 def test_recorded_kpis_keep_finite_numbers_of_the_debrief_and_the_score():

@@ -13,7 +13,7 @@ from trainer_scripted import BLAME, EXPERT, TrainerScript, click_id, run_script,
 from game.demo import Screenshots
 from game.recording import TurnPlan, TurnRecorder
 from game.session import Session
-from sim.exercise.runtime import Playbook, replay
+from game.debrief.replay import build_series, judge, run_all
 from trainer import TrainerRecords
 
 NAMES = {"en": ("Ana Lima", "Bo Chen", "Li Na"), "zh": ("李娜", "王芳", "Ana Lima")}
@@ -31,9 +31,9 @@ def play_recorded(records, trainee, scenario, answers: dict[str, str], stop_afte
             if stop_after is not None and len(session.run.records) >= stop_after:
                 return session
             session.choose(answers.get(pending.id, pending.default))
-    policies = {key: replay(scenario, Playbook.from_policy(scenario, name), 0, 0, name)
-                for key, name in (("expert", "expert"), ("standard", "standard_process"))}
-    session.recorder.finish(session, {"you": session.finish(), **policies})
+    session.finish()
+    judgement = judge(scenario, run_all(scenario, 0, build_series(scenario, session.run.playbook_of_play()), 2))
+    session.recorder.finish(session, judgement.score)
     return session
 
 
@@ -90,6 +90,8 @@ def test_every_trainer_screen_in_both_languages(make_app, tmp_path, two_scenario
         ("trainer_trainee", shoot("trainer-trainee")),
         ("trainer_trainee", lambda app, scene: click_id(scene, "play:vip_lounge")),
         ("briefing", shoot("briefing-recorded")), ("briefing", lambda app, scene: click_id(scene, "start")),
+        ("dialog", lambda app, scene: click_id(scene, "choice:hosts_fix")),  # the pre-shift decision
+        ("dialog", lambda app, scene: click_id(scene, "continue")),
         ("play", lambda app, scene: press(pygame.K_3)),
         *[("play", lambda app, scene: None)] * 40,  # four seconds of play at 4x
         ("play", shoot("play-recorded")), ("play", back), ("play", back),  # Esc twice ends the turn

@@ -6,8 +6,9 @@ from game_scripted import Playthrough, click, click_at, press
 
 PLAY_SCENES = ("briefing", "play", "dialog", "debrief")
 # Answers to the delayed flight's decision points: the expert's, and the blame-shifter's.
-EXPERT = {"storm_question": "honest_update", "hungry_child": "children_first", "connection": "rebook_promise"}
-BLAME = {"storm_question": "weather_blame", "hungry_child": "seatbelt", "connection": "never_said"}
+EXPERT = {"shift_plan": "own_it", "storm_question": "honest_update", "hungry_child": "children_first",
+          "connection": "rebook_promise"}
+BLAME = {"shift_plan": "script_only", "storm_question": "weather_blame", "hungry_child": "seatbelt", "connection": "never_said"}
 OFFER_TO_LI = ((40.0, "li", pygame.K_o),)  # at minute 40, click the hungry child's family and press O (offer)
 
 
@@ -109,7 +110,7 @@ def start_turn(script: TrainerScript, scenario_id: str, answers: dict[str, str],
     return act
 
 
-def run_script(app, script: TrainerScript, max_frames: int = 4000) -> None:
+def run_script(app, script: TrainerScript, max_frames: int = 8000) -> None:
     """Run the app from the title screen until the script has taken every step."""
     from game.scenes.title import TitleScene
 

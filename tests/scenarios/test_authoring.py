@@ -197,8 +197,8 @@ def test_every_scenario_file_points_editors_at_the_schema(path):
 # -- the validator's report ----------------------------------------------------------------------------------
 def test_validate_lists_every_broken_reference_with_its_line_and_column(tmp_path):
     lines = (SCENARIOS / "bank_branch.yaml").read_text(encoding="utf-8").splitlines()
-    broken = {"      seat: waiting": "      seat: waitng", "    choices: {failed_transfer: fix_now, lunch_queue: apologise_open}":
-              "    choices: {failed_transfer: fix_nw, lunch_queue: apologise_open}",
+    broken = {"      seat: waiting": "      seat: waitng", "    choices: {shift_plan: empower_fix, failed_transfer: fix_now, lunch_queue: apologise_open}":
+              "    choices: {shift_plan: empower_fix, failed_transfer: fix_nw, lunch_queue: apologise_open}",
               "    - {id: refund, key: r, label: {en: Refund the fee, zh: 退还手续费}, actions: [fee_refund], follows: [compensation]}":
               "    - {id: refund, key: r, label: {en: Refund the fee, zh: 退还手续费}, actions: [fee_refnd], follows: [compensation]}"}
     where = {}
@@ -213,7 +213,7 @@ def test_validate_lists_every_broken_reference_with_its_line_and_column(tmp_path
     assert result.returncode == 1 and "hotel_checkin.yaml: ok" in result.stdout and "Traceback" not in result.stderr
     assert "3 problems" in result.stderr
     for expected, line in (("unknown seats fixture 'waitng'", where["      seat: waitng"]),
-                           ("unknown choice 'fix_nw'", where["    choices: {failed_transfer: fix_nw, lunch_queue: apologise_open}"]),
+                           ("unknown choice 'fix_nw'", where["    choices: {shift_plan: empower_fix, failed_transfer: fix_nw, lunch_queue: apologise_open}"]),
                            ("unknown recovery action 'fee_refnd'", next(v for k, v in where.items() if "fee_refnd" in k))):
         reported = next(row for row in result.stderr.splitlines() if expected in row)
         assert f"(line {line}, column " in reported, reported

@@ -46,7 +46,8 @@ def test_it_validates_and_is_complete(path):
     assert scenario.failures is not None, "failures: a scenario about recovery needs failures"
     exercise = scenario.exercise
     assert exercise is not None, "exercise: every scenario in the library is playable"
-    assert 2 <= len(exercise.decisions) <= 4, "exercise.decisions: give 2 to 4 decision points"
+    dialogs = [d for d in exercise.decisions if not any(c.settings is not None for c in d.choices)]
+    assert 2 <= len(dialogs) <= 4, "exercise.decisions: give 2 to 4 decision points (besides a pre-shift settings decision)"
     for decision in exercise.decisions:
         assert any(choice.flags for choice in decision.choices), (
             f"exercise.decisions.{decision.id}: offer at least one tempting bad answer (and mark it with flags)"
