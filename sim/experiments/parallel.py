@@ -3,7 +3,8 @@
 A replication's result depends only on its scenario, seed, replication index and policy (see
 ``random_streams``), and results come back in the order they were asked for, so every backend and
 every number of workers gives the same numbers. Replications are sent in chunks so that the cost of
-shipping work to another process stays small next to the work itself.
+shipping work to another process stays small next to the work itself, yet small enough that progress
+is reported in steps of a few per cent.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..exercise.runtime import run_once
 from ..scenario import Scenario
 
 CHUNKS_PER_WORKER = 4  # enough chunks to balance uneven work, few enough to keep overhead low
+PROGRESS_STEPS = 50  # up to this many chunks, so progress moves in steps of 2 % or less
 DASK_PROBE_TIMEOUT_S = 3  # an address that does not answer a connection within this is reported as unreachable
 DASK_CONNECT_TIMEOUT_S = 5
 
@@ -145,7 +147,7 @@ class Runner:
     def run(self, tasks: Sequence[Task], on_progress: Callable[[int], None] | None = None) -> list[dict[str, float]]:
         """KPIs of every task, in the order of ``tasks``; ``on_progress(done)`` after each finished chunk."""
         tasks = list(tasks)
-        chunks = _chunks(tasks, self.workers * CHUNKS_PER_WORKER)
+        chunks = _chunks(tasks, max(self.workers * CHUNKS_PER_WORKER, min(len(tasks), PROGRESS_STEPS)))
         if self._client is not None:
             results = self._run_dask(chunks, on_progress)
         elif self.workers == 1 or len(chunks) == 1:

@@ -3,7 +3,7 @@
 Replication ``i`` of every alternative run with the same seed uses the same random numbers (common
 random numbers), so differences between alternatives are not blurred by luck. With a precision goal,
 replications are added in batches until every requested KPI's 95 % interval half-width is below that
-share of its mean; the batch sizes depend only on the results, never on the number of workers.
+share of its mean (by default every whole-run KPI; per-segment and per-block ones only when named); the batch sizes depend only on the results, never on the number of workers.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..errors import UserError
+from ..model.kpis import whole_run
 from ..model.simulation import Model
 from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
@@ -171,6 +172,8 @@ def replicate_variants(
             if not tasks:
                 break
             total = sum(planned)
+            if on_progress:
+                on_progress(finished, total)  # the batch's size is known before its first replication ends
             report = (lambda n, base=finished, total=total: on_progress(base + n, total)) if on_progress else None
             results = iter(active.run(tasks, report))
             for done, goal in zip(runs, planned):
@@ -179,14 +182,14 @@ def replicate_variants(
             if precision is None:
                 break
             summaries = [summarise(done) for done in runs]
-            names = list(kpis) if kpis else list(summaries[0])
+            names = list(kpis) if kpis else whole_run(list(summaries[0]))
             planned = [_next_size(s, names, precision, len(d), max_replications) for s, d in zip(summaries, runs)]
             if together:
                 planned = [max(planned)] * len(planned)
     results_out = []
     for variant, label, done in zip(variants, labels, runs):
         summary = summarise(done)
-        names = list(kpis) if kpis else list(summary)
+        names = list(kpis) if kpis else whole_run(list(summary))
         imprecise = [n for n in names if not is_precise(summary[n], precision)] if precision is not None else []
         results_out.append(Replications(label, variant.seed, variant.policy, done, summary, precision, imprecise))
     return results_out

@@ -7,7 +7,7 @@ from ..scenario import Scenario
 from ..scenario.journeys import routing_targets
 from .arrivals import BlockProfile
 from .durations import make_sampler
-from .kpis import QueueKpis
+from .kpis import QueueTally
 from .random_streams import Stream, Streams
 from .satisfaction import mood
 from .staffing import StaffPool
@@ -19,7 +19,7 @@ class Customer:
     __slots__ = (
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
         "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays", "kind", "settled", "hold_until",
+        "path", "stays", "kind", "settled", "hold_until", "tallies",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -42,6 +42,7 @@ class Customer:
         self.hold_until = 0.0  # a holding disruption keeps the customer from service until then
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
+        self.tallies: tuple = ()  # the KPI tallies the visit is booked in (none during the warm-up)
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
         # judged at a station on the way: (path, severity, recovery delay, failures felt by then)
         self.settled: tuple[str, str, float, int] | None = None
@@ -75,7 +76,7 @@ class StepFlow:
 
     __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis", "branches", "following")
 
-    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueKpis | None):
+    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueTally | None):
         self.name = name
         self.pool = pool
         self.priority = -priority  # SimPy serves the lowest number first
@@ -101,7 +102,7 @@ class SegmentFlow:
     """What the model needs at run time about one segment: its arrivals, journey, priority and value."""
 
     def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool],
-                 station_kpis: dict[str, QueueKpis] | None = None):
+                 station_kpis: dict[str, QueueTally] | None = None):
         spec = scenario.segments[name]
         op = scenario.operation
         self.name = name
@@ -118,6 +119,7 @@ class SegmentFlow:
         self.priority = first.priority
         self.service_time = first.service_time
         self.patience = first.patience
+        self.queue_lengths: tuple = ()  # time averages of the number queueing that this segment's customers join
 
     @staticmethod
     def _journey(name, spec, streams: Streams, pools, station_kpis) -> list[StepFlow]:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .arrivals import ArrivalProfile, TotalArrivals, add_blocks
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
@@ -20,6 +21,11 @@ from .word_of_mouth import WordOfMouth
 MAX_ARRIVALS_PER_RUN = 10_000_000  # about a quarter of an hour of one core per replication (benchmarks/throughput.py)
 
 
+def _also_off(schema: dict[str, Any]) -> None:
+    """Editors accept ``failures: off`` too (read as no failures by the validator below)."""
+    schema.setdefault("anyOf", []).append({"enum": ["off", False]})
+
+
 class Scenario(StrictModel):
     """A service operation and, optionally, the training exercise built on it."""
 
@@ -34,7 +40,9 @@ class Scenario(StrictModel):
         None, description="all arrivals of the operation with a segment mix, instead of per-segment arrivals"
     )
     outages: list[Outage] = Field(default_factory=list, description="windows in which a station loses capacity or slows down")
-    failures: Failures | None = Field(None, description="omit to switch service failures off")
+    failures: Failures | None = Field(None, json_schema_extra=_also_off, description=(
+        "service failures: `off` (or omit the section) for the pure queue; `{}` switches them on with every default"
+    ))
     quality: Quality = Field(default_factory=Quality)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     recovery: Recovery = Field(default_factory=Recovery)
@@ -43,6 +51,12 @@ class Scenario(StrictModel):
     exercise: Exercise | None = Field(None, description="the training game built on this operation")
 
     _source: Path | None = PrivateAttr(None)
+
+    @field_validator("failures", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """``failures: off`` (YAML reads a bare off as false) and ``null`` both mean no failures."""
+        return None if value is False or (isinstance(value, str) and value.strip().lower() == "off") else value
 
     @property
     def source(self) -> Path | None:
