@@ -8,6 +8,7 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -27,6 +28,20 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 # -- shared helpers -------------------------------------------------------------------------------
+def seed_number(text: str) -> int:
+    """An argparse type: a seed is a whole number from 0 (numpy's seed sequences take no negative ones)."""
+    if not text.strip().isdigit() or len(text.strip()) > 30:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a seed; give a whole number from 0 to 30 digits long (e.g. 7)")
+    return int(text)
+
+
+def show_note(message, category, *_args, **_kwargs) -> None:
+    """Show library notes (settings adjusted, a long run ahead) as one ``note:`` line on stderr."""
+    from sim.errors import UserNote
+
+    print(f"note: {message}" if issubclass(category, UserNote) else f"warning: {message}", file=sys.stderr)
+
+
 def parse_assignments(items: Sequence[str], flag: str) -> dict[str, Any]:
     """``["a.b=3", ...]`` -> ``{"a.b": 3}`` with YAML-typed values."""
     from sim.scenario import parse_override_value
@@ -48,67 +63,95 @@ def format_number(value: float) -> str:
     return f"{value:.3f}"
 
 
-def print_summary(title: str, kpis: dict[str, dict[str, Any]]) -> None:
-    """A table of KPI, mean and 95 % interval."""
+def print_summary(title: str, kpis: dict[str, dict[str, Any]], by: Sequence[str] = ()) -> None:
+    """A table of KPI, mean and 95 % interval: the whole run's, then those of each dimension in ``by``."""
     from rich.console import Console
     from rich.table import Table
+    from sim.model.kpis import dimension_of
 
     table = Table(title=title, title_justify="left")
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("95 % interval", justify="right")
-    for name, entry in kpis.items():
+    shown = [name for name in kpis if dimension_of(name) is None]
+    for dimension in by:
+        shown += [name for name in kpis if dimension_of(name) == dimension]
+    for name in shown:
+        entry = kpis[name]
         low, high = entry["ci95"]
         interval = "-" if math.isnan(low) else f"{format_number(low)} .. {format_number(high)}"
         table.add_row(name, format_number(entry["mean"]), interval)
     Console().print(table)
 
 
-def progress_bar(description: str):
-    """A rich progress bar on stderr with time left; returns (progress, callback(done, total))."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+LOG_EVERY_S = 5.0  # progress lines when stderr is not a terminal (a pipe, a log file)
 
-    progress = Progress(
-        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    task = progress.add_task(description, total=None)
 
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
-    return progress, update
+
+def time_left(elapsed: float, done: int, total: int | None) -> str:
+    """Time left at the rate measured so far (elapsed per replication done), or "-" before the first."""
+    if not done or not total:
+        return "-:--:--"
+    return _duration(elapsed * max(total - done, 0) / done)
 
 
 @contextmanager
-def progress_while(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar that appears with the first progress report, so an early error prints alone."""
-    progress, update = progress_bar(description)
-    started = False
+def progress_while(description: str, known_total: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """Progress on stderr from the first report: ``report(done, total)`` in replications.
+
+    On a terminal, a bar with the time left from the measured rate; otherwise a line every few seconds.
+    ``known_total=False`` (the staffing search, whose work is not known in advance) counts replications
+    without a total, one bar through all of its phases.
+    """
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn
+    from rich.text import Text
+
+    class MeasuredTimeLeft(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(time_left(task.elapsed or 0.0, int(task.completed), task.total and int(task.total)), style="progress.remaining")
+
+    console = Console(stderr=True)
+    progress = Progress(TextColumn(description), BarColumn(), TextColumn("{task.completed:.0f}/{task.fields[of]} replications"),
+                        MeasuredTimeLeft(), console=console, transient=True)
+    task = None
+    begun = last_line = time.monotonic()
+    on_terminal = console.is_terminal
 
     def report(done: int, total: int) -> None:
-        nonlocal started
-        if not started:
-            progress.start()
-            started = True
-        update(done, total)
+        nonlocal task, last_line
+        total = total if known_total else None
+        if on_terminal:
+            if task is None:
+                progress.start()
+                task = progress.add_task(description, total=total, of="?")
+            progress.update(task, completed=done, total=total, of=total if total is not None else "?")
+            return
+        now = time.monotonic()
+        if task is None or now - last_line >= LOG_EVERY_S:
+            task, last_line = True, now
+            of = f"/{total}" if total else ""
+            left = f", about {time_left(now - begun, done, total)} left" if total and done else ""
+            print(f"{description}: {done}{of} replications, {_duration(now - begun)} elapsed{left}", file=sys.stderr, flush=True)
 
     try:
         yield report
     finally:
-        if started:
+        if on_terminal and task is not None:
             progress.stop()
 
 
 def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
-    text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str)
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import write_atomic
+
+    write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n", make_folders=True)
 
 
 def without_nan(value: Any) -> Any:
@@ -122,11 +165,29 @@ def without_nan(value: Any) -> Any:
     return value
 
 
-def load(path: str | None, overrides: Sequence[str] = ()):
-    from sim import load_scenario
+def scenario_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The key-path settings of the command line: ``--set`` flags, then the shortcuts for common ones."""
+    settings = parse_assignments(args.set, "--set")
+    if getattr(args, "no_failures", False):
+        settings["failures"] = "off"
+    if getattr(args, "block_min", None) is not None:
+        settings["operation.block_min"] = args.block_min
+    return settings
 
-    scenario = load_scenario(path or DEFAULT_SCENARIO, parse_assignments(overrides, "--set"))
-    print_notes(path or DEFAULT_SCENARIO, scenario)
+
+def load(args: argparse.Namespace):
+    """The scenario a command works on, with the command line's settings applied.
+
+    Warns (on stderr) where a setting of a role's count is overridden by a shift with an absolute count.
+    """
+    from sim import load_scenario
+    from sim.scenario.variants import fixed_shift_warnings
+
+    scenario = load_scenario(args.scenario or DEFAULT_SCENARIO, scenario_settings(args))
+    keys = [*scenario_settings(args), *(item.partition("=")[0].strip() for item in getattr(args, "param", []) + getattr(args, "variant", []))]
+    for warning in fixed_shift_warnings(scenario, keys):
+        print(warning, file=sys.stderr)
+    print_notes(args.scenario or DEFAULT_SCENARIO, scenario)
     return scenario
 
 
@@ -162,14 +223,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim import scenario_json_schema
 
+    from sim.atomic_write import write_atomic
+
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False)
     if args.write is None:
         print(text)
         return 0
-    try:
-        Path(args.write).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {args.write}: {exc.strerror}; choose a folder you can write to") from None
+    write_atomic(args.write, text + "\n")
     print(f"wrote {args.write}")
     return 0
 
@@ -186,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
     from sim.experiments.replications import replicate
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: replications") as update:
             result = replicate(
@@ -196,7 +256,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         where = runner.description
     policy = f", policy {args.policy}" if args.policy else ""
-    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis)
+    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis, args.by)
+    if result.replications == 1:
+        print("no interval from one replication: run at least 2 (-r 10 or more for useful intervals)")
     print_precision(result.precision, result.imprecise, args.max_replications)
     passed_on = result.kpis.get("escalations_passed_on", {}).get("mean") or 0.0
     if passed_on > 0:
@@ -205,7 +267,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, without_nan({
             "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,
-            "overrides": parse_assignments(args.set, "--set"), "kpis": result.kpis,
+            "overrides": scenario_settings(args), "kpis": result.kpis,
         }))
         print(f"wrote {args.json}")
     if args.report:
@@ -268,14 +330,12 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
     """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell."""
     import csv
 
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
-            writer.writeheader()
-            writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import atomic_open
+
+    with atomic_open(path, newline="", make_folders=True) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
 
 
 def shown_kpis(chosen: Sequence[str], available: Sequence[str]) -> list[str]:
@@ -288,7 +348,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
     from sim.experiments.sweep import sweep
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: sweep") as update:
             result = sweep(
@@ -319,20 +379,22 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from sim.experiments.optimiser import optimise_staffing
     from sim.experiments.parallel import Runner
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
-        with progress_while(f"{scenario.name}: staffing search") as update:
+        with progress_while(f"{scenario.name}: staffing search", known_total=False) as update:
             result = optimise_staffing(
-                scenario, args.target, args.replications, args.seed, block_min=args.block_min, policy=args.policy,
-                runner=runner, on_progress=update,
+                scenario, args.target, args.replications, args.seed, policy=args.policy, whole_day=args.whole_day,
+                min_staff=args.min_staff, runner=runner, on_progress=update,
             )
     currency = scenario.meta.currency
-    print_table(f"{scenario.name}: cheapest staff per {args.block_min:g}-minute block meeting every target",
+    verdict = "meeting every target" if result.confirmed else "found; it does NOT meet every target (see below)"
+    print_table(f"{scenario.name}: cheapest staff per {result.block_min:g}-minute block {verdict}",
                 ["role", "block", "staff", "Erlang estimate"], left=2, rows=
                 [[b.role, f"{b.start}-{b.end}", b.count, b.erlang] for b in result.schedule])
     print(f"cost: {result.cost:,.2f} {currency} for {result.staff_hours:g} staffed hours (cost_per_hour x hours); "
           f"the Erlang estimate costs {result.erlang_cost:,.2f} {currency}")
-    print_table("targets, re-simulated with fresh seeds (met when the whole 95 % interval is on the right side)",
+    print_table(f"targets, re-simulated with fresh seeds over {result.confirm_replications} replications "
+                "(met when the whole 95 % interval is on the right side)",
                 ["target", "mean", "95 % interval", "met"],
                 [[t.target, format_number(t.mean), f"{format_number(t.ci95[0])} .. {format_number(t.ci95[1])}",
                   f"yes ({'lower' if '>' in t.target else 'upper'} bound {format_number(t.bound)})" if t.met else "NO"]
@@ -349,7 +411,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
         print(f"wrote {staffing_report(args.report, scenario, result)}")
     if not result.confirmed:
-        print("the schedule missed a target when re-simulated with fresh seeds; raise --replications and run again", file=sys.stderr)
+        print(f"the schedule missed a target when re-simulated with fresh seeds, even with {result.confirm_replications} "
+              "replications; raise --replications, or relax the target", file=sys.stderr)
         return 1
     return 0
 
@@ -358,7 +421,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare
     from sim.experiments.parallel import Runner
 
-    scenario = load(args.scenario, args.set)
+    scenario = load(args)
     variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: comparison") as update:
@@ -369,7 +432,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         where = runner.description
     base = result.results[0]
-    names = list(args.kpi) if args.kpi else shown_kpis([], list(base.kpis)) + [
+    key_kpis = [k.kpi for k in scenario.meta.key_kpis if k.kpi in base.kpis]
+    names = list(args.kpi) if args.kpi else key_kpis + shown_kpis([], list(base.kpis)) + [
         n for n in ("retention_rate", "customers_lost_wom", "recovery_cost", "revenue_lost") if n in base.kpis]
     names = list(dict.fromkeys(names))
     rows = []
@@ -381,7 +445,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     pairing = "common random numbers" if result.common_random_numbers else "independent random numbers"
     print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}",
                 ["KPI", "alternative", f"baseline: {result.baseline}", "alternative - baseline"], rows, left=2)
-    print("each cell: mean ± 95 % half-width (paired t-interval for differences); * marks a difference whose interval excludes 0")
+    interval = "paired t-interval" if result.common_random_numbers else "t-interval of the replication-by-replication differences"
+    print(f"each cell: mean ± 95 % half-width ({interval} for differences); * marks a difference whose interval excludes 0")
     if args.json:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
@@ -483,7 +548,7 @@ def print_validation(validation) -> None:
 def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, precision: bool = True) -> None:
     """Flags every experiment shares: scenario, seed, replications, overrides, workers, Dask, policy, outputs."""
     parser.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same results")
+    parser.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0); the same seed gives the same results")
     parser.add_argument("--replications", "-r", type=int, default=replications,
                         help=f"replications per alternative (default {replications}); the first batch with --precision")
     parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override a scenario value, e.g. staff.teller.count=4")
@@ -491,6 +556,10 @@ def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, pre
     parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on the Dask cluster with this scheduler instead")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--report", metavar="DIR", help="write figures (PNG) and a self-contained HTML report to DIR")
+    parser.add_argument("--no-failures", action="store_true",
+                        help="switch service failures off (the pure queue; same as --set failures=off)")
+    parser.add_argument("--block-min", type=float, metavar="MIN",
+                        help="length of the blocks of the day KPIs are split into, block.HH:MM.KPI (default: operation.block_min, 60)")
     if precision:
         parser.add_argument("--precision", type=float, metavar="SHARE",
                             help="add replications until each KPI's 95 %% interval half-width is under SHARE of its mean (e.g. 0.05)")
@@ -521,6 +590,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--events", metavar="FILE.jsonl", help="also write the event log of the first replication as JSON lines")
     run.add_argument("--queue-log", metavar="FILE.csv", help="also write replication 0 as a queue log (one row per customer), the input of `fit`")
     run.add_argument("--warmup", type=float, metavar="MIN", help="leave the first MIN minutes out of every KPI (overrides operation.warmup_min)")
+    run.add_argument("--by", action="append", default=[], choices=["segment", "block"],
+                     help="also show the KPIs of each segment or block of the day (repeatable; the JSON always has them)")
     run.set_defaults(handler=cmd_run)
 
     sweep = commands.add_parser("sweep", help="replicate every combination of parameter values (a grid)")
@@ -535,7 +606,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_flags(staff, 20, precision=False)
     staff.add_argument("--target", action="append", required=True, metavar="KPI>=VALUE",
                        help='a target such as "service_level>=0.8" or "mean_wait_min<=5" (repeatable; all must hold)')
-    staff.add_argument("--block-min", type=float, default=60.0, metavar="MIN", help="length of a staffing block (default 60 minutes)")
+    staff.add_argument("--whole-day", action="store_true",
+                       help="judge queue targets (service level, waits, abandonment, utilisation) over the day, not in every block")
+    staff.add_argument("--min-staff", type=int, metavar="N", help="keep at least N staff per role in every block (default 1 where customers come)")
     staff.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
     staff.set_defaults(handler=cmd_staff)
 
@@ -576,13 +649,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sim import UserError
+    from sim.interrupts import Interrupted, signals_as_interrupts
 
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with warnings.catch_warnings(), signals_as_interrupts():
+            warnings.showwarning = show_note
+            return args.handler(args)
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(f"stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -294,6 +294,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "debrief.back_trainee": ("Back to the trainee", "返回学员页面"),
     "play.recording": ("Recording: {name}", "记录中：{name}"),
     "play.not_recorded": ("Not recorded: {problem}", "未能记录：{problem}"),
+    "play.recording_stopped": ("Recording stopped", "记录已停止"),
+    "play.recording_stopped_hint": (
+        "From here on nothing is kept; the turn stays unfinished and can be resumed from the trainee's page. "
+        "Space: play on, unrecorded.",
+        "此后的内容不会保存；本轮保持未完成，可在学员页面继续。空格键：不记录继续。"),
+    "debrief.recording_stopped": (
+        "Recording stopped: {problem} The turn stays unfinished with the answers stored before; resume it from the "
+        "trainee's page.",
+        "记录已停止：{problem} 本轮保持未完成，已保存的回答保留；可在学员页面继续。"),
     # errors
     "error.font": ("No Chinese font found: Chinese text shows as boxes.", "未找到中文字体：中文将显示为方框。"),
 }

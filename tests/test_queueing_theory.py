@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from sim import run_once
 from sim.experiments.queueing_theory import erlang_a, erlang_c
@@ -63,3 +64,28 @@ def test_erlang_c_known_values():
     assert erlang_a(4.0, 1.0, 5, 1e-9).prob_wait == pytest.approx(erlang_c(4.0, 1.0, 5).prob_wait, rel=1e-6)
     with pytest.raises(ValueError):
         erlang_c(5.0, 1.0, 5)
+
+
+def test_two_priority_classes_match_cobham_per_segment():
+    """Non-preemptive priority M/M/3 at utilisation 0.75: each segment's mean wait within its interval of Cobham's."""
+    from sim import load_scenario_text
+    from sim.experiments.queueing_theory import priority_waits
+
+    vip, regular, servers, service_mean = 0.15, 0.30, 3, 5.0
+    service = {"role": "agent", "time": {"dist": "exponential", "mean": service_mean}}
+    data = {
+        "meta": {"title": "two priority classes"},
+        "operation": {"duration_min": 12_000, "warmup_min": 1_200},
+        "segments": {"vip": {"arrivals_per_hour": vip * 60, "priority": 1, "service": service},
+                     "regular": {"arrivals_per_hour": regular * 60, "service": service}},
+        "staff": {"agent": {"count": servers}},
+    }
+    scenario = load_scenario_text(yaml.safe_dump(data), "priority.yaml")
+    expected = dict(zip(("vip", "regular"), priority_waits([vip, regular], 1 / service_mean, servers)))
+    ci, runs = replicate(scenario, [f"segment.{name}.mean_wait_min" for name in expected] + ["mean_wait_min"])
+    for name, wait in expected.items():
+        mean, low, high = ci[f"segment.{name}.mean_wait_min"]
+        assert low <= wait <= high, f"{name}: Cobham {wait:.3f} outside 95% CI [{low:.3f}, {high:.3f}] (mean {mean:.3f})"
+    # the classes split the whole queue's wait, weighted by their arrivals
+    overall = erlang_c(vip + regular, 1 / service_mean, servers).mean_wait
+    assert (vip * expected["vip"] + regular * expected["regular"]) / (vip + regular) == pytest.approx(overall)

@@ -1,7 +1,7 @@
 """Closed-form and exact numerical results for the queues the model must reproduce when failures are off.
 
 Erlang C (M/M/c) and Erlang A (M/M/c+M, exponential patience) are the planner's first estimate of
-staffing and the test oracle of the queueing core.
+staffing and the test oracle of the queueing core; Cobham's formulas are the oracle of priority classes.
 """
 from __future__ import annotations
 
@@ -35,6 +35,23 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> QueueFig
     prob_wait = blocking / (1 - rho + rho * blocking)
     mean_wait = prob_wait / (servers * service_rate - arrival_rate)
     return QueueFigures(prob_wait, mean_wait, arrival_rate * mean_wait, 0.0, rho)
+
+
+def priority_waits(arrival_rates: list[float], service_rate: float, servers: int) -> list[float]:
+    """Mean wait of each class of a non-preemptive priority M/M/c, highest priority first (Cobham 1954).
+
+    All classes share the exponential service rate; class ``k`` waits
+    ``W0 / ((1 - s[k-1]) (1 - s[k]))`` with ``W0 = C(c, a) / (c mu)`` and ``s[k]`` the load of classes 1..k.
+    """
+    total = sum(arrival_rates)
+    first = erlang_c(total, service_rate, servers)
+    w0 = first.prob_wait / (servers * service_rate)
+    waits, above = [], 0.0
+    for rate in arrival_rates:
+        below = above + rate / (servers * service_rate)
+        waits.append(w0 / ((1 - above) * (1 - below)))
+        above = below
+    return waits
 
 
 def erlang_a(arrival_rate: float, service_rate: float, servers: int, abandon_rate: float, tolerance: float = 1e-12) -> QueueFigures:

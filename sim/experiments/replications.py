@@ -3,7 +3,7 @@
 Replication ``i`` of every alternative run with the same seed uses the same random numbers (common
 random numbers), so differences between alternatives are not blurred by luck. With a precision goal,
 replications are added in batches until every requested KPI's 95 % interval half-width is below that
-share of its mean; the batch sizes depend only on the results, never on the number of workers.
+share of its mean (by default every whole-run KPI; per-segment and per-block ones only when named); the batch sizes depend only on the results, never on the number of workers.
 """
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..errors import UserError
+from ..model.kpis import whole_run
 from ..model.simulation import Model
 from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
 from .parallel import Runner, Variant, using_runner
 from .statistics import half_width, summarise
+from .workload import check_workload
 
 DEFAULT_MAX_REPLICATIONS = 500
 Progress = Callable[[int, int], None]
@@ -83,6 +85,17 @@ def check_policies(names: Sequence[str | None], scenario: Scenario) -> None:
         raise UserError(f"--policy: unknown policy {', '.join(repr(n) for n in unknown)}; {where}")
 
 
+def planned_size(replications: int, precision: float | None, max_replications: int) -> tuple[int, str]:
+    """The most replications per alternative a batch may run, and the flag that sets it."""
+    return (replications, "--replications") if precision is None else (max_replications, "--max-replications")
+
+
+def check_seed(seed: int) -> None:
+    """Raise a UserError for a seed numpy cannot use (seeds are whole numbers from 0)."""
+    if not isinstance(seed, int) or seed < 0:
+        raise UserError(f"--seed {seed}: give a whole number, 0 or more")
+
+
 # -- precision ------------------------------------------------------------------------------------
 def is_precise(entry: dict[str, Any], precision: float) -> bool:
     """True when the interval's half-width is at most ``precision`` times the mean's size (or zero)."""
@@ -146,16 +159,21 @@ def replicate_variants(
         check_kpis(kpis, variants[0].scenario)
     for variant in variants:
         check_policies([variant.policy], variant.scenario)
+        check_seed(variant.seed)
     labels = list(labels) if labels else [v.policy or v.scenario.name for v in variants]
     runs: list[list[dict[str, float]]] = [[] for _ in variants]
     planned = [replications] * len(variants)
     finished = 0
     with using_runner(runner, workers, dask) as active:
+        most, flag = planned_size(replications, precision, max_replications)
+        check_workload(variants[0], len(variants), most, active.workers, flag)
         while True:
             tasks = [(v, r) for v, done, goal in zip(variants, runs, planned) for r in range(len(done), goal)]
             if not tasks:
                 break
             total = sum(planned)
+            if on_progress:
+                on_progress(finished, total)  # the batch's size is known before its first replication ends
             report = (lambda n, base=finished, total=total: on_progress(base + n, total)) if on_progress else None
             results = iter(active.run(tasks, report))
             for done, goal in zip(runs, planned):
@@ -164,14 +182,14 @@ def replicate_variants(
             if precision is None:
                 break
             summaries = [summarise(done) for done in runs]
-            names = list(kpis) if kpis else list(summaries[0])
+            names = list(kpis) if kpis else whole_run(list(summaries[0]))
             planned = [_next_size(s, names, precision, len(d), max_replications) for s, d in zip(summaries, runs)]
             if together:
                 planned = [max(planned)] * len(planned)
     results_out = []
     for variant, label, done in zip(variants, labels, runs):
         summary = summarise(done)
-        names = list(kpis) if kpis else list(summary)
+        names = list(kpis) if kpis else whole_run(list(summary))
         imprecise = [n for n in names if not is_precise(summary[n], precision)] if precision is not None else []
         results_out.append(Replications(label, variant.seed, variant.policy, done, summary, precision, imprecise))
     return results_out

@@ -34,7 +34,7 @@ class BlockLoad:
 
 def blocks_of_day(duration_min: float, block_min: float) -> list[tuple[float, float]]:
     """``[(start, end), ...]`` covering the opening day in blocks of ``block_min`` minutes (the last may be shorter)."""
-    count = math.ceil(duration_min / block_min - 1e-9)
+    count = max(1, math.ceil(duration_min / block_min - 1e-9))
     return [(i * block_min, min((i + 1) * block_min, duration_min)) for i in range(count)]
 
 
@@ -110,14 +110,21 @@ def servers_for_target(load: BlockLoad, target: Target, role: str, threshold_min
     return stable
 
 
-def erlang_schedule(scenario: Scenario, roles: list[str], blocks: list[tuple[float, float]], targets: list[Target]) -> dict[str, tuple[int, ...]]:
-    """``{role: (count per block, ...)}``: per block, the largest count any target asks for."""
+def erlang_schedule(scenario: Scenario, roles: list[str], blocks: list[tuple[float, float]], targets: list[Target],
+                    labels: list[str] | None = None) -> dict[str, tuple[int, ...]]:
+    """``{role: (count per block, ...)}``: per block, the largest count any target asks for.
+
+    A target on one block's KPI (``block.HH:MM.KPI``, blocks named by ``labels``) counts in that block only.
+    """
     threshold = scenario.operation.service_level_threshold_min
     schedule = {}
     for role in roles:
         counts = []
-        for start, end in blocks:
+        for b, (start, end) in enumerate(blocks):
             load = block_load(scenario, role, start, end)
-            counts.append(max(servers_for_target(load, t, role, threshold) for t in targets))
+            prefix = f"block.{labels[b]}." if labels else None
+            here = [Target(t.kpi[len(prefix):], t.op, t.value) if prefix and t.kpi.startswith(prefix) else t
+                    for t in targets if not t.kpi.startswith("block.") or (prefix and t.kpi.startswith(prefix))]
+            counts.append(max([servers_for_target(load, t, role, threshold) for t in here], default=0))
         schedule[role] = tuple(counts)
     return schedule

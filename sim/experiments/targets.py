@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from ..errors import UserError
 
-_FORM = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|>|<)\s*(\S+)\s*$")
+_FORM = re.compile(r"^\s*([A-Za-z_][\w.:+]*)\s*(>=|<=|>|<)\s*(\S+)\s*$")
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 UNMEASURED_SHORTFALL = 1e6  # a KPI with no value counts as far from any target
 
@@ -44,6 +44,15 @@ class Target:
         bound = self.bound(entry)
         return not math.isnan(bound) and _COMPARE[self.op](bound, self.value)
 
+    def undecided(self, entry: Mapping[str, Any]) -> bool:
+        """Not met, but the mean is on the right side: more replications may narrow the interval enough."""
+        mean = entry["mean"]
+        return not self.met(entry) and not math.isnan(mean) and _COMPARE[self.op](mean, self.value)
+
+    def in_block(self, label: str) -> "Target":
+        """The same target on the KPI of one block of the day, ``block.HH:MM.KPI``."""
+        return Target(f"block.{label}.{self.kpi}", self.op, self.value)
+
     def shortfall(self, entry: Mapping[str, Any]) -> float:
         """How far the bound is from the target, as a share of the target (0 when met)."""
         bound = self.bound(entry)
@@ -68,9 +77,11 @@ def parse_target(text: str) -> Target:
     match = _FORM.match(text)
     if match:
         try:
-            return Target(match[1], match[2], float(match[3]))
+            value = float(match[3])
         except ValueError:
-            pass
+            value = math.nan
+        if math.isfinite(value):
+            return Target(match[1], match[2], value)
     raise UserError(
         f"--target {text!r}: write it as KPI>=VALUE or KPI<=VALUE, for example --target \"service_level>=0.8\" "
         f"or --target \"mean_wait_min<=5\""

@@ -1,4 +1,4 @@
-"""Streaming statistics with bounded memory: running means, time averages and a binned quantile."""
+"""Streaming statistics with bounded memory: time averages (whole run or per block of the day), binned quantiles."""
 from __future__ import annotations
 
 import math
@@ -64,3 +64,95 @@ class BinnedQuantiles:
                 return self.width * (index + (target - seen) / count)
             seen += count
         return self.width * (max(self.counts) + 1)
+
+
+class DayBlocks:
+    """The blocks of the day KPIs are split into: ``block_min`` long from opening, the last one shorter.
+
+    Every day is cut the same way, so block ``k`` of every day reports under one label (its clock time).
+    """
+
+    def __init__(self, block_min: float, day_min: float, days: int, opens_at_min: int = 0):
+        self.block_min = block_min
+        self.day_min = day_min
+        self.days = days
+        self.per_day = max(1, math.ceil(day_min / block_min - 1e-9))
+        self.opens_at_min = opens_at_min
+
+    def of(self, t: float) -> int:
+        """Block of the day (0 = the first after opening) in which model time ``t`` falls."""
+        k = int((t % self.day_min) / self.block_min)
+        return k if k < self.per_day else self.per_day - 1
+
+    def bounds(self, index: int) -> tuple[float, float]:
+        """Start and end (model minutes) of the ``index``-th block of the whole run (day by day)."""
+        day, k = divmod(index, self.per_day)
+        offset = day * self.day_min
+        return offset + k * self.block_min, offset + min((k + 1) * self.block_min, self.day_min)
+
+    def spans(self, start: float, end: float):
+        """``(k, lo, hi)`` for each stretch of block ``k`` of the day inside [start, end), day by day."""
+        for index in range(self.per_day * self.days):
+            lo, hi = self.bounds(index)
+            lo, hi = max(lo, start), min(hi, end)
+            if hi > lo:
+                yield index % self.per_day, lo, hi
+
+    def label(self, k: int) -> str:
+        """Clock time at which block ``k`` starts, ``HH:MM`` (``+Nd`` after N midnights when a day is longer than 24 h)."""
+        minute = self.opens_at_min + round(k * self.block_min)
+        days, minute = divmod(minute, 24 * 60)
+        return f"{minute // 60:02d}:{minute % 60:02d}" + (f"+{days}d" if days and self.day_min > 24 * 60 else "")
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.label(k) for k in range(self.per_day)]
+
+
+class BlockTimeAverage(TimeAverage):
+    """A :class:`TimeAverage` that also keeps the area of each block of each day (for per-block KPIs)."""
+
+    __slots__ = ("blocks", "index", "edge", "areas")
+
+    def __init__(self, start: float, blocks: DayBlocks):
+        super().__init__(start)
+        self.blocks = blocks
+        day, rest = divmod(start, blocks.day_min)
+        self.index = int(day) * blocks.per_day + blocks.of(rest)
+        self.edge = blocks.bounds(self.index)[1]
+        self.areas: dict[int, float] = {}  # block of the run -> area inside it
+
+    def add(self, now: float, delta: float) -> None:
+        t = now if now > self.start else self.start
+        if t > self.edge:
+            self._book_until(t)
+        area = self.value * (t - self.last)
+        self.area += area
+        if area:
+            self.areas[self.index] = self.areas.get(self.index, 0.0) + area
+        self.last = t
+        self.value += delta
+
+    def _book_until(self, t: float) -> None:
+        """Close the blocks that ended before ``t``."""
+        while t > self.edge:
+            area = self.value * (self.edge - self.last)
+            self.area += area
+            if area:
+                self.areas[self.index] = self.areas.get(self.index, 0.0) + area
+            self.last = self.edge
+            self.index += 1
+            self.edge = self.blocks.bounds(self.index)[1]
+
+    def block_areas(self, end: float) -> list[float]:
+        """Area within each block of the day (folded over the days) from ``start`` to ``end``."""
+        folded = [0.0] * self.blocks.per_day
+        for index, area in self.areas.items():
+            folded[index % self.blocks.per_day] += area
+        # the stretch since the last change, cut at the block edges up to ``end``
+        last, index, value = self.last, self.index, self.value
+        while value and last < end:
+            edge = min(self.blocks.bounds(index)[1], end)
+            folded[index % self.blocks.per_day] += value * (edge - last)
+            last, index = edge, index + 1
+        return folded

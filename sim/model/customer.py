@@ -7,7 +7,7 @@ from ..scenario import Scenario
 from ..scenario.journeys import routing_targets
 from .arrivals import BlockProfile
 from .durations import make_sampler
-from .kpis import QueueKpis
+from .kpis import QueueTally
 from .random_streams import Stream, Streams
 from .satisfaction import (
     customer_expectation,
@@ -31,7 +31,7 @@ class Customer:
         "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation", "tolerance",
         "loss", "distributive", "interactional", "recovery", "recovered", "recovery_delay", "handovers",
         "bonus", "blame", "failed_at", "failure", "failures", "complained", "tags", "name", "process",
-        "hold_until", "extra_wait", "path", "stays", "pending", "deferred", "kind", "settled",
+        "hold_until", "extra_wait", "path", "stays", "pending", "deferred", "kind", "settled", "tallies",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -66,6 +66,7 @@ class Customer:
         self.stays: bool | None = None  # whether the customer will come back
         self.pending = 0  # recoveries ordered for this customer and not finished yet
         self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
+        self.tallies: tuple = ()  # the KPI tallies the visit is booked in (none during the warm-up)
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
         self.settled: int | None = None  # judged at a station on the way, with this many failures felt by then
 
@@ -118,7 +119,7 @@ class StepFlow:
 
     __slots__ = ("name", "pool", "priority", "service_time", "patience", "routes", "router", "kpis", "branches", "following")
 
-    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueKpis | None):
+    def __init__(self, name: str, pool: StaffPool, priority: int, service_time, patience, kpis: QueueTally | None):
         self.name = name
         self.pool = pool
         self.priority = -priority  # SimPy serves the lowest number first
@@ -144,7 +145,7 @@ class SegmentFlow:
     """What the model needs at run time about one segment: its arrivals, journey, priority and value."""
 
     def __init__(self, name: str, scenario: Scenario, streams: Streams, pools: dict[str, StaffPool],
-                 station_kpis: dict[str, QueueKpis] | None = None):
+                 station_kpis: dict[str, QueueTally] | None = None):
         spec = scenario.segments[name]
         op = scenario.operation
         self.name = name
@@ -167,6 +168,7 @@ class SegmentFlow:
         self.priority = first.priority
         self.service_time = first.service_time
         self.patience = first.patience
+        self.queue_lengths: tuple = ()  # time averages of the number queueing that this segment's customers join
 
     def tastes_of_next(self) -> tuple[float, float]:
         """The next customer's own expectation and tolerance for waiting (minutes)."""

@@ -19,6 +19,7 @@ from ..scenario import Scenario
 from ..scenario.failures import CATEGORIES, Disruption
 from ..scenario.operation import Outage, StaffRole
 from ..scenario.policies import Policy
+from .accumulators import DayBlocks
 from .actions import Action
 from .attribution import blame, complaint_factor, felt_blame, telling_factor
 from .complaints import complaint_probability
@@ -33,7 +34,7 @@ from .failures import (
 )
 from .interventions import RECOVERY_PRIORITY, apply_action
 from .justice import interactional_share, paradox_possible, recovery_satisfaction
-from .kpis import QueueKpis, safe_ratio
+from .kpis import STATION, QueueKpis, safe_ratio
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
 from .random_streams import Streams
@@ -44,8 +45,6 @@ from .staffing import StaffPool
 from .word_of_mouth import WordOfMouthLedger
 
 PRIORITISED = -(10**5)  # a customer the trainee moved to the front
-STATION_KPIS = ("arrived", "served", "abandoned", "abandon_rate", "mean_wait_min", "p90_wait_min", "prob_wait",
-                "service_level", "mean_queue_length")
 
 
 class Model:
@@ -64,21 +63,21 @@ class Model:
         self.streams = Streams(seed, replication)
         # the event log is opt-in: a list to keep it, or any sink with append() (a JSON-lines file)
         self.events: list[Event] | None = event_sink if event_sink is not None else [] if record_events else None
-        headroom = sum(role.max_count for role in scenario.staff.values())
+        self.blocks = DayBlocks(op.block_min, op.duration_min, op.days, op.opens_at_min)
         self.pools = {
-            name: StaffPool(self.env, name, role, op.duration_min, op.days, self.measure_from, headroom - role.max_count)
+            name: StaffPool(self.env, name, role, self.blocks, self.measure_from)
             for name, role in scenario.staff.items()
         }
         for name, resource in scenario.self_service.items():  # a self-service resource is a pool of units
-            self.pools[name] = StaffPool(self.env, name, StaffRole(count=resource.capacity), op.duration_min, op.days, self.measure_from)
+            self.pools[name] = StaffPool(self.env, name, StaffRole(count=resource.capacity), self.blocks, self.measure_from)
         used = {step.station for segment in scenario.segments.values() for step in segment.steps}
         # stations are reported apart when a visit can pass through more than one
         self.multi_station = len(used) > 1 or any(len(segment.steps) > 1 for segment in scenario.segments.values())
-        self.station_kpis = {
-            name: QueueKpis(self.measure_from, op.service_level_threshold_min) for name in sorted(used)
-        } if self.multi_station else {}
+        self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min, self.blocks, scenario.segments)
+        self.station_kpis = {name: self.queue.part(STATION, name) for name in sorted(used)} if self.multi_station else {}
         self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools, self.station_kpis) for name in scenario.segments}
-        self.queue = QueueKpis(self.measure_from, op.service_level_threshold_min)
+        for name, flow in self.flows.items():
+            flow.queue_lengths = (self.queue.whole.queue, self.queue.segments[name].queue)
         self.present: dict[int, Customer] = {}
         self._next_id = 0
         self.warnings: dict[str, int] = {}  # things that went wrong in the run itself, with how often
@@ -195,6 +194,7 @@ class Model:
         patience = flow.patience() if flow.patience else None
         expectation, tolerance = flow.tastes_of_next()
         customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, expectation, tolerance)
+        customer.tallies = self.queue.tallies(flow.name, customer.arrived_at)
         self._next_id += 1
         if self.failing:
             self.people[flow.name] += 1
@@ -207,18 +207,19 @@ class Model:
 
     def _visit(self, customer: Customer, flow: SegmentFlow):
         """The customer's journey: queue and service at each station in turn, then the visit is judged."""
-        env, queue = self.env, self.queue
-        counted = customer.arrived_at >= self.measure_from
+        env = self.env
+        tallies = customer.tallies
+        counted = bool(tallies)
         logging = self.events is not None
-        if counted:
-            queue.arrived += 1
+        for tally in tallies:
+            tally.arrived += 1
         if logging:
             self.log(EventKind.ARRIVAL, customer.id, flow.name)
         step = flow.first
         pool = step.pool
         if flow.balk_at is not None and pool.queueing >= flow.balk_at:
-            if counted:
-                queue.balked += 1
+            for tally in tallies:
+                tally.balked += 1
             customer.state = "balked"
             del self.present[customer.id]
             if logging:
@@ -231,7 +232,8 @@ class Model:
             entered = env.now
             request = pool.resource.request(priority=step.priority)
             pool.queueing += 1
-            queue.queue.add(entered, 1)
+            for length in flow.queue_lengths:
+                length.add(entered, 1)
             if station is not None:
                 if counted:
                     station.arrived += 1
@@ -245,7 +247,8 @@ class Model:
                         if request not in outcome:
                             request.cancel()
                             pool.queueing -= 1
-                            queue.queue.add(env.now, -1)
+                            for length in flow.queue_lengths:
+                                length.add(env.now, -1)
                             if station is not None:
                                 station.queue.add(env.now, -1)
                                 if counted:
@@ -264,7 +267,8 @@ class Model:
                 yield request
             pool.queueing -= 1
             now = env.now
-            queue.queue.add(now, -1)
+            for length in flow.queue_lengths:
+                length.add(now, -1)
             wait = now - entered
             waited += wait
             # where the customer goes next is drawn now (it does not depend on the service), so the
@@ -274,8 +278,9 @@ class Model:
                 station.queue.add(now, -1)
                 if counted:
                     station.record_served(wait)
-            if counted and following is None:
-                queue.record_served(waited)
+            if following is None:
+                for tally in tallies:
+                    tally.record_served(waited)
             customer.state = "in_service"
             if logging:
                 self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait, station=step.name)
@@ -327,9 +332,8 @@ class Model:
             pool.resource.release(request)
         else:
             yield from recovery
-        if counted:  # the visit went through its whole journey
-            queue.completed += 1
-            queue.time_in_system += env.now - customer.arrived_at
+        for tally in tallies:
+            tally.record_departure(env.now - customer.arrived_at)
         self._depart(customer, flow)
 
     def _depart(self, customer: Customer, flow: SegmentFlow) -> None:
@@ -340,8 +344,8 @@ class Model:
                      path=customer.path, stays=customer.stays)
 
     def _abandon(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
-        if counted:
-            self.queue.abandoned += 1
+        for tally in customer.tallies:
+            tally.abandoned += 1
         customer.state = "abandoned"
         self.present.pop(customer.id, None)
         waited = self.env.now - customer.arrived_at
@@ -748,25 +752,36 @@ class Model:
         return apply_action(self, action)
 
     # -- results --------------------------------------------------------------------------------
+    def _block_utilisation(self, end: float, staff: list[StaffPool]) -> dict[str, float]:
+        """``block.HH:MM.utilization`` (all staff) and ``.utilization.ROLE``: busy share of on-duty time in each block."""
+        blocks = self.blocks
+        busy = {pool.name: pool.busy.block_areas(end) for pool in self.pools.values()}
+        on_duty = {name: [0.0] * blocks.per_day for name in self.pools}
+        for k, lo, hi in blocks.spans(self.measure_from, end):
+            for name, pool in self.pools.items():
+                on_duty[name][k] += pool.staff_minutes(lo, hi)
+        results = {}
+        names = [pool.name for pool in staff]
+        for k, label in enumerate(blocks.labels):
+            results[f"block.{label}.utilization"] = safe_ratio(sum(busy[n][k] for n in names), sum(on_duty[n][k] for n in names))
+            for name in self.pools:
+                results[f"block.{label}.utilization.{name}"] = safe_ratio(busy[name][k], on_duty[name][k])
+        return results
+
     def kpis(self) -> dict[str, float]:
         """KPIs of the run so far, measured from the end of the warm-up."""
         end = max(self.env.now, self.measure_from)
-        threshold = self.scenario.operation.service_level_threshold_min
-        late = sum(1 for c in self.present.values()
-                   if c.state == "queueing" and c.arrived_at >= self.measure_from and end - c.arrived_at > threshold)
-        results = self.queue.results(end, late)
+        waiting = ((c.segment, c.arrived_at) for c in self.present.values() if c.state == "queueing")
+        results = self.queue.results(end, self.queue.late_at_end(waiting, end))
         staff = [self.pools[name] for name in self.scenario.staff]
         busy = sum(pool.busy.area_until(end) for pool in staff)
         on_duty = sum(pool.staff_minutes(self.measure_from, end) for pool in staff)
         results["utilization"] = safe_ratio(busy, on_duty)
         for name, pool in self.pools.items():
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
-        for name, station in self.station_kpis.items():
-            measured = station.results(end)
-            for kpi in STATION_KPIS:
-                results[f"station.{name}.{kpi}"] = measured[kpi]
+        results.update(self._block_utilisation(end, staff))
         if self.failing:
-            results.update(self.outcomes.results(self.queue.served, self.people))
+            results.update(self.outcomes.results(self.queue.whole.served, self.people))
             results["escalations_passed_on"] = float(self.escalations_passed_on)
             for kind, count in self.failures_by_kind.items():
                 results[f"failures.{kind}"] = float(count)

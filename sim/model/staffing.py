@@ -1,36 +1,35 @@
 """Staff pools as SimPy resources whose on-duty count follows the shift plan.
 
-A pool's resource has the largest head-count of the day; when fewer staff are on duty, a shift process
-holds the missing units with top-priority requests. A unit is taken only when its current job ends, so
-a staff member finishes the customer in hand before going off duty (as real staff do).
+A pool's resource has as many servers as staff on duty; a shift process changes that number through
+the day. A server above the new count is taken off only when its current job ends, so a staff member
+finishes the customer in hand before going off duty (as real staff do).
 """
 from __future__ import annotations
+
+import math
 
 import simpy
 
 from ..scenario.operation import StaffRole
-from .accumulators import TimeAverage
-
-OFF_DUTY_PRIORITY = -(10**9)  # lower sorts first in SimPy: off-duty holds jump every queue
+from .accumulators import BlockTimeAverage, DayBlocks
+from .queue_resource import QueueResource
 
 
 class StaffPool:
     """One staff role: the SimPy resource customers queue for, and its busy-time accounting."""
 
-    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, day_length: float, days: int,
-                 measure_from: float, headroom: int = 0):
+    def __init__(self, env: simpy.Environment, name: str, role: StaffRole, blocks: DayBlocks, measure_from: float):
         self.env = env
         self.name = name
         self.role = role
+        day_length, days = blocks.day_min, blocks.days
         self.schedule = role.schedule(day_length)
         self.day_length = day_length
         self.days = days
-        # headroom: units kept off duty so staff lent from other roles have somewhere to work
-        self.resource = simpy.PriorityResource(env, capacity=max(role.max_count, 1) + headroom)
-        self.busy = TimeAverage(measure_from)
+        self.resource = QueueResource(env, capacity=0)
+        self.busy = BlockTimeAverage(measure_from, blocks)  # staff serving, kept per block for intraday KPIs
         self.queueing = 0  # customers (not off-duty holds) waiting for this pool
         self.skill_multiplier = 1.0  # how much more often this role's staff fail (set when failures are on)
-        self._held: list[simpy.resources.resource.PriorityRequest] = []
         self.scheduled = self.schedule[0][1]
         self.moved = 0  # staff borrowed from (+) or lent to (-) other roles by reassignment
         self.out = 0  # staff out of action in an outage (taken from whoever is scheduled)
@@ -68,7 +67,9 @@ class StaffPool:
     def staff_minutes(self, start: float, end: float) -> float:
         """Scheduled staff-minutes on duty between ``start`` and ``end`` (the denominator of utilisation)."""
         total = 0.0
-        for day in range(self.days):
+        first = max(int(start // self.day_length), 0)
+        last = min(int(math.ceil(end / self.day_length)), self.days)
+        for day in range(first, last):
             offset = day * self.day_length
             for i, (begin, count) in enumerate(self.schedule):
                 finish = self.schedule[i + 1][0] if i + 1 < len(self.schedule) else self.day_length
@@ -79,15 +80,7 @@ class StaffPool:
 
     def _set_on_duty(self, count: int):
         self.scheduled = count
-        off = max(self.resource.capacity - max(count + self.moved - self.out, 0), 0)
-        while len(self._held) < off:
-            self._held.append(self.resource.request(priority=OFF_DUTY_PRIORITY))
-        while len(self._held) > off:
-            hold = self._held.pop()
-            if hold.triggered:
-                self.resource.release(hold)
-            else:
-                hold.cancel()  # not yet taken: withdraw it from the queue
+        self.resource.capacity = count + self.moved - self.out
 
     def _follow_shifts(self):
         for day in range(self.days):

@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from ..atomic_write import write_atomic
 from ..errors import UserError
 from ..scenario import Scenario, text_in
+from ..model.kpis import dimension_of, whole_run
 from . import plots
 from .trace import trace_replications
 
@@ -52,6 +55,8 @@ def interval_text(entry: dict[str, Any]) -> str:
 
 
 def _png(figure: Figure) -> bytes:
+    for text in figure.findobj(Text):  # titles and labels are data: a "$" in a name is not a formula
+        text.set_parse_math(False)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
@@ -88,13 +93,11 @@ def write_report(directory: str | Path, title: str, intro: Sequence[str], sectio
         if section.figure is not None:
             data = _png(section.figure)
             name = f"{section.image or f'figure_{i}'}.png"
-            (folder / name).write_bytes(data)
+            write_atomic(folder / name, data)
             encoded = base64.b64encode(data).decode("ascii")
             parts.append(f"<p><img alt='{html.escape(section.title)}' src='data:image/png;base64,{encoded}'></p>")
     parts.append("</body></html>")
-    index = folder / "index.html"
-    index.write_text("\n".join(parts), encoding="utf-8")
-    return index
+    return write_atomic(folder / "index.html", "\n".join(parts))
 
 
 # -- sections shared by several reports ---------------------------------------------------------------------
@@ -102,10 +105,11 @@ def _title(scenario: Scenario) -> str:
     return text_in(scenario.meta.title) if getattr(scenario.meta, "title", None) else scenario.name
 
 
-def kpi_table(title: str, summaries: dict[str, dict[str, dict[str, Any]]], currency: str) -> Section:
-    """KPI rows, with mean and 95 % interval per alternative (label -> summary)."""
+def kpi_table(title: str, summaries: dict[str, dict[str, dict[str, Any]]], currency: str,
+              names: Sequence[str] | None = None) -> Section:
+    """KPI rows (default: the whole run's), with mean and 95 % interval per alternative (label -> summary)."""
     labels = list(summaries)
-    names = list(next(iter(summaries.values())))
+    names = list(names) if names is not None else whole_run(list(next(iter(summaries.values()))))
     header = ["KPI"] + [h for label in labels for h in (f"{label}: mean", "95 % interval")]
     rows = [[plots.kpi_label(name, currency)] + [v for label in labels for v in (summaries[label][name]["mean"], interval_text(summaries[label][name]))]
             for name in names]
@@ -118,16 +122,38 @@ def outcome_sections(scenario: Scenario, runs: dict[str, list[dict[str, float]]]
     if "retention_rate" not in first:
         return [Section("Failures and recovery", ["This scenario has no `failures` section, so it simulates no failures, complaints or recovery."])]
     delays = {label: s["mean_recovery_delay_min"]["mean"] for label, s in summaries.items()}
-    return [
+    sections = [
         Section("Failure -> complaint -> recovery -> retention",
-                ["Left: what became of the customers of one run (mean over replications). Right: the share who come back, by path."],
+                ["Left: what became of the customers of one replication (one simulated run of the scenario), mean over "
+                 "replications with its 95 % interval. Right: the share who come back, by path."],
                 figure=plots.plot_funnel(summaries), image=f"{image_prefix}funnel"),
-        Section("Word of mouth", ["People who heard about a bad experience, and the customers the firm lost that way, per replication."],
-                figure=plots.plot_word_of_mouth(runs), image=f"{image_prefix}word_of_mouth"),
-        Section("Cost of recovery by delay",
-                ["The scenario's cost curve (on the spot : next day : later); dashed lines mark each alternative's mean recovery delay."],
-                figure=plots.plot_recovery_cost(scenario.recovery.cost_curve, delays), image=f"{image_prefix}recovery_cost"),
     ]
+    if not plots.nothing_to_show([s[k] for s in summaries.values() for k in ("wom_reached", "customers_lost_wom")]):
+        sections.append(Section("Word of mouth", ["People who heard about a bad experience, and the customers the firm lost that way, per replication."],
+                                figure=plots.plot_word_of_mouth(runs), image=f"{image_prefix}word_of_mouth"))
+    else:
+        sections.append(Section("Word of mouth", ["Nobody spread negative word of mouth in any replication, so there is no figure."]))
+    if any(not math.isnan(d) for d in delays.values()):
+        sections.append(Section("Cost of recovery by delay",
+                                ["The scenario's cost curve (on the spot : next day : later); dashed lines mark each alternative's mean recovery delay."],
+                                figure=plots.plot_recovery_cost(scenario.recovery.cost_curve, delays), image=f"{image_prefix}recovery_cost"))
+    return sections
+
+
+def intraday_section(summaries: dict[str, dict], currency: str, targets: dict[str, float] | None = None) -> list[Section]:
+    """Queue KPIs per block of the day (chart with bands) and per segment (table), when there is more than one."""
+    sections = []
+    figure = plots.plot_intraday(summaries, targets=targets, currency=currency)
+    if figure is not None:
+        sections.append(Section("Through the day", [
+            "Queue KPIs of the customers who arrived in each block of the day (block.HH:MM.KPI in the JSON)."],
+            figure=figure, image="intraday"))
+    first = next(iter(summaries.values()))
+    segments = [n for n in first if dimension_of(n) == "segment"]
+    if len({n.split(".")[1] for n in segments}) > 1:
+        shown = [n for n in segments if n.split(".", 2)[2] in ("arrived", "mean_wait_min", "p90_wait_min", "service_level", "abandon_rate")]
+        sections.append(kpi_table("By segment", summaries, currency, shown))
+    return sections
 
 
 def trace_section(scenario: Scenario, seed: int, policy: str | None = None) -> Section:
@@ -136,7 +162,8 @@ def trace_section(scenario: Scenario, seed: int, policy: str | None = None) -> S
     trace = trace_replications(scenario, replications, seed, policy=policy)
     return Section("Queue and staff over the day",
                    [f"Mean over replications 0-{replications - 1} (the same random numbers as the KPIs above); "
-                    f"sampled every {trace.every_min:g} minutes and folded onto one day."],
+                    f"sampled every {trace.every_min:g} minutes"
+                    + (" and folded onto one day." if trace.folded else ", one point per day of the run.")],
                    figure=plots.plot_trace(trace), image="queue_and_staff")
 
 
@@ -146,6 +173,7 @@ def run_report(directory: str | Path, scenario: Scenario, result: Any, where: st
     currency = scenario.meta.currency
     sections = [
         kpi_table("KPIs", {result.label: result.kpis}, currency),
+        *intraday_section({result.label: result.kpis}, currency),
         trace_section(scenario, result.seed, result.policy),
         *outcome_sections(scenario, {result.label: result.runs}, {result.label: result.kpis}),
     ]
@@ -157,11 +185,16 @@ def run_report(directory: str | Path, scenario: Scenario, result: Any, where: st
 def sweep_report(directory: str | Path, scenario: Scenario, result: Any, kpis: Sequence[str] | None = None, where: str = "") -> Path:
     """Report of ``sweep``: one figure per KPI against the swept parameter, and the table of points."""
     currency = scenario.meta.currency
-    names = list(kpis) if kpis else plots.headline_kpis(result.kpi_names())
+    names = list(kpis) if kpis else plots.headline_kpis(result.kpi_names(), [k.kpi for k in scenario.meta.key_kpis])
     header = [p.key for p in result.params] + ["replications"] + [h for n in names for h in (f"{n} mean", f"{n} 95 % interval")]
     rows = [[point.settings[p.key] for p in result.params] + [point.replications]
             + [v for n in names for v in (point.kpis[n]["mean"], interval_text(point.kpis[n]))] for point in result.points]
-    sections = [Section(plots.kpi_label(name, currency), figure=plots.plot_sweep(result, name, currency), image=f"sweep_{name}") for name in names]
+    flat = [name for name in names if plots.flat([point.kpis[name] for point in result.points])]
+    sections = [Section(plots.kpi_label(name, currency), figure=plots.plot_sweep(result, name, currency), image=f"sweep_{name}")
+                for name in names if name not in flat]
+    if flat:
+        sections.append(Section("Left out", ["The same in every point, so not drawn: "
+                                             + ", ".join(plots.kpi_label(name, currency) for name in flat) + "."]))
     sections.append(Section("All points", header=header, rows=rows))
     intro = [f"Scenario {scenario.name}; {len(result.points)} points, seed {result.seed} at every point (common random numbers)"
              + (f"; run on {where}" if where else "") + "."]
@@ -172,22 +205,41 @@ def compare_report(directory: str | Path, scenario: Scenario, comparison: Any, k
     """Report of ``compare``: paired differences, each alternative's KPIs, and the failure outcomes side by side."""
     currency = scenario.meta.currency
     summaries = {r.label: r.kpis for r in comparison.results}
-    names = list(kpis) if kpis else plots.headline_kpis(list(comparison.results[0].kpis))
+    names = list(kpis) if kpis else plots.headline_kpis(list(comparison.results[0].kpis), [k.kpi for k in scenario.meta.key_kpis])
     diff_rows = [[plots.kpi_label(n, currency), label, d[n]["mean"], interval_text(d[n])]
                  for label, d in comparison.differences.items() for n in names]
     sections = [
         Section("Differences from the baseline", [
             f"Each alternative minus '{comparison.baseline}', replication by replication "
             f"({'common random numbers' if comparison.common_random_numbers else 'independent random numbers'}), "
-            "with the 95 % paired t-interval."],
+            + ("with the 95 % paired t-interval." if comparison.common_random_numbers else "with the 95 % t-interval of the differences.")],
             header=["KPI", "alternative", "difference", "95 % interval"], rows=diff_rows,
             figure=plots.plot_comparison(comparison, names, currency), image="differences"),
-        kpi_table("KPIs of each alternative", summaries, currency),
+        kpi_table("KPIs of each alternative", summaries, currency,
+                  names + [n for n in whole_run(list(comparison.results[0].kpis)) if n not in names]),
+        *intraday_section(summaries, currency),
         *outcome_sections(scenario, {r.label: r.runs for r in comparison.results}, summaries),
     ]
     intro = [f"Scenario {scenario.name}; {comparison.replications} replications per alternative, seed {comparison.seed}"
              + (f"; run on {where}" if where else "") + "."]
     return write_report(directory, f"{_title(scenario)}: comparison", intro, sections)
+
+
+def _targets_by_block(result: Any, currency: str) -> Figure | None:
+    """The confirmation's per-block target KPIs with their bands and target lines (None without block targets)."""
+    summary: dict[str, dict[str, Any]] = {}
+    lines: dict[str, float] = {}
+    kpis: list[str] = []
+    for check in result.targets:
+        name = check.target.split(" ")[0]
+        if dimension_of(name) == "block":
+            summary[name] = {"mean": check.mean, "ci95": check.ci95}
+            kpi = name.split(".", 2)[2]
+            lines[kpi] = float(check.target.split(" ")[-1])
+            kpis.append(kpi)
+    if not summary:
+        return None
+    return plots.plot_intraday({"schedule found": summary}, list(dict.fromkeys(kpis)), lines, currency)
 
 
 def staffing_report(directory: str | Path, scenario: Scenario, result: Any) -> Path:
@@ -201,8 +253,10 @@ def staffing_report(directory: str | Path, scenario: Scenario, result: Any) -> P
                 header=["role", "block", "staff", "Erlang estimate"], rows=schedule_rows,
                 figure=plots.plot_staffing(result, scenario.operation.opens_at_min, currency), image="staffing"),
         Section("Targets, re-simulated with fresh seeds",
-                ["A target is met when its whole 95 % interval lies on the right side of it."],
-                header=["target", "mean", "95 % interval", "bound judged", "met"], rows=target_rows),
+                [f"Over {result.confirm_replications} replications with seeds the search never used. A target is met "
+                 "when its whole 95 % interval lies on the right side of it."],
+                header=["target", "mean", "95 % interval", "bound judged", "met"], rows=target_rows,
+                figure=_targets_by_block(result, currency), image="targets_by_block"),
         Section("Simulation effort", [f"{result.simulation_runs:,} replications over {result.evaluations} plans; a full grid over the "
                                       f"same counts would need {result.full_grid_runs:,} ({result.full_grid_plans:,} plans)."]),
     ]

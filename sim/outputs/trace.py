@@ -1,7 +1,10 @@
 """Queue length and staff busy over the day, sampled every few minutes by a SimPy process on a model.
 
 Samples are folded onto the time of day and kept as running sums (and maxima) per time slot, so the
-memory used depends on the length of a day and the sampling interval, not on days or replications.
+memory used depends on the length of a day and the sampling interval, not on replications. A run of
+several days is traced over its whole length instead (a queue that builds up over weeks would be
+hidden by folding), one slot a day (or wider, to keep the number of slots bounded), each slot the mean
+of the samples in it.
 """
 from __future__ import annotations
 
@@ -35,26 +38,33 @@ class Trace:
     slots: int
     samples: np.ndarray  # how many samples fell in each slot
     roles: dict[str, RoleTrace] = field(default_factory=dict)
+    day_length_min: float = 0.0  # the operation's day; the trace folds onto it when ``folded``
+    folded: bool = True
+    slot_min: float = 0.0  # width of a slot (the sampling interval when folded, a day or more when not)
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, every_min: float = 5.0) -> "Trace":
-        day = scenario.operation.duration_min
-        every = max(every_min, day / MAX_SLOTS)
-        slots = max(1, math.ceil(day / every - 1e-9))  # samples at 0, every, ... before closing
+        op = scenario.operation
+        folded = op.days == 1
+        span = op.duration_min if folded else op.horizon_min
+        every = max(every_min, span / MAX_SLOTS) if folded else every_min
+        width = every if folded else max(op.duration_min, span / MAX_SLOTS)
+        slots = max(1, math.ceil(span / width - 1e-9))  # samples at 0, every, ... before closing
         zeros = lambda: np.zeros(slots)  # noqa: E731
-        trace = cls(every, scenario.operation.opens_at_min, slots, np.zeros(slots, dtype=np.int64))
+        trace = cls(every, op.opens_at_min, slots, np.zeros(slots, dtype=np.int64), day_length_min=op.duration_min,
+                    folded=folded, slot_min=width)
         trace.roles = {name: RoleTrace(zeros(), zeros(), zeros(), zeros()) for name in scenario.staff}
         return trace
 
     @property
     def day_min(self) -> float:
-        """Length of the day the samples are folded onto."""
-        return self.slots * self.every_min
+        """Length of the span the slots cover: the day the samples are folded onto, or the whole run."""
+        return self.slots * self.slot_min
 
     @property
     def minutes(self) -> np.ndarray:
         """Minutes from opening of each slot."""
-        return np.arange(self.slots) * self.every_min
+        return np.arange(self.slots) * self.slot_min
 
     def _mean(self, sums: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -97,7 +107,8 @@ def start_trace(model: Model, every_min: float = 5.0, trace: Trace | None = None
     def sampler():
         env = model.env
         while env.now < model.horizon:
-            slot = min(int((env.now % day) / trace.every_min + 1e-9), trace.slots - 1)
+            at = env.now % day if trace.folded else env.now
+            slot = min(int(at / trace.slot_min + 1e-9), trace.slots - 1)
             trace.samples[slot] += 1
             for name, pool in model.pools.items():
                 role = trace.roles[name]

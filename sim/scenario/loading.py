@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 from pydantic import ValidationError
@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ..errors import ScenarioError
 from .error_messages import describe_validation_error
 from .root import Scenario
-from .yaml_source import YamlDocument, parse_yaml, read_text
+from .yaml_source import YamlDocument, YamlLimitError, load_value, parse_yaml, read_text
 
 EXTENDS_KEY = "extends"
 
@@ -30,13 +30,38 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 def parse_override_value(text: str) -> Any:
     """Read the value of ``--set key=value`` as YAML, so numbers, booleans and lists keep their type."""
     try:
-        return yaml.safe_load(text) if text.strip() else ""
+        return load_value(text) if text.strip() else ""
+    except YamlLimitError as exc:
+        raise ScenarioError("--set", [f"the value {text[:40]!r}: {exc}"]) from None
     except yaml.YAMLError:
         return text
 
 
-def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """Set each dotted key path (``staff.agent.count``) to its value; unknown parents are an error."""
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data with every default filled in, so any field can be addressed by key path."""
+    return scenario.model_dump(mode="json", by_alias=True)
+
+
+def _default_at(defaults: Callable[[], dict[str, Any] | None] | None, parts: list[str]) -> Any:
+    """The value at key path ``parts`` in the scenario with its defaults filled in, or None."""
+    node = defaults() if defaults else None
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str,
+                    defaults: Callable[[], dict[str, Any] | None] | None = None) -> dict[str, Any]:
+    """Set each dotted key path (``staff.agent.count``) to its value; unknown parents are an error.
+
+    ``defaults()`` gives the same scenario with every default filled in: a path through a section the
+    file leaves out (``quality.wait_tolerance_min``) starts from that section's defaults.
+    """
     data = copy.deepcopy(data)
     problems = []
     for dotted, value in overrides.items():
@@ -44,12 +69,22 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
         node: Any = data
         for depth, part in enumerate(parts[:-1]):
             here = ".".join(parts[: depth + 1])
+            if isinstance(node, dict) and part not in node:
+                default = _default_at(defaults, parts[: depth + 1])
+                if isinstance(default, (dict, list)):
+                    node[part] = copy.deepcopy(default)
+            if isinstance(node, dict) and part in node and (node[part] is None or node[part] is False or node[part] == "off"):
+                problems.append(f"--set {dotted}: '{here}' is off in this scenario; switch it on first, "
+                                f"for example --set '{here}={{}}' (on, with every default)")
+                break
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                options = ", ".join(map(str, node)) if isinstance(node, dict) else f"0..{len(node) - 1}" if isinstance(node, list) else "none"
+                known = _default_at(defaults, parts[:depth]) if isinstance(node, dict) else None
+                keys = list(dict.fromkeys([*node, *(known if isinstance(known, dict) else ())])) if isinstance(node, dict) else []
+                options = ", ".join(map(str, keys)) if isinstance(node, dict) else f"0..{len(node) - 1}" if isinstance(node, list) else "none"
                 problems.append(f"--set {dotted}: '{here}' does not exist in the scenario (options at that level: {options})")
                 break
         else:
@@ -116,12 +151,20 @@ def validate_data(data: dict[str, Any], doc: YamlDocument) -> Scenario:
     return scenario
 
 
+def _with_defaults(data: dict[str, Any], doc: YamlDocument) -> dict[str, Any] | None:
+    """``data`` validated and dumped with every default, or None when the file itself is invalid."""
+    try:
+        return scenario_data(validate_data(data, doc))
+    except ScenarioError:
+        return None
+
+
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Read, merge, override and validate one scenario file; raise :class:`ScenarioError` on any problem."""
     path = Path(path)
     data, doc = _resolve_extends(path)
     if overrides:
-        data = apply_overrides(data, overrides, str(path))
+        data = apply_overrides(data, overrides, str(path), lambda: _with_defaults(data, doc))
         doc = _Overridden(doc, overrides)
     scenario = validate_data(data, doc)
     scenario._source = path

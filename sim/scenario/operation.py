@@ -13,18 +13,22 @@ from .distributions import Distribution
 from .journeys import Step
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_DAY_MIN = 3660 * 1440  # ten years: one "day" may be a long stretch (a textbook queue), not longer
 
 
 class Operation(StrictModel):
     """When the operation is open and how its results are measured."""
 
     opens_at: str = Field("09:00", description="clock time (HH:MM) of minute 0, shown in the game and plots")
-    duration_min: Annotated[float, Field(gt=0, description="minutes open per day")] = 480.0
+    duration_min: Annotated[float, Field(gt=0, le=MAX_DAY_MIN, description="minutes open per day")] = 480.0
     days: Annotated[int, Field(ge=1, le=366)] = 1
     warmup_min: Minutes = Field(0.0, description="minutes at the start excluded from the KPIs")
     service_level_threshold_min: Minutes = Field(
         5.0, description="a customer counts toward the service level when served within this wait"
     )
+    block_min: Annotated[float, Field(gt=0, description=(
+        "length of the blocks of the day that KPIs are split into (block.HH:MM.KPI) and staff are planned in"
+    ))] = 60.0
 
     @field_validator("opens_at")
     @classmethod
@@ -136,17 +140,25 @@ class Segment(StrictModel):
 
 
 class Shift(StrictModel):
-    """A block of the day with its own staff count (minutes from opening, each day)."""
+    """A block of the day (minutes from opening, each day) with its own staff: ``extra`` staff on top of
+    the role's ``count`` (moves with it when the count changes), or an absolute ``count``."""
 
     start_min: Minutes
     end_min: Minutes
-    count: Annotated[int, Field(ge=0)]
+    count: Annotated[int, Field(ge=0)] | None = Field(None, description="staff on duty in this block, whatever the role's count")
+    extra: int | None = Field(None, description="staff on duty in this block on top of the role's count (negative: fewer)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Shift":
         if self.end_min <= self.start_min:
             raise ValueError(f"end_min ({self.end_min:g}) must be after start_min ({self.start_min:g})")
+        if (self.count is None) == (self.extra is None):
+            raise ValueError("give the shift either `extra` (staff on top of the role's count) or `count` (absolute), not both")
         return self
+
+    def staff(self, role_count: int) -> int:
+        """Staff on duty in this shift when the role's count is ``role_count``."""
+        return self.count if self.count is not None else max(role_count + self.extra, 0)
 
 
 class StaffRole(StrictModel):
@@ -154,7 +166,7 @@ class StaffRole(StrictModel):
 
     label: Text | None = None
     count: Annotated[int, Field(ge=0, le=10_000)] = Field(
-        description="staff on duty whenever no shift below says otherwise"
+        description="staff on duty whenever no shift below says otherwise; shifts with `extra` move with it"
     )
     shifts: list[Shift] = Field(default_factory=list)
     cost_per_hour: Money = 0.0
@@ -167,7 +179,7 @@ class StaffRole(StrictModel):
         count = self.count
         for shift in self.shifts:
             if shift.start_min <= minute_of_day < shift.end_min:
-                count = shift.count
+                count = shift.staff(self.count)
         return count
 
     def schedule(self, day_length: float) -> list[tuple[float, int]]:
@@ -184,7 +196,11 @@ class StaffRole(StrictModel):
 
     @property
     def max_count(self) -> int:
-        return max([self.count, *(s.count for s in self.shifts)])
+        return max([self.count, *(s.staff(self.count) for s in self.shifts)])
+
+    def fixed_shifts(self) -> list[Shift]:
+        """Shifts with an absolute count, which a change of the role's count does not reach."""
+        return [shift for shift in self.shifts if shift.count is not None]
 
 
 class Outage(StrictModel):

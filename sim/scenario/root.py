@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .arrivals import ArrivalProfile, TotalArrivals, add_blocks
 from .base import CROSS_CHECK_SEPARATOR, StrictModel
@@ -16,6 +17,13 @@ from .operation import Operation, Outage, Segment, StaffRole
 from .policies import Policy
 from .recovery import Recovery
 from .word_of_mouth import WordOfMouth
+
+MAX_ARRIVALS_PER_RUN = 10_000_000  # about a quarter of an hour of one core per replication (benchmarks/throughput.py)
+
+
+def _also_off(schema: dict[str, Any]) -> None:
+    """Editors accept ``failures: off`` too (read as no failures by the validator below)."""
+    schema.setdefault("anyOf", []).append({"enum": ["off", False]})
 
 
 class Scenario(StrictModel):
@@ -32,7 +40,9 @@ class Scenario(StrictModel):
         None, description="all arrivals of the operation with a segment mix, instead of per-segment arrivals"
     )
     outages: list[Outage] = Field(default_factory=list, description="windows in which a station loses capacity or slows down")
-    failures: Failures | None = Field(None, description="omit to switch service failures off")
+    failures: Failures | None = Field(None, json_schema_extra=_also_off, description=(
+        "service failures: `off` (or omit the section) for the pure queue; `{}` switches them on with every default"
+    ))
     quality: Quality = Field(default_factory=Quality)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     recovery: Recovery = Field(default_factory=Recovery)
@@ -41,6 +51,12 @@ class Scenario(StrictModel):
     exercise: Exercise | None = Field(None, description="the training game built on this operation")
 
     _source: Path | None = PrivateAttr(None)
+
+    @field_validator("failures", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """``failures: off`` (YAML reads a bare off as false) and ``null`` both mean no failures."""
+        return None if value is False or (isinstance(value, str) and value.strip().lower() == "off") else value
 
     @property
     def source(self) -> Path | None:
@@ -93,7 +109,8 @@ class Scenario(StrictModel):
                     )
         for name in sorted(set(self.staff) & set(self.self_service)):
             problems.append(f"self_service.{name}: '{name}' is also a staff role; give the resource another name")
-        problems.extend(self._arrival_problems())
+        arrival_problems = self._arrival_problems()
+        problems.extend(arrival_problems or self._size_problems())
         problems.extend(self._journey_problems())
         problems.extend(self._recovery_problems())
         problems.extend(self._outage_problems())
@@ -102,6 +119,16 @@ class Scenario(StrictModel):
         if problems:
             raise ValueError(CROSS_CHECK_SEPARATOR.join(problems))
         return self
+
+    def _size_problems(self) -> list[str]:
+        """A replication must stay within reach: a bound on the customers expected over the whole run."""
+        per_day = sum((end - start) / 60 * rate for name in self.segments for start, end, rate in self.arrival_blocks(name))
+        expected = per_day * self.operation.days
+        if expected <= MAX_ARRIVALS_PER_RUN:
+            return []
+        return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrival rates x "
+                f"opening hours x operation.days); at most {MAX_ARRIVALS_PER_RUN:,} can be simulated per replication, "
+                f"so lower the rates, operation.duration_min or operation.days"]
 
     def _arrival_problems(self) -> list[str]:
         problems: list[str] = []

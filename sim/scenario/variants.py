@@ -11,14 +11,9 @@ from pydantic import ValidationError
 
 from ..errors import ScenarioError
 from .error_messages import describe_validation_error
-from .loading import apply_overrides
+from .loading import apply_overrides, scenario_data
 from .root import Scenario
 from .yaml_source import YamlDocument
-
-
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data with every default filled in, so any field can be addressed by key path."""
-    return scenario.model_dump(mode="json", by_alias=True)
 
 
 def scenario_variant(base: Scenario, overrides: Mapping[str, Any], flag: str = "--set") -> Scenario:
@@ -39,3 +34,18 @@ def scenario_variant(base: Scenario, overrides: Mapping[str, Any], flag: str = "
         raise ScenarioError(source, [f"with {flag} {settings}: {p}" for p in problems]) from None
     variant._source = base.source
     return variant
+
+
+def fixed_shift_warnings(base: Scenario, keys) -> list[str]:
+    """Warnings for settings of ``staff.ROLE.count`` that a shift with an absolute ``count`` overrides in part of the day."""
+    warnings = []
+    for key in keys:
+        parts = key.split(".")
+        if len(parts) != 3 or parts[0] != "staff" or parts[2] != "count" or parts[1] not in base.staff:
+            continue
+        for shift in base.staff[parts[1]].fixed_shifts():
+            warnings.append(
+                f"warning: {key} does not reach minutes {shift.start_min:g}-{shift.end_min:g}, where a shift sets "
+                f"{shift.count} staff; write that shift with `extra:` (staff on top of the count) to move it with the count"
+            )
+    return warnings

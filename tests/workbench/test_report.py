@@ -35,7 +35,7 @@ def check_folder(index, names):
 def test_run_report_has_the_day_the_funnel_word_of_mouth_and_the_cost_curve(lounge, tmp_path):
     result = replicate(lounge, 6, seed=1, workers=1)
     index = report.run_report(tmp_path / "run", lounge, result, "this process")
-    check_folder(index, ["queue_and_staff", "funnel", "word_of_mouth", "recovery_cost"])
+    check_folder(index, ["intraday", "queue_and_staff", "funnel", "word_of_mouth", "recovery_cost"])
     text = index.read_text(encoding="utf-8")
     assert "Evening lounge: simulation report" in text and "Retention (share of customers who return)" in text
 
@@ -46,9 +46,9 @@ def test_sweep_compare_and_staffing_reports(lounge, tmp_path):
                  ["sweep_service_level", "sweep_retention_rate"])
     compared = compare(lounge, ["standard_process", "empowered"], replications=4, workers=1)
     check_folder(report.compare_report(tmp_path / "compare", lounge, compared),
-                 ["differences", "funnel", "word_of_mouth", "recovery_cost"])
+                 ["differences", "intraday", "funnel", "word_of_mouth", "recovery_cost"])
     staffed = optimise_staffing(lounge, ["service_level>=0.7"], replications=4, workers=1)
-    check_folder(report.staffing_report(tmp_path / "staff", lounge, staffed), ["staffing"])
+    check_folder(report.staffing_report(tmp_path / "staff", lounge, staffed), ["staffing", "targets_by_block"])
 
 
 def test_a_scenario_without_failures_says_so_instead_of_drawing_empty_figures(tmp_path):
@@ -56,7 +56,7 @@ def test_a_scenario_without_failures_says_so_instead_of_drawing_empty_figures(tm
 
     plain = sim.load_scenario(write_scenario(tmp_path, lounge_data(failures=False)))
     index = report.run_report(tmp_path / "plain", plain, replicate(plain, 3, workers=1))
-    check_folder(index, ["queue_and_staff"])
+    check_folder(index, ["intraday", "queue_and_staff"])
     assert "no `failures` section" in index.read_text(encoding="utf-8")
 
 
@@ -71,7 +71,9 @@ def test_time_axes_read_as_clock_times_from_the_opening(lounge):
 
 @pytest.mark.parametrize("name,label", [
     ("mean_wait_min", "Mean wait (min)"),
-    ("recovery_cost", "Recovery cost (CNY per run)"),
+    ("recovery_cost", "Recovery cost (CNY per replication)"),
+    ("segment.vip.mean_wait_min", "Mean wait, segment vip (min)"),
+    ("block.09:00.service_level", "Service level, block 09:00 (share served within the threshold)"),
     ("utilization.agent", "Utilization: agent"),
     ("retention.silent", "Retention: silent"),
 ])

@@ -38,13 +38,15 @@ def test_samples_agree_with_the_shift_plan_and_the_time_averages(lounge):
     assert np.nanmean(trace.mean_busy("agent") / on_duty) == pytest.approx(kpis["utilization"]["mean"], rel=0.05)
 
 
-def test_memory_depends_on_the_day_not_on_days_or_replications(lounge):
+def test_memory_depends_on_the_day_not_on_replications_and_several_days_show_each_day(lounge):
     week = scenario_variant(lounge, {"operation.days": 7})
     one = trace_replications(lounge, replications=1, every_min=5)
     many = trace_replications(week, replications=3, every_min=5)
-    assert one.slots == many.slots == 24
-    assert many.samples.sum() == 3 * 7 * 24  # samples at minutes 0, 5, ..., 115 of each day
+    assert one.slots == 24 and one.folded
+    assert many.slots == 7 and not many.folded  # one slot a day, so a queue building over the week shows
+    assert list(many.samples) == [3 * 24] * 7  # samples at minutes 0, 5, ..., 115 of each day
     assert Trace.for_scenario(lounge, every_min=0.001).slots <= 2000
+    assert Trace.for_scenario(scenario_variant(lounge, {"operation.days": 366}), every_min=0.001).slots <= 2000
 
 
 def test_each_day_of_a_multi_day_run_opens_again():

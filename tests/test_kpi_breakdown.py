@@ -1,0 +1,105 @@
+"""KPIs per segment and per block of the day: checked against the event log and against the whole run."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim import Model, load_scenario
+from sim.model.accumulators import BlockTimeAverage, DayBlocks
+from sim.model.events import EventKind
+from sim.scenario.variants import scenario_variant
+
+BANK = "scenarios/bank_branch.yaml"
+
+
+def _bank(**settings):
+    scenario = load_scenario(BANK)
+    return scenario_variant(scenario, settings, "--set") if settings else scenario
+
+
+def _hand_service_level(model: Model, block_min: float) -> dict[str, tuple[int, int]]:
+    """From the event log: (customers within the threshold, customers judged) per block of arrival."""
+    op = model.scenario.operation
+    threshold, end = op.service_level_threshold_min, model.now
+    arrived, waited, abandoned = {}, {}, set()
+    for event in model.events:
+        if event.kind == EventKind.ARRIVAL:
+            arrived[event.customer] = event.time
+        elif event.kind == EventKind.SERVICE_START:
+            waited[event.customer] = event.detail["waited"]
+        elif event.kind == EventKind.ABANDON:
+            abandoned.add(event.customer)
+        elif event.kind == EventKind.BALK:
+            arrived.pop(event.customer)  # balked customers are not judged
+    counts: dict[str, list[int]] = {}
+    for customer, at in arrived.items():
+        if at < op.warmup_min:
+            continue
+        minute = op.opens_at_min + int((at % op.duration_min) // block_min) * block_min
+        label = f"{int(minute // 60):02d}:{int(minute % 60):02d}"
+        within, judged = counts.setdefault(label, [0, 0])
+        if customer in waited:
+            counts[label] = [within + (waited[customer] <= threshold), judged + 1]
+        elif customer in abandoned or end - at > threshold:  # gave up, or still queueing past the threshold
+            counts[label] = [within, judged + 1]
+    return {label: (within, judged) for label, (within, judged) in counts.items()}
+
+
+@pytest.mark.parametrize("block_min", [60, 45])
+def test_block_service_level_matches_a_hand_count_from_the_event_log(block_min):
+    scenario = _bank(**{"operation.block_min": block_min, "operation.warmup_min": 30})
+    model = Model(scenario, seed=4, record_events=True)
+    kpis = model.run(until=400)  # stop before closing, so some customers are still queueing
+    hand = _hand_service_level(model, block_min)
+    labels = [key.split(".")[1] for key in kpis if key.startswith("block.") and key.endswith(".service_level")]
+    assert len(labels) == math.ceil(480 / block_min)
+    assert set(hand) <= set(labels)
+    for label in labels:
+        within, judged = hand.get(label, (0, 0))
+        expected = within / judged if judged else math.nan
+        assert kpis[f"block.{label}.service_level"] == pytest.approx(expected, nan_ok=True), label
+    # the lunch peak (arrivals 70 an hour on 8 staff) is served worse than the calm morning
+    if block_min == 60:
+        assert kpis["block.12:00.mean_wait_min"] > kpis["block.09:00.mean_wait_min"]
+
+
+def test_parts_add_up_to_the_whole_run():
+    kpis = Model(_bank(**{"failures": {}}), seed=2).run()
+    segments = ["regular", "priority"]
+    blocks = [key.split(".")[1] for key in kpis if key.startswith("block.") and key.endswith(".arrived")]
+    for count in ("arrived", "served", "abandoned", "balked"):
+        assert sum(kpis[f"segment.{s}.{count}"] for s in segments) == kpis[count]
+        assert sum(kpis[f"block.{b}.{count}"] for b in blocks) == kpis[count]
+    # waits: the whole run's mean is the served-weighted mean of its parts
+    for parts in ([f"segment.{s}" for s in segments], [f"block.{b}" for b in blocks]):
+        weighted = sum(kpis[f"{p}.mean_wait_min"] * kpis[f"{p}.served"] for p in parts if kpis[f"{p}.served"])
+        assert weighted / kpis["served"] == pytest.approx(kpis["mean_wait_min"])
+    # hour blocks of equal length: the day's queue length and utilisation are the blocks' averages
+    assert sum(kpis[f"block.{b}.mean_queue_length"] for b in blocks) / len(blocks) == pytest.approx(kpis["mean_queue_length"])
+    assert sum(kpis[f"segment.{s}.mean_queue_length"] for s in segments) == pytest.approx(kpis["mean_queue_length"])
+    on_duty = [6, 6, 6, 8, 8, 6, 6, 6]  # the lunch shift adds two tellers from minute 180 to 300
+    busy = sum(kpis[f"block.{b}.utilization"] * staff for b, staff in zip(blocks, on_duty))
+    assert busy / sum(on_duty) == pytest.approx(kpis["utilization"])
+
+
+def test_priority_segment_waits_less_than_the_regular_one():
+    kpis = Model(_bank(), seed=1).run()
+    assert kpis["segment.priority.mean_wait_min"] < kpis["segment.regular.mean_wait_min"]
+    equal = Model(_bank(**{"segments.priority.priority": 0}), seed=1).run()
+    assert equal["segment.priority.mean_wait_min"] > kpis["segment.priority.mean_wait_min"]
+
+
+def test_block_time_average_splits_the_area_at_block_edges():
+    blocks = DayBlocks(block_min=60, day_min=150, days=2, opens_at_min=9 * 60)
+    assert blocks.labels == ["09:00", "10:00", "11:00"]
+    assert [blocks.of(t) for t in (0, 59.9, 60, 149, 150, 275)] == [0, 0, 1, 2, 0, 2]
+    average = BlockTimeAverage(start=30, blocks=blocks)
+    average.add(0, 1)  # one from the start (counted from minute 30)
+    average.add(100, 1)  # two from minute 100
+    average.add(200, -2)  # none from minute 200 (day 2, block 0)
+    # day 1: 30 + 40x1 + 20x2 + 30x2 (block 2 runs to 150); day 2: 50x2
+    assert average.block_areas(300) == pytest.approx([30 + 100, 40 + 20 * 2, 30 * 2])
+    assert average.area_until(300) == pytest.approx(sum(average.block_areas(300)))
+    average.add(280, 3)
+    assert average.block_areas(300) == pytest.approx([130, 80, 60 + 3 * 20])  # day 2, block 2 runs from 270

@@ -1,0 +1,39 @@
+"""Intervals a planner can believe: inside each KPI's range, and said plainly when there are none."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import run_sim
+from sim import load_scenario, replicate
+from sim.experiments.statistics import kpi_interval, wilson_interval
+from sim.model.kpis import kpi_range
+
+
+@pytest.mark.parametrize("path", ["scenarios/bank_branch.yaml", "scenarios/vip_lounge.yaml"])
+def test_no_interval_leaves_its_kpis_range(path):
+    result = replicate(load_scenario(path), 3, seed=11, workers=1)  # few replications: wide t-intervals
+    cut = 0
+    for name, entry in result.kpis.items():
+        low, high = entry["ci95"]
+        if math.isnan(low):
+            continue
+        lowest, highest = kpi_range(name)
+        assert lowest <= low <= entry["mean"] <= high <= highest, (name, entry)
+        cut += low == lowest or high == highest
+    assert cut > 0  # some intervals did reach a bound, so the check above had work to do
+    assert kpi_range("block.09:00.service_level") == (0.0, 1.0)
+    assert kpi_range("segment.vip.arrived") == (0.0, math.inf)
+
+
+def test_a_share_every_replication_puts_at_one_gets_wilsons_interval_not_certainty():
+    mean, low, high = kpi_interval("service_level", [1.0] * 10)
+    assert mean == 1.0 and high == 1.0 and low == pytest.approx(wilson_interval(1.0, 10)[0])
+    assert 0.6 < low < 0.8  # 10 runs all at 1: the mean is at least about 0.72, not exactly 1
+    assert wilson_interval(0.5, 100) == pytest.approx((0.4038, 0.5962), abs=1e-4)  # textbook value
+
+
+def test_one_replication_says_why_there_is_no_interval(capsys):
+    assert run_sim.main(["run", "-r", "1", "--workers", "1", "--no-failures"]) == 0
+    assert "no interval from one replication" in capsys.readouterr().out
