@@ -100,5 +100,19 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _installed_cjk_fonts() -> list[str]:
+    """One CJK family for matplotlib's per-glyph fallback: the Noto Sans CJK collection installed with the
+    package (``noto-cjk-sans-otc``) first, else the first of ``CJK_FONTS`` the system has."""
+    _register_packaged_cjk_font()
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return [name for name in CJK_FONTS if name in installed][:1]
+
+
+def _register_packaged_cjk_font() -> None:
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return
+    path = str(noto_cjk_sans_otc.FONT_PATH)
+    manager = font_manager.fontManager
+    if not any(entry.fname == path for entry in manager.ttflist):
+        manager.addfont(path)
