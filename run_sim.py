@@ -8,6 +8,7 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -27,6 +28,20 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 # -- shared helpers -------------------------------------------------------------------------------
+def seed_number(text: str) -> int:
+    """An argparse type: a seed is a whole number from 0 (numpy's seed sequences take no negative ones)."""
+    if not text.strip().isdigit() or len(text.strip()) > 30:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a seed; give a whole number from 0 to 30 digits long (e.g. 7)")
+    return int(text)
+
+
+def show_note(message, category, *_args, **_kwargs) -> None:
+    """Show library notes (settings adjusted, a long run ahead) as one ``note:`` line on stderr."""
+    from sim.errors import UserNote
+
+    print(f"note: {message}" if issubclass(category, UserNote) else f"warning: {message}", file=sys.stderr)
+
+
 def parse_assignments(items: Sequence[str], flag: str) -> dict[str, Any]:
     """``["a.b=3", ...]`` -> ``{"a.b": 3}`` with YAML-typed values."""
     from sim.scenario import parse_override_value
@@ -134,12 +149,9 @@ def progress_while(description: str, known_total: bool = True) -> Iterator[Calla
 
 def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` as stable JSON (sorted keys, NaN as null) so equal runs give equal bytes."""
-    text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str)
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import write_atomic
+
+    write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n", make_folders=True)
 
 
 def without_nan(value: Any) -> Any:
@@ -175,7 +187,14 @@ def load(args: argparse.Namespace):
     keys = [*scenario_settings(args), *(item.partition("=")[0].strip() for item in getattr(args, "param", []) + getattr(args, "variant", []))]
     for warning in fixed_shift_warnings(scenario, keys):
         print(warning, file=sys.stderr)
+    print_notes(args.scenario or DEFAULT_SCENARIO, scenario)
     return scenario
+
+
+def print_notes(path, scenario) -> None:
+    """Say which keys of an older scenario format were loaded but no longer have an effect."""
+    for note in scenario.notes:
+        print(f"note: {path}: {note}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -188,6 +207,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             scenario = load_scenario(path)
+            print_notes(path, scenario)
             print(f"{path}: ok")
             missing = untranslated_texts(scenario)
             if missing:
@@ -203,14 +223,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim import scenario_json_schema
 
+    from sim.atomic_write import write_atomic
+
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False)
     if args.write is None:
         print(text)
         return 0
-    try:
-        Path(args.write).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {args.write}: {exc.strerror}; choose a folder you can write to") from None
+    write_atomic(args.write, text + "\n")
     print(f"wrote {args.write}")
     return 0
 
@@ -311,14 +330,12 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
     """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell."""
     import csv
 
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
-            writer.writeheader()
-            writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import atomic_open
+
+    with atomic_open(path, newline="", make_folders=True) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
 
 
 def shown_kpis(chosen: Sequence[str], available: Sequence[str]) -> list[str]:
@@ -531,7 +548,7 @@ def print_validation(validation) -> None:
 def add_experiment_flags(parser: argparse.ArgumentParser, replications: int, precision: bool = True) -> None:
     """Flags every experiment shares: scenario, seed, replications, overrides, workers, Dask, policy, outputs."""
     parser.add_argument("scenario", nargs="?", help=f"scenario file (default: {DEFAULT_SCENARIO.relative_to(DEFAULT_SCENARIO.parent.parent)})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same results")
+    parser.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0); the same seed gives the same results")
     parser.add_argument("--replications", "-r", type=int, default=replications,
                         help=f"replications per alternative (default {replications}); the first batch with --precision")
     parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override a scenario value, e.g. staff.teller.count=4")
@@ -632,13 +649,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sim import UserError
+    from sim.interrupts import Interrupted, signals_as_interrupts
 
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with warnings.catch_warnings(), signals_as_interrupts():
+            warnings.showwarning = show_note
+            return args.handler(args)
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(f"stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,19 +1,25 @@
 """Recording a trainee's turn: each answer and play action is written to the trainer records as it happens.
 
 Every write is its own committed transaction (see ``trainer.store``), so a crash loses nothing
-already played. The turn's start notes the model's policy, each play action notes its exact target and
+already played. A write that still fails after a few short tries stops the recording for good:
+what is stored stays a complete beginning of the turn (so it can be resumed), the turn is never
+marked finished with answers missing, and the screens say that recording stopped and why. The turn's start notes the model's policy, each play action notes its exact target and
 how many answers came before it: with the turn's seed that is all :mod:`game.resume` needs to rebuild it.
 """
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import dataclass
 from sim.exercise.runtime import ChoiceRecord, Step
-from trainer import RecordsError, Trainee, TrainerRecords, Turn
+from trainer import RecordsBusy, RecordsError, Trainee, TrainerRecords, Turn
 
 from .scoring import SCORE_MAX, SCORE_MIN, Score, feedback_key, is_mistake, recorded_kpis, scored_kpis
 from .strings import LANGS
 
 START, DECISION, ACTION, RESUME = "start", "decision", "action", "resume"  # kinds of outcome a recorded turn writes
+WRITE_TRIES = 3  # a file another program has locked gets this many short tries...
+TRY_WAIT_S = 0.15  # ...each waiting at most this long for the lock: the screen never freezes for long
 
 
 @dataclass(frozen=True)
@@ -33,14 +39,19 @@ def bilingual(text) -> str | dict[str, str]:
 
 
 class TurnRecorder:
-    """Writes one turn; a failed write is kept in ``error`` for the screen to show, and play goes on."""
+    """Writes one turn until a write fails; then ``error`` says why recording stopped, and nothing more is written."""
 
     def __init__(self, records: TrainerRecords, turn: Turn, trainee: Trainee):
         self.records = records
         self.turn = turn
         self.trainee = trainee
-        self.error: str | None = None
+        self.error: str | None = None  # why recording stopped (None while it goes on)
         self.score: float | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Recording stopped after a failed write: the turn stays unfinished, with what was stored before."""
+        return self.error is not None
 
     @classmethod
     def start(cls, plan: TurnPlan, session, scripted: str | None = None) -> "TurnRecorder":
@@ -96,8 +107,19 @@ class TurnRecorder:
             self.turn, self.score = turn, value
 
     def _write(self, method, **values):
-        try:
-            return method(self.turn.id, **values)
-        except RecordsError as exc:
-            self.error = str(exc)
+        """One write, tried again briefly while another program holds the lock; a failure stops the recording."""
+        if self.stopped:
             return None
+        for attempt in range(WRITE_TRIES):
+            try:
+                with self.records.waiting_at_most(TRY_WAIT_S):
+                    return method(self.turn.id, **values)
+            except RecordsBusy as exc:
+                problem = str(exc)
+                if attempt + 1 < WRITE_TRIES:
+                    time.sleep(TRY_WAIT_S / 3)
+            except (RecordsError, sqlite3.Error) as exc:
+                problem = str(exc)
+                break
+        self.error = problem
+        return None

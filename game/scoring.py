@@ -26,6 +26,7 @@ BOOTSTRAP_RESAMPLES = 999
 HIGHER_IS_BETTER: dict[str, bool] = {
     "complaints": False,
     "dissatisfied": False,
+    "left_dissatisfied": False,
     "silent_dissatisfied": False,
     "retention_rate": True,
     "customers_lost_wom": False,

@@ -196,6 +196,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline.why_mood": ("Mood {before} -> {after}.", "情绪 {before} → {after}。"),
     "kpi.complaints": ("Complaints", "投诉数"),
     "kpi.dissatisfied": ("Dissatisfied customers", "不满意的顾客"),
+    "kpi.left_dissatisfied": ("Left dissatisfied (after any recovery)", "最终仍不满意的顾客"),
     "kpi.silent_dissatisfied": ("Silent dissatisfied", "沉默的不满者"),
     "kpi.retention_rate": ("Retention", "留存率"),
     "kpi.customers_lost_wom": ("Customers lost by word of mouth", "因口碑流失的顾客"),
@@ -278,6 +279,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "feedback.timed_out": ("time ran out", "超时"),
     "kpishort.complaints": ("complaints", "投诉"),
     "kpishort.dissatisfied": ("dissatisfied", "不满"),
+    "kpishort.left_dissatisfied": ("left dissatisfied", "最终不满"),
     "kpishort.silent_dissatisfied": ("silent dissatisfied", "沉默不满"),
     "kpishort.recovery_cost": ("recovery cost", "补救成本"),
     "kpishort.revenue_lost": ("revenue lost", "收入损失"),
@@ -292,6 +294,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "debrief.back_trainee": ("Back to the trainee", "返回学员页面"),
     "play.recording": ("Recording: {name}", "记录中：{name}"),
     "play.not_recorded": ("Not recorded: {problem}", "未能记录：{problem}"),
+    "play.recording_stopped": ("Recording stopped", "记录已停止"),
+    "play.recording_stopped_hint": (
+        "From here on nothing is kept; the turn stays unfinished and can be resumed from the trainee's page. "
+        "Space: play on, unrecorded.",
+        "此后的内容不会保存；本轮保持未完成，可在学员页面继续。空格键：不记录继续。"),
+    "debrief.recording_stopped": (
+        "Recording stopped: {problem} The turn stays unfinished with the answers stored before; resume it from the "
+        "trainee's page.",
+        "记录已停止：{problem} 本轮保持未完成，已保存的回答保留；可在学员页面继续。"),
     # errors
     "error.font": ("No Chinese font found: Chinese text shows as boxes.", "未找到中文字体：中文将显示为方框。"),
     # classroom: joining, playing in a room, the trainer's console

@@ -21,3 +21,10 @@ class ScenarioError(UserError):
         self.problems = problems
         header = f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the scenario"
         super().__init__("\n".join([header, *(f"  - {p}" for p in problems)]))
+
+
+class UserNote(UserWarning):
+    """Something the user should know that is not an error (a setting adjusted, a long run ahead).
+
+    Library code issues it with :func:`warnings.warn`; command lines show it as a ``note:`` line.
+    """

@@ -87,3 +87,63 @@ def write_scenario(tmp_path):
         return path
 
     return write
+
+
+class FullDisk:
+    """A folder whose file system has no space left: a tiny tmpfs filled to the brim, or (without the
+    rights to mount one) every file write under the folder patched to fail with ENOSPC."""
+
+    def __init__(self, folder, mounted: bool, monkeypatch):
+        self.folder = folder
+        self.mounted = mounted
+        self._monkeypatch = monkeypatch
+
+    def fill(self) -> None:
+        """Use up the remaining space (files written before this call stay as they are)."""
+        if self.mounted:
+            with open(self.folder / ".filler", "wb", buffering=0) as filler:
+                try:
+                    while True:
+                        filler.write(b"\0" * 4096)
+                except OSError:
+                    pass
+            return
+        import errno
+        import io
+
+        import sim.atomic_write as atomic
+
+        folder = str(self.folder.resolve())
+        real_fdopen = atomic.os.fdopen
+
+        class NoSpace(io.RawIOBase):
+            def writable(self):
+                return True
+
+            def write(self, data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        def fdopen(handle, mode="r", *args, **kwargs):
+            if os.readlink(f"/proc/self/fd/{handle}").startswith(folder):
+                os.close(handle)
+                stream = io.BufferedWriter(NoSpace())
+                return stream if "b" in mode else io.TextIOWrapper(stream, encoding=kwargs.get("encoding") or "utf-8")
+            return real_fdopen(handle, mode, *args, **kwargs)
+
+        self._monkeypatch.setattr(atomic.os, "fdopen", fdopen)
+
+
+@pytest.fixture
+def full_disk(tmp_path, monkeypatch):
+    """A :class:`FullDisk`: write the files that must survive, call ``fill()``, then try to write."""
+    import subprocess
+
+    folder = tmp_path / "small_disk"
+    folder.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    try:
+        yield FullDisk(folder, mounted, monkeypatch)
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], capture_output=True)

@@ -17,6 +17,8 @@ def accounts():
                                  "service": {"role": "dispatcher", "time": {"dist": "exponential", "mean": 20}}}},
         "staff": {"dispatcher": {"count": 3}},
         "failures": {"categories": {"delivery_system": 0.15, "customer_needs": 0.02, "employee_action": 0.01}},
+        "quality": {"expectation": 0.95},  # accounts count on every delivery: nearly every late one is felt
+        "word_of_mouth": {"market_multiple": 1000},  # so that accounts lost to word of mouth do not thin the complaints
         "behaviour": {"memory": {"initial_frustration": 0.6},
                       "complaint_propensity": {"minor": 0.3, "major": 0.5, "critical": 0.7}},
         "policies": {"words_only": {"actions": ["acknowledge", "apologise"]},

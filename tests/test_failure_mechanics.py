@@ -94,7 +94,7 @@ def test_outside_actions_change_the_model():
     assert {"asleep", "notified"} <= customer.tags
     before = customer.perceived
     model.apply(Action("mood", customers=(vip,), delta=-0.2, label="forbidden phrase"))
-    assert customer.perceived == pytest.approx(before - 0.2) and customer.mood < 0
+    assert customer.perceived < before - 0.2 and customer.mood < 0  # a failure of treatment, judged unfair
     model.apply(Action("fail", customers=(vip,), category="customer_needs", severity="major"))
     assert customer.failure == ("customer_needs", "major")
     low = customer.perceived
@@ -149,7 +149,7 @@ def test_word_of_mouth_on_a_graph_saturates_in_a_small_community():
     rng = np.random.default_rng(1)
     reach = [spread_on_graph(rng, neighbours, wom) for _ in range(300)]
     assert max(reach) <= 59 and min(reach) >= 10  # at most everyone else; at least the teller's circle
-    free = simulate_reach(rng, 300, wom.negative_mean_told, WordOfMouth())
+    free = simulate_reach(rng, wom.negative_mean_told, WordOfMouth(mean_retold=wom.negative_mean_told), tellers=300)
     assert np.mean(reach) < np.mean(free)
     kpis = run_once(lounge(word_of_mouth={"network": {"people": 300}}), 1)
-    assert kpis["wom_reached"] <= 299 * (kpis["customers.silent"] + kpis["customers.unresolved"])
+    assert 0 < kpis["wom_reached"] <= kpis["market"]

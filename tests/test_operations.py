@@ -210,14 +210,17 @@ def test_a_failure_on_the_way_is_complained_about_and_recovered_at_its_station(q
     kpis = model.run()
     failed = {e.customer for e in model.events if e.kind is EventKind.FAILURE}
     recovered_by = {e.customer: e.detail["by"] for e in model.events if e.kind is EventKind.RECOVERY_ACTION and e.customer in failed}
-    assert len(recovered_by) == kpis["complaints.lost_papers"] > 20
+    complained = {e.customer for e in model.events if e.kind is EventKind.COMPLAINT}
+    under_way = {c for c in complained - set(recovered_by) if c in model.present}  # still being recovered at closing
+    assert len(recovered_by) + len(under_way) == kpis["complaints.lost_papers"] > 20
     assert set(recovered_by.values()) == {"desk"}
     # they went on to the cashier afterwards, and each visit was concluded once, with its recovery's path
     cashier = {e.customer for e in model.events if e.kind is EventKind.SERVICE_START and e.detail["station"] == "cashier"}
     assert set(recovered_by) - set(model.present) <= cashier
     paths = {e.customer: e.detail["path"] for e in model.events if e.kind is EventKind.DEPARTURE}
     assert all(paths[c].startswith("resolved") or paths[c] == "unresolved" for c in recovered_by if c in paths)
-    assert kpis["customers.resolved_quickly"] + kpis["customers.resolved_slowly"] + kpis["customers.unresolved"] == kpis["complaints"]
+    recovered = kpis["customers.resolved_quickly"] + kpis["customers.resolved_slowly"] + kpis["customers.unresolved"]
+    assert recovered + len(under_way) == kpis["complaints"]
 
 
 def test_a_holding_disruption_keeps_everyone_it_hits_from_service_until_it_is_over(queue_data):

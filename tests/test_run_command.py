@@ -85,3 +85,26 @@ def test_events_file_holds_the_typed_log_of_one_replication(tmp_path):
     assert {"arrival", "service_start", "service_end", "departure", "failure"} <= kinds
     assert [r["time"] for r in records] == sorted(r["time"] for r in records)
     assert run_sim.main(["run", "-r", "1", "--workers", "1", "--events", str(tmp_path / "no" / "such" / "dir.jsonl")]) == 2
+
+
+def test_the_event_log_records_the_run_and_never_changes_its_json(tmp_path):
+    """`--events` logs the replication `run` ran (exercise and policy included); the JSON stays the same, byte for byte."""
+    plain, logged, events = tmp_path / "plain.json", tmp_path / "logged.json", tmp_path / "events.jsonl"
+    flight = str(ROOT / "scenarios" / "delayed_flight.yaml")
+    common = ["run", flight, "--seed", "4", "-r", "2", "--policy", "expert", "--workers", "1"]
+    assert run_sim.main([*common, "--json", str(plain)]) == 0
+    assert run_sim.main([*common, "--json", str(logged), "--events", str(events)]) == 0
+    assert plain.read_bytes() == logged.read_bytes()
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    decisions = {r["detail"]["decision"]: r["detail"]["choice"] for r in records if r["kind"] == "decision"}
+    assert {"storm_question": "honest_update", "hungry_child": "children_first", "connection": "rebook_promise"}.items() <= decisions.items()
+
+
+def test_a_file_of_the_first_outcome_model_still_loads_with_a_note(tmp_path):
+    old = tmp_path / "old.yaml"
+    text = (ROOT / "scenarios" / "bank_branch.yaml").read_text(encoding="utf-8")
+    old.write_text(text.replace("behaviour:\n", "behaviour:\n  retention:\n    resolved_quickly: {minor: 0.95, major: 0.82, critical: 0.7}\n"
+                                "    slow_after_min: 1440\n", 1), encoding="utf-8")
+    done = cli("validate", str(old))
+    assert done.returncode == 0, done.stderr
+    assert "retention.resolved_quickly is no longer used" in done.stderr and "slow_after_min" in done.stderr

@@ -5,6 +5,7 @@ import copy
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,17 @@ def mutate(path: str, value, delete: bool = False) -> dict:
     else:
         node[last] = value
     return data
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """The "billion laughs" file: each level names the previous one nine times (9**9 values expanded)."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def deeply_nested(levels: int = 5000) -> str:
+    return "meta: " + "{a: " * levels + "1" + "}" * levels + "\n"
 
 
 # (case id, scenario data or raw YAML text, fragments the message must contain)
@@ -112,6 +124,11 @@ BAD_CASES = [
     ("broken YAML", "meta: {title: x\nsegments: [", ["not valid YAML", "line"]),
     ("tab indentation", "meta:\n\ttitle: x\n", ["not valid YAML", "line 2"]),
     ("duplicate key", "meta: {title: a}\nmeta: {title: b}\n", ["meta", "written twice"]),
+    ("alias bomb", alias_bomb(), ["aliases", "expand to more than", "write the values out"]),
+    ("too many aliases", "a: &a 1\nb: [" + ", ".join(["*a"] * 101) + "]\n", ["line 2", "more than 100 aliases"]),
+    ("alias loop", "a: &a [1, *a]\n", ["line 1", "refers to the value it is inside"]),
+    ("deeply nested", deeply_nested(), ["line 1", "nested more than 64 levels"]),
+    ("deeply nested lists", "meta: " + "[" * 3000 + "]" * 3000 + "\n", ["nested more than 64 levels"]),
 ]
 
 
@@ -125,6 +142,29 @@ def test_bad_scenario_gets_a_clear_message(write_scenario, case, data, fragments
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
     assert "Traceback" not in message
+
+
+@pytest.mark.parametrize("text", [alias_bomb(), alias_bomb(12), deeply_nested(), deeply_nested(50_000)],
+                         ids=["bomb", "bigger bomb", "deep", "deeper"])
+def test_hostile_files_are_refused_in_well_under_a_second(write_scenario, text):
+    path = write_scenario(text)
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError):
+        load_scenario(path)
+    assert time.perf_counter() - started < 1.0  # expanding the bomb takes minutes; refusing it, milliseconds
+
+
+def test_aliases_within_the_limits_still_load(write_scenario):
+    text = """
+meta: {title: Lounge}
+operation: {duration_min: 240}
+segments:
+  guest: {arrivals_per_hour: 20, service: {role: agent, time: &quick {dist: exponential, mean: 4}}}
+  member: {arrivals_per_hour: 5, service: {role: agent, time: *quick}}
+staff: {agent: {count: 3}}
+"""
+    scenario = load_scenario(write_scenario(text))
+    assert scenario.segments["member"].service.time == scenario.segments["guest"].service.time
 
 
 def test_error_names_line_and_column(write_scenario):

@@ -6,7 +6,7 @@ so that recording a turn never loads plotting or networking libraries.
 """
 
 from .database import default_db_path
-from .errors import RecordsError
+from .errors import RecordsBusy, RecordsError
 from .migrations import CURRENT_VERSION
 from .models import Decision, Outcome, ScenarioRef, Session, Trainee, Turn, TurnRecord
 from .store import TrainerRecords
@@ -15,6 +15,7 @@ __all__ = [
     "CURRENT_VERSION",
     "Decision",
     "Outcome",
+    "RecordsBusy",
     "RecordsError",
     "ScenarioRef",
     "Session",

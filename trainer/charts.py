@@ -27,7 +27,8 @@ def scoreboard_png(board: Scoreboard, lang: str | None = None, dpi: int = 120) -
     rows, columns = max(len(board.trainees), 1), max(len(board.session.scenarios), 1)
     heat_height = 1.6 + 0.45 * rows
     bars_height = 1.4 + 0.5 * max(len(mistakes), 1)
-    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 10}):
+    # parse_math off: a "$" in a typed name is a dollar sign, not the start of a formula
+    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 10, "text.parse_math": False}):
         figure = Figure(figsize=(max(8.0, 3.5 + 1.5 * columns), heat_height + bars_height), dpi=dpi,
                         layout="constrained")
         FigureCanvasAgg(figure)
@@ -99,5 +100,19 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _installed_cjk_fonts() -> list[str]:
+    """One CJK family for matplotlib's per-glyph fallback: the Noto Sans CJK collection installed with the
+    package (``noto-cjk-sans-otc``) first, else the first of ``CJK_FONTS`` the system has."""
+    _register_packaged_cjk_font()
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return [name for name in CJK_FONTS if name in installed][:1]
+
+
+def _register_packaged_cjk_font() -> None:
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return
+    path = str(noto_cjk_sans_otc.FONT_PATH)
+    manager = font_manager.fontManager
+    if not any(entry.fname == path for entry in manager.ttflist):
+        manager.addfont(path)

@@ -16,16 +16,23 @@ from typing import Any, Mapping, Sequence
 
 from .errors import RecordsError
 from .models import ScenarioRef
-from .text import check_text
+from .text import check_text, printable
+
+MAX_NAME_LENGTH = 80  # room for a full name in any script; longer text is not a name
 
 
 def clean_name(name: str, what: str) -> str:
-    """Normalise a typed name (Unicode form, surrounding and repeated spaces); refuse an empty one."""
+    """Normalise a typed name (Unicode form, control characters, surrounding and repeated spaces).
+
+    An empty name, or one longer than ``MAX_NAME_LENGTH`` characters, is refused with a message.
+    """
     if not isinstance(name, str):
         raise ValueError(f"{what} must be a string, got {name!r}")
-    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
+    cleaned = " ".join(printable(unicodedata.normalize("NFC", name), keep="").split())
     if not cleaned:
         raise RecordsError(f"The {what} is empty; type a name.")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise RecordsError(f"The {what} is {len(cleaned):,} characters long; keep it to {MAX_NAME_LENGTH} or fewer.")
     return cleaned
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import os
 import sys
 from pathlib import Path
@@ -15,14 +16,21 @@ from typing import Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from .errors import RecordsError
 from .store import TrainerRecords
+from .text import printable
+
+def Text(text: str = "", **options) -> RichText:  # noqa: N802 - stands in for rich's Text
+    """Rich text for the terminal with control characters removed: names and labels are shown as data."""
+    return RichText(printable(text), **options)
+
 
 PROG = "srl-trainer"
 ENV_LRS_URL, ENV_LRS_USER, ENV_LRS_PASSWORD = "SRL_LRS_URL", "SRL_LRS_USER", "SRL_LRS_PASSWORD"
 EXIT_USER_ERROR = 2
+MAX_ATTEMPTS = 20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.run(args, out) or 0
     except RecordsError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(printable(f"{PROG}: {error}"), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; everything recorded before that is kept.", file=sys.stderr)
@@ -101,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--user", help=f"LRS user name (or set {ENV_LRS_USER})")
     sub.add_argument("--password", help=f"LRS password (or set {ENV_LRS_PASSWORD}; asked for if missing)")
     sub.add_argument("--resend", action="store_true", help="send statements the LRS acknowledged before too")
-    sub.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default 10)")
-    sub.add_argument("--attempts", type=_positive_int, default=4, help="tries per request (default 4)")
+    sub.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="per request (default 10)")
+    sub.add_argument("--attempts", type=_attempts, default=4, help="tries per request (default 4, at most 20)")
     _add_iri_base(sub)
 
     sub = command("serve", _serve, "run a classroom: trainees join from their own games, the console follows live")
@@ -154,6 +162,25 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
     return int(text)
+
+
+def _attempts(text: str) -> int:
+    count = _positive_int(text)
+    if count > MAX_ATTEMPTS:
+        raise argparse.ArgumentTypeError(f"{text!r}: at most {MAX_ATTEMPTS} tries per request")
+    return count
+
+
+def _seconds(text: str) -> float:
+    from .lrs import MAX_TIMEOUT_SECONDS
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT_SECONDS):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT_SECONDS:g}")
+    return seconds
 
 
 def _open(args: argparse.Namespace, create: bool = False) -> TrainerRecords:
@@ -319,7 +346,8 @@ def _post(args: argparse.Namespace, out: Console) -> None:
     out.print(f"{summary.total} statements: {result.stored} newly stored, {result.already_stored} already in the LRS, "
               f"{summary.skipped} skipped (acknowledged earlier).")
     if result.conflicts:
-        out.print(f"{result.conflicts} statements were held by the LRS with different content; the stored ones were kept.")
+        out.print(f"{result.conflicts} statements were not delivered: the LRS holds their ids with other content (or "
+                  "would not show them). They stay pending; ask the LRS's administrator which copy is right.")
 
 
 def _serve(args: argparse.Namespace, out: Console) -> None:

@@ -14,3 +14,7 @@ class RecordsError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RecordsBusy(RecordsError):
+    """The records file is locked by another program; trying again a moment later may succeed."""

@@ -25,7 +25,7 @@ from .checks import (
     seed_value,
     sim_minute_value,
 )
-from .database import default_db_path, open_records_db, transaction
+from .database import BUSY_TIMEOUT_SECONDS, default_db_path, open_records_db, transaction
 from .errors import RecordsError
 from .models import (
     FINISHED,
@@ -50,11 +50,12 @@ def utc_now() -> dt.datetime:
 class TrainerRecords:
     """Read and write one records file. Open with `TrainerRecords.open(path)`; close when done."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock = utc_now) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock = utc_now, *, read_only: bool = False) -> None:
         self._conn = conn
         self.path = path
         self._clock = clock
         self._in_atomic = False
+        self.read_only = read_only  # a read-only file or medium: records can be read, not added
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True, clock: Clock = utc_now) -> "TrainerRecords":
@@ -63,10 +64,23 @@ class TrainerRecords:
         Raises RecordsError, leaving the file untouched, if it is not a records file of ours.
         """
         resolved = Path(path).expanduser() if path is not None else default_db_path()
-        return cls(open_records_db(resolved, create=create), resolved, clock)
+        conn, read_only = open_records_db(resolved, create=create)
+        return cls(conn, resolved, clock, read_only=read_only)
 
     def close(self) -> None:
         self._conn.close()
+
+    @contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Within the block, a write gives up after ``seconds`` when another program holds the file's lock.
+
+        The game records with a short wait so that a locked file never freezes the screen for long.
+        """
+        self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
     def __enter__(self) -> "TrainerRecords":
         return self

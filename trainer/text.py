@@ -7,11 +7,25 @@ it, English unless another language is asked for.
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Mapping, Union
 
 BilingualText = Union[str, Mapping[str, str]]
 
 DEFAULT_LANG = "en"
+
+# Bidirectional overrides and isolates can make a name display as other text; they never belong in one.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str, keep: str = "\n\t") -> str:
+    """``text`` without control characters (escape sequences, NUL, bidirectional overrides), kept as data.
+
+    Names are typed by people and shown in terminals, files and charts: a terminal must never read
+    one as an instruction. Characters in ``keep`` (line breaks and tabs) stay.
+    """
+    return "".join(ch for ch in text if ch in keep
+                   or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS))
 
 
 def localize(text: BilingualText | None, lang: str | None = None, fallback: str = "") -> str:

@@ -128,7 +128,29 @@ class _StatementBuilder:
             "completion": True,
             "extensions": {self.extension("kpis"): dict(turn.kpis or {})},
         }
+        played = _seconds_between(turn.started_at, turn.finished_at)
+        if played is not None:
+            result["duration"] = iso_duration(played)
         return self.statement("completed", VERB_COMPLETED, self.scenario_activity(), turn.finished_at, result)
+
+
+def iso_duration(seconds: float) -> str:
+    """An ISO 8601 duration as xAPI writes it, to the hundredth of a second: ``PT1H2M3.5S``."""
+    hundredths = max(0, round(seconds * 100))
+    hours, rest = divmod(hundredths, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if rest or text == "PT":
+        text += f"{rest // 100}" + (f".{rest % 100:02d}".rstrip("0") if rest % 100 else "") + "S"
+    return text
+
+
+def _seconds_between(start: str | None, end: str | None) -> float | None:
+    """Seconds from one ISO 8601 time to a later one, or None when either is missing or unreadable."""
+    try:
+        return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def _segment(identifier: str) -> str:
@@ -147,6 +169,7 @@ def _language_map(text: BilingualText | None, fallback: str) -> dict[str, str]:
 # --- structure check ------------------------------------------------------------------------------
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 _STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority",
                    "version", "attachments"}
@@ -235,6 +258,8 @@ def _result_problems(result: Any) -> list[str]:
             problems.append(f"result.{key} must be true or false")
     if "response" in result and not isinstance(result["response"], str):
         problems.append("result.response must be a string")
+    if "duration" in result and not (isinstance(result["duration"], str) and _DURATION.match(result["duration"])):
+        problems.append("result.duration must be an ISO 8601 duration such as PT4M30S")
     if "score" in result:
         problems += _score_problems(result["score"])
     problems += _extension_problems(result.get("extensions", {}), "result.extensions")

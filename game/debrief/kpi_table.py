@@ -3,6 +3,7 @@
 KPI_ROWS = (  # (kpi, format); which way is better: scoring.HIGHER_IS_BETTER
     ("complaints", "{:,.1f}"),
     ("dissatisfied", "{:,.1f}"),
+    ("left_dissatisfied", "{:,.1f}"),
     ("silent_dissatisfied", "{:,.1f}"),
     ("retention_rate", "{:.1%}"),
     ("customers_lost_wom", "{:,.0f}"),

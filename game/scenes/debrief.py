@@ -328,7 +328,9 @@ class DebriefScene(Scene):
         """Bottom left: the recorded score of a trainee's turn, or why it could not be stored."""
         recorder = self.session.recorder
         problem = self.error or (recorder.error if recorder is not None else "")
-        if problem:
+        if recorder is not None and recorder.stopped and not self.error:
+            text, colour = self.t("debrief.recording_stopped", problem=recorder.error), theme.BAD
+        elif problem:
             text, colour = problem, theme.BAD
         elif recorder is not None and recorder.score is None and not recorder.finished:
             text, colour = self.t("debrief.recording"), theme.TEXT_DIM

@@ -194,6 +194,7 @@ class PlayScene(Scene):
         recorder = self.session.recorder
         if recorder is not None and recorder.error and recorder.error != self.record_error_shown:
             self.record_error_shown = recorder.error
+            self.session.set_speed(0)  # recording stopped: play halts until the trainee has seen why
             self._say(self.t("play.not_recorded", problem=recorder.error), theme.BAD)
         if self.room is not None:
             self.room.after_update()
@@ -318,7 +319,8 @@ class PlayScene(Scene):
         ]
         demo = self.t("play.autoplay", policy=self._policy_label()) if session.autoplay else ""
         if session.recorder is not None and not demo:
-            demo = self.t("play.recording", name=session.recorder.trainee.name)
+            demo = self.t("play.recording_stopped" if session.recorder.stopped else "play.recording",
+                          name=session.recorder.trainee.name)
         draw_top_bar(surface, self.app.fonts, self.app.local(session.scenario.meta.title), session.clock_text(), stats, demo)
         surface.blit(self._background_layer(), VENUE_RECT.topleft)
         for board in self.boards.values():
@@ -331,11 +333,20 @@ class PlayScene(Scene):
         draw_ticker(surface, self.app.fonts, self.ticker, hint)
         if self.banner is not None:
             self._draw_cue(surface)
+        if session.recorder is not None and session.recorder.stopped and session.paused and not session.over:
+            surface.blit(self._recording_stopped_banner(session.recorder.error), BANNER.topleft)
         self.buttons.draw(surface, self.app.fonts)
         status = self.room.status(self.t) if self.room is not None else ""
         if status:
             draw_panel(surface, ROOM_STATUS, theme.PANEL_LIGHT)
             draw_text(surface, self.app.fonts, status, ROOM_STATUS.center, theme.BODY, theme.WARN, bold=True, anchor="center")
+
+    def _recording_stopped_banner(self, problem: str) -> pygame.Surface:
+        """Why recording stopped and what it means for the turn, over the ticker while play is halted."""
+        if getattr(self, "_stopped_banner", None) is None:
+            self._stopped_banner = render_banner(self.app.fonts, self.t("play.recording_stopped"),
+                                                 f"{self.t('play.recording_stopped_hint')} {problem}", theme.BAD)
+        return self._stopped_banner
 
     def _draw_cue(self, surface: pygame.Surface) -> None:
         """The inject's banner over the ticker, and a pulsing frame round the venue while it is new."""

@@ -438,14 +438,15 @@ def replay(scenario, playbook: Playbook, seed: int = 0, replication: int = 0, po
     return model.run()
 
 
-def run_once(scenario, seed: int = 0, replication: int = 0, policy=None) -> dict[str, float]:
+def run_once(scenario, seed: int = 0, replication: int = 0, policy=None, event_sink=None) -> dict[str, float]:
     """KPIs of one replication of ``scenario``; a plain function so worker processes can call it.
 
     A scenario with an exercise plays it out too (its cast, injects and decision points), each decision
     answered as the policy's ``choices`` say, or by the decision's default. With failures off the
     exercise (which is about failing and recovering) is left out: the run is the pure queue.
+    ``event_sink`` (anything with ``append``) receives the run's event log; logging never changes a KPI.
     """
-    model = Model(scenario, seed=seed, replication=replication, policy=policy)
+    model = Model(scenario, seed=seed, replication=replication, policy=policy, event_sink=event_sink)
     if scenario.exercise is not None and scenario.failures is not None:
         ExerciseRun(model, playbook=Playbook(choices=dict(model.response.choices))).run_to_end()
     return model.run()

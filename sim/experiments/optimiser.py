@@ -27,6 +27,8 @@ from .replications import Progress, check_kpis, check_policies, replicate_varian
 from .staffing_estimate import block_load, blocks_of_day, erlang_schedule
 from .targets import Target, all_met, as_targets, total_shortfall
 
+MAX_BLOCKS = 96  # quarter hours of a whole day; finer blocks only multiply the search (each block is a search dimension)
+
 Plan = dict[str, tuple[int, ...]]  # role -> staff count per block
 Move = tuple[str, int]  # (role, block index)
 BLOCK_TARGET_KPIS = ("service_level", "mean_wait_min", "p90_wait_min", "prob_wait", "abandon_rate", "mean_queue_length")
@@ -244,8 +246,10 @@ def optimise_staffing(
     block_min = scenario.operation.block_min if block_min is None else block_min
     if replications < 2:
         raise UserError(f"--replications {replications}: the staffing search needs at least 2 to judge targets on an interval")
-    if block_min <= 0:
-        raise UserError(f"--block-min {block_min:g}: give a block length in minutes, for example 60")
+    day = scenario.operation.duration_min
+    if not (math.isfinite(block_min) and block_min > 0 and day / block_min <= MAX_BLOCKS):
+        raise UserError(f"--block-min {block_min:g}: give a block length in minutes from {day / MAX_BLOCKS:.3g} "
+                        f"(at most {MAX_BLOCKS} blocks a day) up to the opening day, {day:g}; for example 60")
     if min_staff is not None and min_staff < 0:
         raise UserError(f"--min-staff {min_staff}: give a number of staff, 0 or more")
     check_kpis([t.kpi for t in asked], scenario, "--target")

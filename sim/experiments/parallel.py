@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
+import warnings
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import UserError
+from ..errors import UserError, UserNote
 from ..exercise.runtime import run_once
 from ..scenario import Scenario
 
 CHUNKS_PER_WORKER = 4  # enough chunks to balance uneven work, few enough to keep overhead low
 PROGRESS_STEPS = 50  # up to this many chunks, so progress moves in steps of 2 % or less
-DASK_CONNECT_TIMEOUT_S = 10
+DASK_PROBE_TIMEOUT_S = 3  # an address that does not answer a connection within this is reported as unreachable
+DASK_CONNECT_TIMEOUT_S = 5
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,41 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 
 def _connect_dask(address: str) -> Any:
+    """A client of the scheduler at ``address``, or a UserError within seconds when there is none to reach.
+
+    The address is parsed and its port probed first: a refused, unknown or silent address is reported
+    without ever building a client (a half-built one takes long to give up).
+    """
     try:
         from distributed import Client
+        from distributed.comm.addressing import get_address_host_port
     except ImportError:
         raise UserError("--dask needs dask.distributed; install it with: pip install 'dask[distributed]'") from None
+    hint = f"start one with `dask scheduler` (and workers with `dask worker {address}`), or check the address"
     try:
-        return Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise UserError(
-            f"--dask {address}: cannot reach a Dask scheduler there ({exc.__class__.__name__}); "
-            f"start one with `dask scheduler` (and workers with `dask worker {address}`), or check the address"
-        ) from None
+        host, port = get_address_host_port(address)
+    except (ValueError, TypeError):
+        raise UserError(f"--dask {address}: not a scheduler address; write it as tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786") from None
+    try:
+        socket.create_connection((host, port), timeout=DASK_PROBE_TIMEOUT_S).close()
+    except (OSError, OverflowError, ValueError) as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise UserError(f"--dask {address}: cannot reach a Dask scheduler there ({reason}); {hint}") from None
+
+    class QuietClient(Client):
+        """A client that, when its construction failed, gives up at once instead of retrying its close."""
+
+        def __del__(self) -> None:
+            try:
+                self.close(timeout=1)
+            except Exception:  # noqa: BLE001 - a half-built client has nothing left worth reporting
+                pass
+
+    try:
+        return QuietClient(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s", set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - whatever answered there, it is not a Dask scheduler
+        raise UserError(f"--dask {address}: something answers there, but not a Dask scheduler "
+                        f"({exc.__class__.__name__}); {hint}") from None
 
 
 def _chunks(tasks: Sequence[Task], pieces: int) -> list[list[Task]]:
@@ -95,7 +122,11 @@ class Runner:
     def __init__(self, workers: int | None = None, dask: Any = None):
         if workers is not None and workers < 1:
             raise UserError(f"--workers {workers}: give 1 or more worker processes (default: the cores available)")
-        self.workers = workers or default_workers()
+        cores = default_workers()
+        if workers is not None and workers > cores and dask is None:
+            warnings.warn(UserNote(f"--workers {workers}: this machine gives the run {cores} core(s), so {cores} "
+                                   f"worker process(es) run; more would only take turns on the same cores"), stacklevel=2)
+        self.workers = min(workers or cores, cores)
         self._client: Any = None
         self._own_client = False
         self._pool: ProcessPoolExecutor | None = None
@@ -148,10 +179,21 @@ class Runner:
                 if on_progress:
                     on_progress(done)
         except BaseException:
-            for future in futures:
-                future.cancel()
+            self._stop_pool()  # an error or an interrupt: the chunks still running are of no use
             raise
         return results
+
+    def _stop_pool(self) -> None:
+        """End the worker processes now, without waiting for the chunks they are running."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor offers no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
     def _run_dask(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
         from distributed import as_completed as dask_completed

@@ -18,6 +18,7 @@ from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
 from .parallel import Runner, Variant, using_runner
 from .statistics import half_width, summarise
+from .workload import check_workload
 
 DEFAULT_MAX_REPLICATIONS = 500
 Progress = Callable[[int, int], None]
@@ -84,6 +85,17 @@ def check_policies(names: Sequence[str | None], scenario: Scenario) -> None:
         raise UserError(f"--policy: unknown policy {', '.join(repr(n) for n in unknown)}; {where}")
 
 
+def planned_size(replications: int, precision: float | None, max_replications: int) -> tuple[int, str]:
+    """The most replications per alternative a batch may run, and the flag that sets it."""
+    return (replications, "--replications") if precision is None else (max_replications, "--max-replications")
+
+
+def check_seed(seed: int) -> None:
+    """Raise a UserError for a seed numpy cannot use (seeds are whole numbers from 0)."""
+    if not isinstance(seed, int) or seed < 0:
+        raise UserError(f"--seed {seed}: give a whole number, 0 or more")
+
+
 # -- precision ------------------------------------------------------------------------------------
 def is_precise(entry: dict[str, Any], precision: float) -> bool:
     """True when the interval's half-width is at most ``precision`` times the mean's size (or zero)."""
@@ -147,11 +159,14 @@ def replicate_variants(
         check_kpis(kpis, variants[0].scenario)
     for variant in variants:
         check_policies([variant.policy], variant.scenario)
+        check_seed(variant.seed)
     labels = list(labels) if labels else [v.policy or v.scenario.name for v in variants]
     runs: list[list[dict[str, float]]] = [[] for _ in variants]
     planned = [replications] * len(variants)
     finished = 0
     with using_runner(runner, workers, dask) as active:
+        most, flag = planned_size(replications, precision, max_replications)
+        check_workload(variants[0], len(variants), most, active.workers, flag)
         while True:
             tasks = [(v, r) for v, done, goal in zip(variants, runs, planned) for r in range(len(done), goal)]
             if not tasks:

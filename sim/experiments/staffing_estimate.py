@@ -34,7 +34,7 @@ class BlockLoad:
 
 def blocks_of_day(duration_min: float, block_min: float) -> list[tuple[float, float]]:
     """``[(start, end), ...]`` covering the opening day in blocks of ``block_min`` minutes (the last may be shorter)."""
-    count = math.ceil(duration_min / block_min - 1e-9)
+    count = max(1, math.ceil(duration_min / block_min - 1e-9))
     return [(i * block_min, min((i + 1) * block_min, duration_min)) for i in range(count)]
 
 

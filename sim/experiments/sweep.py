@@ -15,8 +15,10 @@ import yaml
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
-from .parallel import Runner, Variant
-from .replications import DEFAULT_MAX_REPLICATIONS, Progress, check_kpis, check_policies, replicate_variants
+from ..scenario.yaml_source import YamlLimitError, load_value
+from .parallel import Runner, Variant, default_workers
+from .replications import DEFAULT_MAX_REPLICATIONS, Progress, check_kpis, check_policies, planned_size, replicate_variants
+from .workload import check_workload
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*:\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?$")
 MAX_POINTS = 100_000
@@ -39,7 +41,9 @@ def parse_values(text: str, where: str) -> tuple[Any, ...]:
             raise UserError(f"{where}: '{text}' is an empty range; write FIRST:LAST or FIRST:LAST:STEP with FIRST <= LAST and STEP >= 1")
         return tuple(range(start, stop + 1, step))
     try:
-        values = yaml.safe_load(f"[{text}]") if text.strip() else []
+        values = load_value(f"[{text}]") if text.strip() else []
+    except YamlLimitError as exc:
+        raise UserError(f"{where}: {exc}") from None
     except yaml.YAMLError:
         values = []
     if not values:
@@ -160,6 +164,9 @@ def sweep(
     check_policies([policy], scenario)
     if kpis:
         check_kpis(kpis, scenario)
+    most, flag = planned_size(replications, precision, max_replications)
+    check_workload(Variant(scenario, seed, policy), len(points), most,  # before building thousands of variants
+                   runner.workers if runner else min(workers or default_workers(), default_workers()), flag, note=False)
     variants = [Variant(scenario_variant(scenario, settings, "--param"), seed, policy) for settings in points]
     results = replicate_variants(
         variants, replications, precision=precision, kpis=kpis, max_replications=max_replications,

@@ -77,9 +77,11 @@ def parse_target(text: str) -> Target:
     match = _FORM.match(text)
     if match:
         try:
-            return Target(match[1], match[2], float(match[3]))
+            value = float(match[3])
         except ValueError:
-            pass
+            value = math.nan
+        if math.isfinite(value):
+            return Target(match[1], match[2], value)
     raise UserError(
         f"--target {text!r}: write it as KPI>=VALUE or KPI<=VALUE, for example --target \"service_level>=0.8\" "
         f"or --target \"mean_wait_min<=5\""

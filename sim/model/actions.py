@@ -17,10 +17,12 @@ class Action:
 
     - ``recover``: staff of ``role`` (default: the role that served the customer) carry out the recovery
       ``actions`` (keys of ``recovery.actions``) for each of ``customers``; takes staff time, costs money,
-      restores perceived quality. ``escalate`` hands the case to the supervisor role.
+      gives back what the customers judge on the justice dimensions. ``escalate`` hands the case to the
+      supervisor role.
     - ``fail``: inflict a failure (``category``, ``severity``) on ``customers`` or on every customer of
       ``segment`` present now (all segments when both are empty).
-    - ``mood``: change the perceived quality of ``customers`` by ``delta`` (a forbidden phrase: negative).
+    - ``mood``: words that change how ``customers`` feel treated by ``delta`` (interactional justice: a
+      forbidden phrase is negative, and is itself a failure for a customer who had none).
     - ``tag``: add ``tags`` to ``customers`` (for example ``notified``, ``asleep``).
     - ``prioritise``: move ``customers`` to the front of their queue.
     - ``reassign``: move ``count`` staff from ``role`` to ``to_role`` for the rest of the run.

@@ -9,57 +9,100 @@ from .arrivals import BlockProfile
 from .durations import make_sampler
 from .kpis import QueueTally
 from .random_streams import Stream, Streams
-from .satisfaction import mood
+from .satisfaction import (
+    customer_expectation,
+    customer_tolerance,
+    lognormal_sigma,
+    mood,
+    perceived_quality,
+)
 from .staffing import StaffPool
 
 
 class Customer:
-    """One visit by one customer: who they are, where they are, and how the visit is going."""
+    """One visit by one customer: who they are, where they are, and how the visit is going.
+
+    The customer keeps what they lost (``loss``, in perceived quality) and what recoveries gave back
+    (fixes and money: ``distributive``; words: ``interactional``); ``recovery`` is the share of the loss
+    they judge given back (see :mod:`sim.justice`), so perceived quality is 1 - loss x (1 - recovery).
+    """
 
     __slots__ = (
-        "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation",
-        "perceived", "failure", "failures", "complained", "tags", "name", "process", "extra_wait",
-        "path", "stays", "kind", "settled", "hold_until", "tallies",
+        "id", "segment", "arrived_at", "state", "service_min", "patience_min", "expectation", "tolerance",
+        "loss", "distributive", "interactional", "recovery", "recovered", "recovery_delay", "handovers",
+        "bonus", "blame", "failed_at", "failure", "failures", "complained", "tags", "name", "process",
+        "hold_until", "extra_wait", "path", "stays", "pending", "deferred", "kind", "settled", "tallies",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
-                 patience_min: float | None, expectation: float):
+                 patience_min: float | None, expectation: float, tolerance: float = 15.0):
         self.id = cid
         self.segment = segment
         self.arrived_at = arrived_at
         self.state = "queueing"
         self.service_min = service_min
         self.patience_min = patience_min
-        self.expectation = expectation
-        self.perceived = 1.0  # perceived quality so far (1 = faultless; may exceed 1 after a superb recovery)
+        self.expectation = expectation  # this customer's own expectation of quality (0..1)
+        self.tolerance = tolerance  # minutes this customer waits before waiting starts to count against quality
+        self.loss = 0.0  # perceived quality the failures took away
+        self.distributive = 0.0  # quality given back by fixes and compensation
+        self.interactional = 0.0  # quality given back (or taken away) by words and manners
+        self.recovery = 0.0  # share of the loss the customer judges given back, -1..1
+        self.recovered = False  # whether anyone acted to recover a felt failure
+        self.recovery_delay = 0.0  # minutes from the failure (or the complaint) to the recovery
+        self.handovers = 0  # desks the case passed through
+        self.bonus = 0.0  # the recovery paradox's lift above no failure (rare)
+        self.blame = 0.0  # how much the customer blames the firm for the worst failure's cause, 0..1
+        self.failed_at: float | None = None
         self.failure: tuple[str, str] | None = None  # (category, severity) of the worst felt failure
         self.failures = 0
         self.complained = False
         self.tags: set[str] = set()
         self.name: str | None = None
         self.process: simpy.Process | None = None
-        self.extra_wait = 0.0  # minutes of delay a disruption imposed on top of the queue
         self.hold_until = 0.0  # a holding disruption keeps the customer from service until then
+        self.extra_wait = 0.0  # minutes of delay a (non-holding) disruption added to the felt wait
         self.path: str | None = None  # how the visit ended (see sim.retention.PATHS)
         self.stays: bool | None = None  # whether the customer will come back
+        self.pending = 0  # recoveries ordered for this customer and not finished yet
+        self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
         self.tallies: tuple = ()  # the KPI tallies the visit is booked in (none during the warm-up)
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
-        # judged at a station on the way: (path, severity, recovery delay, failures felt by then)
-        self.settled: tuple[str, str, float, int] | None = None
+        self.settled: int | None = None  # judged at a station on the way, with this many failures felt by then
+
+    @property
+    def given_back(self) -> float:
+        """Share of the loss the customer judges given back, the recovery paradox's lift included."""
+        return self.recovery + self.bonus / self.loss if self.loss > 0 else self.recovery
+
+    @property
+    def perceived(self) -> float:
+        """Perceived quality so far (1 = faultless; above 1 only through the recovery paradox)."""
+        return perceived_quality(self.loss, self.given_back)
+
+    @property
+    def satisfied(self) -> bool:
+        return self.perceived >= self.expectation
 
     @property
     def mood(self) -> float:
         """-1 (furious) .. +1 (delighted), from perceived quality against expectation."""
         return mood(self.perceived, self.expectation)
 
-    def feel_failure(self, category: str, severity: str, loss: float, kind: str | None = None) -> None:
+    def feel_failure(self, category: str, severity: str, loss: float, blame: float, now: float,
+                     kind: str | None = None) -> None:
         """Record a failure the customer noticed; the most severe one is kept for retention."""
         self.failures += 1
-        self.perceived -= loss
+        self.loss += loss
+        if self.failed_at is None:
+            self.failed_at = now
         order = ("minor", "major", "critical")
         if self.failure is None or order.index(severity) > order.index(self.failure[1]):
             self.failure = (category, severity)
             self.kind = kind or category
+            self.blame = blame
+        elif order.index(severity) == order.index(self.failure[1]):
+            self.blame = max(self.blame, blame)
 
 
 class DayTally:
@@ -109,7 +152,13 @@ class SegmentFlow:
         self.spec = spec
         self.balk_at = spec.balk_queue_length
         self.value = spec.value
-        self.expectation = spec.expectation if spec.expectation is not None else scenario.quality.expectation
+        quality = scenario.quality
+        self.expectation = spec.expectation if spec.expectation is not None else quality.expectation
+        self.expectation_sd = quality.expectation_sd
+        self.tolerance_median = quality.wait_tolerance_min
+        self.tolerance_sigma = lognormal_sigma(quality.wait_tolerance_cv)
+        self.tastes = streams[f"tastes.{name}"]
+        self.demand = 1.0  # arrivals relative to the first day (word of mouth in multi-day runs)
         self.profile = BlockProfile(scenario.arrival_blocks(name), op.duration_min)
         self.interarrival = streams[f"arrivals.{name}"]
         self.steps = self._journey(name, spec, streams, pools, station_kpis or {})
@@ -120,6 +169,12 @@ class SegmentFlow:
         self.service_time = first.service_time
         self.patience = first.patience
         self.queue_lengths: tuple = ()  # time averages of the number queueing that this segment's customers join
+
+    def tastes_of_next(self) -> tuple[float, float]:
+        """The next customer's own expectation and tolerance for waiting (minutes)."""
+        draw = self.tastes.normal
+        return (customer_expectation(self.expectation, self.expectation_sd, draw()),
+                customer_tolerance(self.tolerance_median, self.tolerance_sigma, draw()))
 
     @staticmethod
     def _journey(name, spec, streams: Streams, pools, station_kpis) -> list[StepFlow]:

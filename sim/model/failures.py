@@ -34,7 +34,7 @@ class FailureKind:
     chance: float
     severity_cumulative: list[float]
     stations: frozenset[str] | None  # None: every station
-    controllable: bool = True  # the cause as customers see it (Folkes 1984), carried to the event log
+    controllable: bool = True  # the cause as customers see it (Folkes 1984): blame, in sim.model.attribution
     stable: bool = False
 
 
@@ -48,7 +48,12 @@ def failure_kinds(failures: Failures) -> list[FailureKind]:
                         frozenset(kind.stations) if kind.stations else None, kind.cause.controllable, kind.cause.stable)
             for name, kind in failures.types.items()
         ]
-    return [FailureKind(c, c, getattr(failures.categories, c), default, None) for c in CATEGORIES]
+    causes = failures.causes
+    return [
+        FailureKind(c, c, getattr(failures.categories, c), default, None,
+                    getattr(causes, c).controllable, getattr(causes, c).stable)
+        for c in CATEGORIES
+    ]
 
 
 class FailureChances:

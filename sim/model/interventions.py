@@ -48,30 +48,40 @@ def _recover(model, action: Action) -> None:
 
 
 def _recovery_work(model, chosen: list["Customer"], action: Action):
-    """Staff time for an ordered recovery: once per customer, or once for an announcement to many."""
+    """Staff time for an ordered recovery: once per customer, or once for an announcement to many.
+
+    The customers judge it as they judge a policy's recovery (:meth:`Model.receive_recovery`): what it
+    gives back, how fast after their failure, through how many desks; its cost is the staff time at the
+    role's rate plus the actions' money, on the 1 : 10 : 100 curve of that delay.
+    """
     recovery = model.scenario.recovery
     role = action.role or model.flows[chosen[0].segment].pool.name
-    if action.escalate and recovery.supervisor_role:
+    escalated = bool(action.escalate and recovery.supervisor_role)
+    if escalated:
         role = recovery.supervisor_role
     pool = model.pools[role]
     picked = [recovery.actions[a] for a in action.actions]
     staff_time = sum(a.staff_min for a in picked)
     announcement = action.customers == () and len(chosen) > 1
-    start = model.env.now
+    worked = staff_time if announcement else staff_time * len(chosen)
+    for customer in chosen:
+        customer.pending += 1
     with pool.resource.request(priority=RECOVERY_PRIORITY) as job:
         yield job
         pool.busy.add(model.env.now, 1)
-        yield model.env.timeout(staff_time if announcement else staff_time * len(chosen))
+        yield model.env.timeout(worked)
         pool.busy.add(model.env.now, -1)
-    factor = recovery_cost_factor(model.env.now - start, recovery.cost_curve)
-    restored = sum(a.restores for a in picked)
-    cost = sum(a.cost for a in picked) * factor
+    now = model.env.now
+    staff_cost = worked * pool.role.cost_per_hour / 60.0 / len(chosen)
+    money = sum(a.cost for a in picked)
     for customer in chosen:
-        customer.perceived = min(customer.perceived + restored, 1.0 + recovery.paradox_bonus)
+        delay = now - customer.failed_at if customer.failed_at is not None else 0.0
+        model.receive_recovery(customer, picked, delay, int(escalated))
         if model.failing and customer.arrived_at >= model.measure_from:
-            model.outcomes.recovery_cost += cost
+            model.outcomes.recovery_cost += (staff_cost + money) * recovery_cost_factor(delay, recovery.cost_curve)
         model.log(EventKind.RECOVERY_ACTION, customer.id, customer.segment, actions=list(action.actions),
                   by=pool.name, source=action.source)
+        model.recovery_done(customer)
 
 
 def _fail(model, action: Action) -> None:
@@ -82,8 +92,9 @@ def _fail(model, action: Action) -> None:
 
 
 def _mood(model, action: Action) -> None:
+    """Words that change how customers feel treated: interactional justice, as in a recovery."""
     for customer in targets(model, action):
-        customer.perceived += action.delta
+        model.treat(customer, action.delta, action.label)
 
 
 def _tag(model, action: Action) -> None:

@@ -1,36 +1,49 @@
-"""Whether a customer comes back, by what happened to them (TARP figures, DOMAIN.md).
+"""Whether a customer comes back, from how the failure was felt and judged (TARP figures, DOMAIN.md).
 
-Paths: ``no_failure`` (no felt failure), ``silent`` (dissatisfied, never complained),
-``unresolved`` (complained but still dissatisfied), ``resolved_quickly`` and ``resolved_slowly``.
-Retention after a resolution falls from the quick figure to the slow one as the delay grows,
-log-linearly between ``quick_within_min`` and ``slow_after_min``.
+A failure costs loyalty in proportion to its severity (the TARP share of silent customers who still
+come back), to the blame the customer puts on the firm (attribution) and to the share of the loss the
+recovery did not give back (justice)::
+
+    stays = no_failure x (1 - damage(severity) x blame x (1 - min(recovery, 1)))
+
+So the silent, who got nothing, keep the TARP silent figure for the firm's own fault; a recovery
+judged fair and fast brings the chance back near no failure; a slow one keeps about 60 %. More than
+the loss given back (the recovery paradox) never buys loyalty above no failure (de Matos et al. 2007).
+
+Paths (how a visit ended, for the KPIs): ``no_failure`` (satisfied without a recovery), ``silent``
+(dissatisfied, never complained, no recovery), ``unresolved`` (got a recovery or complained, still
+dissatisfied), ``resolved_quickly`` and ``resolved_slowly`` (satisfied after a recovery, within or
+beyond ``quick_within_min``).
 """
 from __future__ import annotations
-
-import math
 
 from ..scenario.behaviour import Retention
 
 PATHS = ("no_failure", "silent", "unresolved", "resolved_quickly", "resolved_slowly")
 
 
-def resolution_path(delay_min: float, retention: Retention) -> str:
-    """``resolved_quickly`` within the quick threshold, ``resolved_slowly`` beyond it."""
-    return "resolved_quickly" if delay_min <= retention.quick_within_min else "resolved_slowly"
+def severity_damage(severity: str, retention: Retention) -> float:
+    """Share of the loyal chance an unrecovered failure of the firm's own making takes away."""
+    if retention.no_failure <= 0:
+        return 0.0
+    return 1.0 - getattr(retention.silent, severity) / retention.no_failure
 
 
-def retention_probability(path: str, severity: str, retention: Retention, delay_min: float = 0.0) -> float:
-    """Chance that a customer on ``path`` (after a failure of ``severity``) comes back."""
-    if path == "no_failure":
-        return retention.no_failure
-    if path in ("silent", "unresolved"):
-        return getattr(getattr(retention, path), severity)
-    quick = getattr(retention.resolved_quickly, severity)
-    slow = getattr(retention.resolved_slowly, severity)
-    if delay_min <= retention.quick_within_min:
-        return quick
-    if delay_min >= retention.slow_after_min:
-        return slow
-    span = math.log(retention.slow_after_min / retention.quick_within_min)
-    share = math.log(delay_min / retention.quick_within_min) / span
-    return quick + (slow - quick) * share
+def retention_probability(severity: str, recovery: float, blame: float, retention: Retention) -> float:
+    """Chance that a customer who felt a failure of ``severity`` comes back.
+
+    ``recovery`` is the share of the loss the customer judges given back (-1 when the handling made it
+    worse); whatever lifts satisfaction beyond a full recovery never lifts loyalty above no failure.
+    ``blame`` (0..1) is the firm's responsibility as the customer sees it.
+    """
+    damage = severity_damage(severity, retention) * blame * (1.0 - min(recovery, 1.0))
+    return retention.no_failure * max(0.0, 1.0 - damage)
+
+
+def resolution_path(satisfied: bool, recovered: bool, complained: bool, delay_min: float, retention: Retention) -> str:
+    """The path of a visit that felt a failure."""
+    if satisfied:
+        if not recovered:
+            return "no_failure"
+        return "resolved_quickly" if delay_min <= retention.quick_within_min else "resolved_slowly"
+    return "unresolved" if recovered or complained else "silent"

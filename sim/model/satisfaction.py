@@ -1,10 +1,15 @@
-"""Perceived quality and satisfaction: SERVQUAL-weighted shortfalls measured against expectation.
+"""Satisfaction as disconfirmation (Oliver 1980): perceived quality against the customer's own expectation.
 
-A faultless visit scores 1. A failure empties part of the SERVQUAL dimension it belongs to (its weight
-is the DOMAIN.md SERVQUAL weight: reliability 32 %, responsiveness 22 %, ...); long waits erode
-responsiveness. A customer whose perceived quality falls below their expectation is dissatisfied.
+A faultless visit is perceived at 1. A failure takes away part of the SERVQUAL dimension it belongs to
+(weights 32/22/19/16/11 %, DOMAIN.md); waiting beyond the customer's own tolerance erodes
+responsiveness. Customers differ: each draws an expectation (normal around the segment's mean) and a
+tolerance for waiting (lognormal around the median), so the share dissatisfied rises smoothly with the
+size of a failure instead of at one threshold. A recovery gives back a share of the loss
+(:func:`perceived_quality`); a customer below their expectation is dissatisfied.
 """
 from __future__ import annotations
+
+import math
 
 from ..scenario.behaviour import Quality
 
@@ -29,12 +34,35 @@ def failure_loss(category: str, severity: str, quality: Quality) -> float:
     return loss
 
 
-def wait_loss(wait_min: float, quality: Quality) -> float:
+def customer_expectation(mean: float, sd: float, z: float) -> float:
+    """One customer's expectation from a standard normal draw ``z``: normal around ``mean``, cut to 0..1."""
+    return min(1.0, max(0.0, mean + sd * z))
+
+
+def lognormal_sigma(cv: float) -> float:
+    """The log-scale spread of a lognormal variable with coefficient of variation ``cv``."""
+    return math.sqrt(math.log1p(cv * cv))
+
+
+def customer_tolerance(median: float, sigma: float, z: float) -> float:
+    """One customer's tolerance for waiting (minutes) from a standard normal draw ``z``: lognormal."""
+    return median * math.exp(sigma * z)
+
+
+def wait_loss(wait_min: float, tolerance_min: float, quality: Quality) -> float:
     """Perceived quality lost to waiting beyond the customer's tolerance (at most all of responsiveness)."""
-    excess = wait_min - quality.wait_tolerance_min
+    excess = wait_min - tolerance_min
     if excess <= 0:
         return 0.0
     return quality.weights.responsiveness * min(1.0, excess * quality.wait_penalty_per_min)
+
+
+def perceived_quality(loss: float, given_back: float) -> float:
+    """Perceived quality after a loss of which the customer judges the share ``given_back`` given back.
+
+    A recovery judged unfair (negative) adds to the loss; above 1 is the recovery paradox's lift.
+    """
+    return 1.0 - loss * (1.0 - given_back)
 
 
 def mood(perceived: float, expectation: float) -> float:

@@ -11,19 +11,29 @@ dissatisfied spread word of mouth. Batch use calls :meth:`Model.run`; live play 
 """
 from __future__ import annotations
 
+import heapq
+
 import simpy
 
 from ..scenario import Scenario
-from ..scenario.failures import Disruption
+from ..scenario.failures import CATEGORIES, Disruption
 from ..scenario.operation import Outage, StaffRole
 from ..scenario.policies import Policy
 from .accumulators import DayBlocks
 from .actions import Action
+from .attribution import blame, complaint_factor, felt_blame, telling_factor
 from .complaints import complaint_probability
-from .customer import Customer, DayTally, SegmentFlow, StepFlow
+from .customer import Customer, DayTally, SegmentFlow
 from .events import Event, EventKind
-from .failures import INJECTED, WAITING, FailureChances, load_multiplier, skill_multiplier
+from .failures import (
+    INJECTED,
+    WAITING,
+    FailureChances,
+    load_multiplier,
+    skill_multiplier,
+)
 from .interventions import RECOVERY_PRIORITY, apply_action
+from .justice import interactional_share, paradox_possible, recovery_satisfaction
 from .kpis import STATION, QueueKpis, safe_ratio
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
@@ -85,7 +95,6 @@ class Model:
     def _setup_failures(self, scenario: Scenario) -> None:
         failures = scenario.failures
         self.chances = FailureChances(failures, list(self.pools))
-        self.wait_tolerance = scenario.quality.wait_tolerance_min
         for pool in self.pools.values():
             pool.skill_multiplier = skill_multiplier(pool.role.skill, failures)
         # no encounter can fail with a draw above this, however busy and unskilled the staff
@@ -102,9 +111,20 @@ class Model:
         self.failure_draws = self.streams["failures"]
         self.behaviour_draws = self.streams["behaviour"]
         self.recovery_draws = self.streams["recovery"]
-        self.ledger = WordOfMouthLedger(scenario.word_of_mouth, self.streams["word_of_mouth"].generator, graph_seed=self.seed)
-        self.outcomes = OutcomeKpis(self.ledger, scenario.word_of_mouth.visits_per_customer,
-                                    scenario.behaviour.retention.no_failure)
+        attribution = scenario.behaviour.attribution
+        self.attribution = attribution
+        causes = {category: getattr(failures.causes, category) for category in CATEGORIES}
+        self.category_blame = {category: blame(c.controllable, c.stable, attribution) for category, c in causes.items()}
+        wom = scenario.word_of_mouth
+        self.delight_margin = wom.delight_margin
+        self.ledger = WordOfMouthLedger(wom, self.streams["word_of_mouth"].generator, self.market_sizes(scenario),
+                                        graph_seed=self.seed)
+        self.outcomes = OutcomeKpis(self.ledger, wom.visits_per_customer, scenario.behaviour.retention.no_failure,
+                                    {name: flow.value for name, flow in self.flows.items()})
+        self.people = dict.fromkeys(self.flows, 0)  # customers of each segment who came (part of its market)
+        # off-site levels of the escalation chain with a capacity: when each of their case handlers is next free
+        self.off_site_free = {level: [0.0] * step.capacity for level, step in enumerate(self.chain)
+                              if step.role is None and step.capacity}
         self.active_disruptions: list[Disruption] = []
         self.complaints_today = {kind.name: 0 for kind in self.chances.kinds}
         self.today = DayTally()
@@ -116,6 +136,16 @@ class Model:
             self.env.process(self._disruption(disruption))
         if scenario.operation.days > 1:
             self.env.process(self._day_ends())
+
+    def market_sizes(self, scenario: Scenario) -> dict[str, int]:
+        """People who could become customers, per segment: as the scenario says, or a multiple of the arrivals."""
+        wom = scenario.word_of_mouth
+        days = scenario.operation.days
+        sizes = {}
+        for name, flow in self.flows.items():
+            default = round(wom.market_multiple * flow.profile.daily_mass * days)
+            sizes[name] = wom.market.get(name, max(default, 1))
+        return sizes
 
     # -- running --------------------------------------------------------------------------------
     @property
@@ -145,9 +175,15 @@ class Model:
     # -- arrivals and the visit -----------------------------------------------------------------
     def _arrivals(self, flow: SegmentFlow):
         env = self.env
-        profile, draw, horizon = flow.profile, flow.interarrival, self.horizon
+        profile, draw, horizon, day = flow.profile, flow.interarrival, self.horizon, self.scenario.operation.duration_min
         while True:
-            at = profile.next_arrival(env.now, draw.exponential())
+            demand = flow.demand
+            at = profile.next_arrival(env.now, draw.exponential() / demand) if demand > 0 else horizon
+            next_day = (env.now // day + 1) * day
+            if self.failing and at >= next_day and next_day < horizon and self.scenario.operation.days > 1:
+                # word of mouth may change tomorrow's demand: start afresh then (arrivals are memoryless)
+                yield env.timeout(next_day - env.now)
+                continue
             if at >= horizon:
                 return
             yield env.timeout(at - env.now)
@@ -156,10 +192,12 @@ class Model:
     def admit(self, flow: SegmentFlow) -> Customer:
         """A customer of ``flow`` arrives now: draw their service time and patience, start their visit."""
         patience = flow.patience() if flow.patience else None
-        customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, flow.expectation)
+        expectation, tolerance = flow.tastes_of_next()
+        customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, expectation, tolerance)
         customer.tallies = self.queue.tallies(flow.name, customer.arrived_at)
         self._next_id += 1
-        if self.failing and self.active_disruptions:
+        if self.failing:
+            self.people[flow.name] += 1
             for disruption in self.active_disruptions:
                 if disruption.segment in (None, flow.name):
                     self._disrupt(customer, disruption)
@@ -262,7 +300,7 @@ class Model:
             if following is None:
                 break
             on_the_way = None
-            if failing and customer.failures > felt and customer.perceived < customer.expectation:
+            if failing and customer.failures > felt and not customer.satisfied:
                 on_the_way = self._judge_on_the_way(customer, flow, pool, request, counted)
             if on_the_way is None:
                 pool.busy.add(env.now, -1)
@@ -275,13 +313,18 @@ class Model:
             deadline = None if step.patience is None else env.now + step.patience()
         recovery = None
         if failing:
-            if (waited + customer.extra_wait <= self.wait_tolerance and customer.perceived >= customer.expectation
-                    and not logging and not self.frustration and customer.settled is None):
-                # the common case, booked in three additions: a good visit with nothing to tell
+            if (customer.failures == 0 and waited + customer.extra_wait <= customer.tolerance and not self.frustration
+                    and customer.settled is None):
+                # the common case, booked in a few additions: a faultless visit
                 self.today.visits += 1
                 customer.path = "no_failure"
                 if counted:
-                    self.outcomes.conclude_satisfied(customer.perceived, flow.value)
+                    self.outcomes.conclude_satisfied(flow.value)
+                    if 1.0 - customer.expectation >= self.delight_margin:
+                        self.ledger.tell_good(flow.name)
+                if logging:
+                    self._story(customer, flow, self.scenario.behaviour.retention.no_failure, False,
+                                1.0 - customer.expectation >= self.delight_margin)
             else:
                 recovery = self._after_service(customer, flow, pool, request, waited, counted)
         if recovery is None:
@@ -309,14 +352,12 @@ class Model:
         self.log(EventKind.ABANDON, customer.id, flow.name, waited=waited)
         if self.failing:
             # giving up is a felt failure of the delivery system (unreasonably slow service)
-            customer.perceived -= wait_loss(waited + customer.extra_wait, self.scenario.quality)
-            customer.feel_failure("delivery_system", "minor", 0.0, WAITING)
-            severity = customer.failure[1]
-            complained = self.behaviour_draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels) * self.complaint_mood()
-            if complained:
+            self.today.visits += 1
+            self._feel_wait(customer, waited + customer.extra_wait, gave_up=True)
+            if not customer.satisfied and self._complains(customer):
                 self._record_complaint(customer, flow)
             # nobody is left to recover the visit on the spot
-            self._conclude(customer, flow, "unresolved" if complained else "silent", severity, 0.0, counted)
+            self._conclude(customer, flow, counted)
 
     # -- failures -------------------------------------------------------------------------------
     def _maybe_fail(self, customer: Customer, pool: StaffPool, u_fail: float) -> None:
@@ -339,16 +380,24 @@ class Model:
                      prevented=True, failure_type=kind.name, station=pool.name)
             return
         self.inflict_failure(customer, kind.category, severity, cause="service", kind=kind.name, station=pool.name,
+                             blame_share=blame(kind.controllable, kind.stable, self.attribution),
                              controllable=kind.controllable, stable=kind.stable)
 
     def inflict_failure(self, customer: Customer, category: str, severity: str, cause: str, label: str = "",
-                        kind: str | None = None, station: str = "", **detail) -> None:
+                        kind: str | None = None, station: str = "", blame_share: float | None = None,
+                        loss: float | None = None, **detail) -> None:
         """``customer`` feels a failure: perceived quality drops by its SERVQUAL-weighted loss.
 
         ``kind`` names what failed (a failure type, a disruption) for its own counters; by default the category.
+        ``blame_share`` is how much the customer blames the firm for it (default: the category's cause).
         """
         kind = kind or category
-        customer.feel_failure(category, severity, failure_loss(category, severity, self.scenario.quality), kind)
+        if loss is None:
+            loss = failure_loss(category, severity, self.scenario.quality)
+        if blame_share is None:
+            blame_share = self.category_blame[category]
+        customer.feel_failure(category, severity, loss, blame_share, self.env.now, kind)
+        self.judge(customer)
         self.today.failures += 1
         if customer.arrived_at >= self.measure_from:
             self.outcomes.failures += 1
@@ -363,7 +412,9 @@ class Model:
             customer.hold_until = max(customer.hold_until, self.env.now + disruption.delay_min)
         else:
             customer.extra_wait += disruption.delay_min
-        self.inflict_failure(customer, disruption.category, disruption.severity, cause=disruption.id, kind=disruption.id)
+        cause_blame = blame(disruption.cause == "internal", disruption.stable, self.attribution)
+        self.inflict_failure(customer, disruption.category, disruption.severity, cause=disruption.id, kind=disruption.id,
+                             blame_share=cause_blame)
 
     def _disruption(self, disruption: Disruption):
         yield self.env.timeout(disruption.at_min)
@@ -396,7 +447,7 @@ class Model:
         self.warnings[message] = self.warnings.get(message, 0) + 1
 
     def _day_ends(self):
-        """At each closing: root-cause analysis of the day's complaints, and the customers' memory."""
+        """At each closing: root-cause analysis, the customers' memory, and word of mouth on tomorrow's demand."""
         day = self.scenario.operation.duration_min
         for _ in range(self.scenario.operation.days - 1):
             yield self.env.timeout(day)
@@ -407,6 +458,10 @@ class Model:
                 self._remember(self.today)
             self.today = DayTally()
             self.days.append(self.today)
+            # stories told today reach the market overnight; people lost stay away, people won come
+            self.ledger.flush()
+            for name, flow in self.flows.items():
+                flow.demand = self.ledger.markets[name].demand_factor
 
     def _remember(self, day: "DayTally") -> None:
         memory = self.memory
@@ -419,35 +474,96 @@ class Model:
         """Multiplier on the chance to complain from the customers' memory (1 without memory)."""
         return max(0.0, 1.0 + self.frustration - self.appeasement)
 
+    # -- judging a visit: justice, attribution ----------------------------------------------------
+    def judge(self, customer: Customer) -> None:
+        """Recompute the share of the loss the customer judges given back (:mod:`sim.justice`)."""
+        if customer.failure is None:
+            return
+        customer.recovery = recovery_satisfaction(
+            customer.failure[0], customer.loss, customer.distributive, customer.interactional,
+            customer.recovery_delay, customer.handovers, self.scenario.recovery.justice,
+        )
+
+    def felt_blame(self, customer: Customer) -> float:
+        """The customer's blame on the firm after the handling so far."""
+        return felt_blame(customer.blame, interactional_share(customer.interactional, self.scenario.recovery.justice))
+
+    def receive_recovery(self, customer: Customer, actions, delay: float, handovers: int) -> None:
+        """``customer`` gets the recovery ``actions`` (RecoveryAction objects) after ``delay`` minutes."""
+        given = {"distributive": 0.0, "interactional": 0.0}
+        for action in actions:
+            given[action.kind] += action.restores
+        self._give(customer, given["distributive"], given["interactional"], delay, handovers)
+
+    def treat(self, customer: Customer, delta: float, label: str = "") -> None:
+        """Words and manners that change how the customer feels treated (interactional justice).
+
+        Kind words after a failure are a recovery like any other; a rude remark to a customer who had no
+        failure is itself a failure of employee action.
+        """
+        if delta < 0 and customer.failure is None and self.failing:
+            self.inflict_failure(customer, "employee_action", "minor", cause="treatment", label=label, loss=-delta)
+        delay = self.env.now - customer.failed_at if customer.failed_at is not None else 0.0
+        self._give(customer, 0.0, delta, delay, 0, recovering=delta > 0)
+
+    def _give(self, customer: Customer, distributive: float, interactional: float, delay: float, handovers: int,
+              recovering: bool = True) -> None:
+        customer.distributive += distributive
+        customer.interactional += interactional
+        if recovering and customer.failure is not None:
+            if not customer.recovered:
+                customer.recovery_delay, customer.handovers = delay, handovers
+            else:  # the fastest answer sets the speed the customer judges
+                customer.recovery_delay = min(customer.recovery_delay, delay)
+                customer.handovers = min(customer.handovers, handovers)
+            customer.recovered = True
+        self.judge(customer)
+
+    def _feel_wait(self, customer: Customer, waited: float, gave_up: bool = False) -> None:
+        """Waiting beyond the customer's tolerance is felt as slow service; giving up, as service not delivered."""
+        quality = self.scenario.quality
+        loss = wait_loss(waited, customer.tolerance, quality)
+        if gave_up:
+            loss += failure_loss("delivery_system", "major", quality)
+        if loss <= 0:
+            return
+        if customer.failure is None:
+            # the wait itself is the failure (not a failure of the encounter: the failure KPIs leave it out)
+            customer.feel_failure("delivery_system", "minor", loss, self.category_blame["delivery_system"], self.env.now,
+                                  WAITING)
+        else:
+            customer.loss += loss
+        self.judge(customer)
+
+    def _complains(self, customer: Customer) -> bool:
+        severity = customer.failure[1]
+        chance = (complaint_probability(severity, self.scenario.behaviour, self.response.channels)
+                  * self.complaint_mood() * complaint_factor(self.felt_blame(customer), self.attribution))
+        return self.behaviour_draws.uniform() < chance
+
     # -- after service: complaint, recovery, outcome ----------------------------------------------
     def _after_service(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, wait: float, counted: bool):
         """Judge the visit; returns the recovery process to run while the server is held, or None."""
-        scenario = self.scenario
         self.today.visits += 1
         waited = wait + customer.extra_wait
-        if waited > self.wait_tolerance:
-            customer.perceived -= wait_loss(waited, scenario.quality)
-        settled = customer.settled
-        if settled is not None and settled[3] == customer.failures:  # nothing new since a station judged it
-            self._conclude(customer, flow, settled[0], settled[1], settled[2], counted)
+        if waited > customer.tolerance:
+            self._feel_wait(customer, waited)
+        if customer.settled is not None and customer.settled == customer.failures:  # nothing new since a station judged it
+            self._conclude(customer, flow, counted)
             return None
-        if customer.perceived >= customer.expectation:
-            self._conclude(customer, flow, "no_failure", "minor", 0.0, counted)
+        if customer.failure is None or customer.satisfied:
+            self._conclude(customer, flow, counted)
             return None
-        if customer.failure is None:
-            customer.feel_failure("delivery_system", "minor", 0.0, WAITING)  # the wait itself was the failure
-        severity = customer.failure[1]
-        draws = self.behaviour_draws
-        complained = draws.uniform() < complaint_probability(severity, scenario.behaviour, self.response.channels) * self.complaint_mood()
-        noticed = not complained and draws.uniform() < self.response.proactive_share
+        complained = self._complains(customer)
+        noticed = not complained and self.behaviour_draws.uniform() < self.response.proactive_share
         if not (complained or noticed):
-            self._conclude(customer, flow, "silent", severity, 0.0, counted)
+            self._conclude(customer, flow, counted)
             return None
         if complained:
             self._record_complaint(customer, flow)
         elif counted:
             self.outcomes.proactive += 1
-        return self._recovery_visit(customer, flow, pool, request, severity, counted)
+        return self._recovery_visit(customer, flow, pool, request, counted)
 
     def _judge_on_the_way(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool):
         """A failure at a station before the last: the customer complains (or is noticed) there, and is
@@ -455,32 +571,38 @@ class Model:
 
         Returns the recovery process to run while the server is held, or None.
         """
-        severity = customer.failure[1]
-        draws = self.behaviour_draws
-        complained = draws.uniform() < complaint_probability(severity, self.scenario.behaviour, self.response.channels) * self.complaint_mood()
-        noticed = not complained and draws.uniform() < self.response.proactive_share
+        complained = self._complains(customer)
+        noticed = not complained and self.behaviour_draws.uniform() < self.response.proactive_share
         if not (complained or noticed):
-            customer.settled = ("silent", severity, 0.0, customer.failures)
+            customer.settled = customer.failures
             return None
         if complained:
             self._record_complaint(customer, flow)
         elif counted:
             self.outcomes.proactive += 1
-        return self._recovery_visit(customer, flow, pool, request, severity, counted, conclude=False)
+        return self._recovery_visit(customer, flow, pool, request, counted, conclude=False)
 
-    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, severity: str,
-                        counted: bool, conclude: bool = True):
+    def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool,
+                        conclude: bool = True):
+        recovery = self.scenario.recovery
         start = self.env.now
-        kept = customer.extra_wait
-        customer.extra_wait = 0.0  # from here on: delay spent off site, if the case leaves the building
-        resolved = yield from self._recover(customer, flow, pool, request, self.response.actions)
-        delay = self.env.now - start + customer.extra_wait + self.response.back_office_delay_min
-        path = self._settle_recovery(customer, severity, delay, self.response.actions if resolved else (), counted)
+        resolved, off_site, handovers, staff_cost = yield from self._recover(customer, flow, pool, request, self.response.actions)
+        delay = self.env.now - start + off_site + self.response.back_office_delay_min
+        actions = [recovery.actions[a] for a in self.response.actions] if resolved else []
+        if customer.complained:
+            self.today.answered += 1
+        self.receive_recovery(customer, actions, delay, handovers)
+        cost = (staff_cost + sum(a.cost for a in actions)) * recovery_cost_factor(delay, recovery.cost_curve)
+        if counted:
+            self.outcomes.recovery_cost += cost
+            self.outcomes.recoveries += 1
+            self.outcomes.recovery_delay_sum += delay
+        self.log(EventKind.RESOLUTION, customer.id, customer.segment, delay_min=delay, satisfied=customer.satisfied,
+                 recovery=round(customer.recovery, 4))
         if conclude:
-            self._conclude(customer, flow, path, severity, delay, counted)
+            self._conclude(customer, flow, counted)
         else:  # the journey goes on; the outcome is booked when it ends
-            customer.extra_wait = kept
-            customer.settled = (path, severity, delay, customer.failures)
+            customer.settled = customer.failures
             customer.state = "queueing"
 
     def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
@@ -499,11 +621,12 @@ class Model:
     def _recover(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, actions: tuple[str, ...]):
         """Carry out the recovery: on the spot by the server, or up the escalation chain (releasing the server first).
 
-        Returns whether anyone could act on the case.
+        Returns (whether anyone could act on the case, delay spent off site, handovers, cost of the staff time).
         """
         env = self.env
         recovery = self.scenario.recovery
         staff_time = sum(recovery.actions[a].staff_min for a in actions)
+        front_rate = pool.role.cost_per_hour / 60.0
         on_the_spot = self.recovery_draws.uniform() < recovery.on_the_spot_share[self.response.empowerment]
         customer.state = "recovering"
         if on_the_spot:
@@ -511,20 +634,27 @@ class Model:
             pool.busy.add(env.now, -1)
             pool.resource.release(request)
             self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=pool.name, escalated=False)
-            return True
+            return True, 0.0, 0, staff_time * front_rate
         chain = self.chain
         yield env.timeout(chain[0].handover_min)  # the front line explains the case before passing it on
         pool.busy.add(env.now, -1)
         pool.resource.release(request)
+        staff_cost = chain[0].handover_min * front_rate
         customer.state = "awaiting_recovery"
         last = len(chain) - 1
         for level, step in enumerate(chain):
+            handovers = level + 1
             if step.role is None:
-                # head office handles it off site: only the delay is felt, no staff time here
-                customer.extra_wait += step.delay_min
+                # head office handles it off site, case by case: the customer feels the delay
+                worked = step.handover_min + staff_time
+                answered = env.now + step.delay_min  # its turnaround, work included
+                free = self.off_site_free.get(level)
+                if free is not None:  # its case handlers take the cases in turn: a backlog answers later
+                    answered = max(answered, heapq.heappop(free) + worked)
+                    heapq.heappush(free, answered)
                 self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by="head office",
                          escalated=True, level=level)
-                return True
+                return True, answered - env.now, handovers, staff_cost + worked * step.cost_per_hour / 60.0
             if step.delay_min:
                 yield env.timeout(step.delay_min)  # the level takes the case up later (a call back, a round)
             handler = self.pools[step.role]
@@ -544,54 +674,77 @@ class Model:
                 customer.state = "recovering"
                 handler.busy.add(env.now, 1)
                 # hearing the case, then acting on it, or explaining it to the next level
-                yield env.timeout(step.handover_min + (staff_time if settles else chain[level + 1].handover_min))
+                worked = step.handover_min + (staff_time if settles else chain[level + 1].handover_min)
+                yield env.timeout(worked)
                 handler.busy.add(env.now, -1)
+            staff_cost += worked * handler.role.cost_per_hour / 60.0
             if slot is not None:
                 limit.release(slot)
             if settles:
                 self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=handler.name,
                          escalated=True, level=level)
-                return True
+                return True, 0.0, handovers, staff_cost
             customer.state = "awaiting_recovery"
-        return False
+        return False, 0.0, len(chain), staff_cost
 
-    def _settle_recovery(self, customer: Customer, severity: str, delay: float, actions: tuple[str, ...], counted: bool) -> str:
-        """Apply the actions' effect and cost; return the customer's path."""
-        recovery = self.scenario.recovery
-        restored = sum(recovery.actions[a].restores for a in actions)
-        if customer.complained:
-            self.today.answered += 1
-        if counted:
-            factor = recovery_cost_factor(delay, recovery.cost_curve)
-            self.outcomes.recovery_cost += factor * sum(recovery.actions[a].cost for a in actions)
-            self.outcomes.recoveries += 1
-            self.outcomes.recovery_delay_sum += delay
-        retention = self.scenario.behaviour.retention
-        after = customer.perceived + restored
-        quick = delay <= retention.quick_within_min
-        if after > 1.0:
-            # recovery paradox: only a first, minor failure recovered fast lifts satisfaction above no failure
-            paradox = customer.failures == 1 and severity == "minor" and quick
-            after = 1.0 + (min(after - 1.0, recovery.paradox_bonus) if paradox else 0.0)
-        customer.perceived = after
-        satisfied = after >= customer.expectation
-        self.log(EventKind.RESOLUTION, customer.id, customer.segment, delay_min=delay, satisfied=satisfied)
-        return resolution_path(delay, retention) if satisfied else "unresolved"
+    def _conclude(self, customer: Customer, flow: SegmentFlow, counted: bool) -> None:
+        """Book how the visit ended: path, chance of coming back, satisfaction and word of mouth.
 
-    def _conclude(self, customer: Customer, flow: SegmentFlow, path: str, severity: str, delay: float, counted: bool) -> None:
-        retention = self.scenario.behaviour.retention
-        chance = retention.no_failure if path == "no_failure" else retention_probability(path, severity, retention, delay)
+        A customer for whom staff are still carrying out an ordered recovery is judged when it is done.
+        """
+        if customer.pending:
+            customer.deferred = (flow, counted)
+            return
+        scenario = self.scenario
+        retention = scenario.behaviour.retention
+        satisfied = customer.satisfied
+        delay = customer.recovery_delay
+        path = resolution_path(satisfied, customer.recovered, customer.complained, delay, retention)
+        felt = self.felt_blame(customer) if customer.failure is not None else 0.0
+        paradox = scenario.recovery.paradox
+        lifted = False
+        if customer.recovered and satisfied and paradox_possible(
+                customer.failure[1], customer.failures, felt, customer.recovery, delay, retention.quick_within_min, paradox):
+            draws = self.streams["paradox"]  # a stream of its own: the paradox never shifts other draws
+            if draws.uniform() < paradox.chance:
+                customer.bonus = scenario.recovery.paradox_bonus * draws.uniform()
+                lifted = True
+        if customer.failure is None or path == "no_failure":
+            chance = retention.no_failure
+        else:
+            # loyalty follows the recovery as judged, never the paradox's lift (de Matos et al. 2007)
+            chance = retention_probability(customer.failure[1], customer.recovery, felt, retention)
         if self.frustration:
             chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
         customer.path = path
+        negative = path in ("silent", "unresolved")
+        # the paradox's lift is left out: it does not make customers praise the firm (de Matos et al. 2007)
+        positive = not negative and customer.perceived - customer.bonus - customer.expectation >= self.delight_margin
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
             self.outcomes.conclude(path, chance, customer.perceived, flow.value)
+            self.outcomes.complainers += customer.complained  # the complaint rate's numerator: visits ended
+            self.outcomes.paradoxes += lifted
+            if negative:
+                self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
+            elif positive:
+                self.ledger.tell_good(flow.name)
         if self.events is not None:
-            # the story of one visit needs a yes or no: draw it from its own stream
-            customer.stays = self.streams["stories"].uniform() < chance
-            if path in ("silent", "unresolved") or customer.perceived > 1.0:
-                self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=path in ("silent", "unresolved"))
+            self._story(customer, flow, chance, negative, positive)
+
+    def recovery_done(self, customer: Customer) -> None:
+        """An ordered recovery for ``customer`` is finished; a visit that was waiting for it ends now."""
+        customer.pending -= 1
+        if not customer.pending and customer.deferred is not None:
+            flow, counted = customer.deferred
+            customer.deferred = None
+            self._conclude(customer, flow, counted)
+
+    def _story(self, customer: Customer, flow: SegmentFlow, chance: float, negative: bool, positive: bool) -> None:
+        """For the event log: whether this customer comes back (a draw of its own) and what they tell."""
+        customer.stays = self.streams["stories"].uniform() < chance
+        if negative or positive:
+            self.log(EventKind.WORD_OF_MOUTH, customer.id, flow.name, negative=negative)
 
     # -- outside influence ----------------------------------------------------------------------
     def apply(self, action: Action) -> int | None:
@@ -628,7 +781,7 @@ class Model:
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
         results.update(self._block_utilisation(end, staff))
         if self.failing:
-            results.update(self.outcomes.results(self.queue.whole.served))
+            results.update(self.outcomes.results(self.queue.whole.served, self.people))
             results["escalations_passed_on"] = float(self.escalations_passed_on)
             for kind, count in self.failures_by_kind.items():
                 results[f"failures.{kind}"] = float(count)

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 from typing import IO
 
-from ..errors import UserError
+from ..atomic_write import atomic_open
 from ..model.events import Event
-from ..model.simulation import Model
+from ..exercise import run_once
 from ..scenario import Scenario
 from ..scenario.policies import Policy
 
@@ -26,11 +26,12 @@ class JsonLinesSink:
 
 def write_event_log(path: str | Path, scenario: Scenario, seed: int = 0, replication: int = 0,
                     policy: str | Policy | None = None) -> int:
-    """Run one replication with its event log streamed to ``path``; return the number of events."""
-    try:
-        with open(path, "w", encoding="utf-8") as stream:
-            sink = JsonLinesSink(stream)
-            Model(scenario, seed=seed, replication=replication, policy=policy, event_sink=sink).run()
-            return sink.count
-    except OSError as exc:
-        raise UserError(f"cannot write the event log {path}: {exc.strerror}; choose a file in a folder you can write to") from None
+    """Run one replication, exactly as ``run`` runs it (exercise and policy included), with its event log
+    streamed to ``path``; return the number of events.
+
+    The log is streamed to a temporary file that replaces ``path`` only once the run is complete.
+    """
+    with atomic_open(path) as stream:
+        sink = JsonLinesSink(stream)
+        run_once(scenario, seed, replication, policy, event_sink=sink)
+    return sink.count

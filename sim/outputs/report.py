@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from ..atomic_write import write_atomic
 from ..errors import UserError
 from ..scenario import Scenario, text_in
 from ..model.kpis import dimension_of, whole_run
@@ -53,6 +55,8 @@ def interval_text(entry: dict[str, Any]) -> str:
 
 
 def _png(figure: Figure) -> bytes:
+    for text in figure.findobj(Text):  # titles and labels are data: a "$" in a name is not a formula
+        text.set_parse_math(False)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
@@ -89,13 +93,11 @@ def write_report(directory: str | Path, title: str, intro: Sequence[str], sectio
         if section.figure is not None:
             data = _png(section.figure)
             name = f"{section.image or f'figure_{i}'}.png"
-            (folder / name).write_bytes(data)
+            write_atomic(folder / name, data)
             encoded = base64.b64encode(data).decode("ascii")
             parts.append(f"<p><img alt='{html.escape(section.title)}' src='data:image/png;base64,{encoded}'></p>")
     parts.append("</body></html>")
-    index = folder / "index.html"
-    index.write_text("\n".join(parts), encoding="utf-8")
-    return index
+    return write_atomic(folder / "index.html", "\n".join(parts))
 
 
 # -- sections shared by several reports ---------------------------------------------------------------------

@@ -9,9 +9,12 @@ LANGUAGES = ("en", "zh")
 
 
 class StrictModel(BaseModel):
-    """A schema node that rejects unknown keys, so a typo is an error rather than a silent default."""
+    """A schema node that rejects unknown keys, so a typo is an error rather than a silent default.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=False)
+    Numbers must be finite: no duration, rate, count or amount of a scenario can be infinite or NaN.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=False, allow_inf_nan=False)
 
 
 class LocalizedText(StrictModel):

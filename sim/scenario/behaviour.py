@@ -30,10 +30,16 @@ class Quality(StrictModel):
 
     weights: ServqualWeights = Field(default_factory=ServqualWeights)
     expectation: Probability = Field(
-        0.85, description="perceived quality (0..1) below which a customer is dissatisfied"
+        0.85, description="mean expectation (0..1): a customer whose perceived quality falls below their own is dissatisfied"
+    )
+    expectation_sd: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.05, description="spread of expectations between customers (normal, cut to 0..1)"
     )
     wait_tolerance_min: Minutes = Field(
-        15.0, description="waits longer than this start to lower the responsiveness score"
+        15.0, description="median wait from which waiting starts to lower the responsiveness score"
+    )
+    wait_tolerance_cv: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.3, description="spread of the tolerance for waiting between customers (lognormal, as a share of the median)"
     )
     wait_penalty_per_min: NonNegative = Field(
         0.02, description="responsiveness lost per minute waited beyond the tolerance"
@@ -48,27 +54,58 @@ class BySeverity(StrictModel):
     critical: Probability
 
 
+RETIRED_RETENTION_KEYS = ("unresolved", "resolved_slowly", "resolved_quickly", "slow_after_min")
+"""Retention tables of the first outcome model: the cells now follow from recovery satisfaction."""
+
+
 class Retention(StrictModel):
-    """Share of customers who come back, by what happened to them (TARP figures by default)."""
+    """Who comes back: the loyal share, and what an unrecovered failure costs by severity (TARP).
+
+    ``silent`` is the share of dissatisfied customers who never complained (and got nothing) that
+    still come back; the other TARP cells (complained and unresolved, resolved, resolved quickly)
+    follow from how well the recovery is judged (see ``sim.retention``).
+    """
 
     no_failure: Probability = 0.95
     silent: BySeverity = Field(default_factory=lambda: BySeverity(minor=0.37, major=0.09, critical=0.05))
-    unresolved: BySeverity = Field(default_factory=lambda: BySeverity(minor=0.46, major=0.19, critical=0.10))
-    # TARP's "complained, satisfied" (70 % / 54 %) is the average over resolution delays; a minor case
-    # resolved only after a day falls to 62 %, so that slow resolutions keep about 60 % overall
-    resolved_slowly: BySeverity = Field(default_factory=lambda: BySeverity(minor=0.62, major=0.54, critical=0.40))
-    resolved_quickly: BySeverity = Field(default_factory=lambda: BySeverity(minor=0.95, major=0.82, critical=0.70))
     quick_within_min: Annotated[float, Field(gt=0)] = Field(
-        60.0, description="a resolution within this many minutes of the complaint counts as quick"
+        60.0, description="a resolution within this many minutes of the complaint is booked as quick"
     )
-    slow_after_min: Annotated[float, Field(gt=0)] = Field(
-        1440.0, description="from this delay on, retention has fallen all the way to the slow figure"
+    # accepted so that files written for the first outcome model still load; ignored (a note says so)
+    unresolved: BySeverity | None = Field(None, description="retired: follows from recovery satisfaction")
+    resolved_slowly: BySeverity | None = Field(None, description="retired: follows from recovery satisfaction")
+    resolved_quickly: BySeverity | None = Field(None, description="retired: follows from recovery satisfaction")
+    slow_after_min: Annotated[float, Field(gt=0)] | None = Field(None, description="retired: procedural justice falls with delay")
+
+    @property
+    def retired_keys(self) -> list[str]:
+        """Keys of the first outcome model set in this file (loaded, ignored)."""
+        return [key for key in RETIRED_RETENTION_KEYS if getattr(self, key) is not None]
+
+
+class Attribution(StrictModel):
+    """How much customers blame the firm, by the cause they see (Folkes 1984; Folkes et al. 1987).
+
+    Blame = base + control x (the firm controls the cause) + stability x (it is likely to recur); a
+    controllable, stable cause (the firm's own process) gives 1, the figure the TARP table describes.
+    Blame scales the loyalty a failure costs, the chance to complain and the bad word of mouth.
+    """
+
+    base: Probability = Field(0.25, description="blame for a cause the firm neither controls nor will repeat (weather)")
+    control: Probability = Field(0.55, description="added when the firm controls the cause")
+    stability: Probability = Field(0.2, description="added when the cause is likely to recur")
+    complaint_effect: Probability = Field(
+        0.5, description="share of the chance to complain that depends on blame (1 - effect x (1 - blame))"
+    )
+    word_of_mouth_effect: Probability = Field(
+        0.5, description="share of the people told that depends on blame (angry customers warn more)"
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Retention":
-        if self.slow_after_min <= self.quick_within_min:
-            raise ValueError("slow_after_min must be longer than quick_within_min")
+    def _at_most_one(self) -> "Attribution":
+        total = self.base + self.control + self.stability
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"base + control + stability add up to {total:g}; keep them at most 1")
         return self
 
 
@@ -104,4 +141,5 @@ class Behaviour(StrictModel):
         0.5, description="each channel beyond the first multiplies the propensity by 1 + channel_effect"
     )
     retention: Retention = Field(default_factory=Retention)
+    attribution: Attribution = Field(default_factory=Attribution)
     memory: Memory | None = Field(None, description="for multi-day runs of regular customers (accounts)")

@@ -47,6 +47,18 @@ class Cause(StrictModel):
     stable: bool = False
 
 
+class CategoryCauses(StrictModel):
+    """The cause customers see behind each generic Bitner category (named failure types give their own).
+
+    The firm controls all three. A failure of the delivery system or of a response to a request is its
+    process, likely to recur (the problems of the TARP studies); an employee's slip is a one-off.
+    """
+
+    delivery_system: Cause = Field(default_factory=lambda: Cause(stable=True))
+    customer_needs: Cause = Field(default_factory=lambda: Cause(stable=True))
+    employee_action: Cause = Field(default_factory=Cause)
+
+
 class FailureType(StrictModel):
     """A named failure (wrong medication, lost lab results, a rude clerk) with its own chance and counters."""
 
@@ -67,7 +79,10 @@ class Disruption(StrictModel):
     segment: str | None = Field(None, description="the segment it hits; omit for every segment")
     category: Category = "delivery_system"
     severity: Severity = "major"
-    cause: Literal["internal", "external"] = "external"
+    cause: Literal["internal", "external"] = Field(
+        "external", description="internal: the firm controls it (a system outage); external: it does not (a storm)"
+    )
+    stable: bool = Field(False, description="customers expect it to happen again (a recurring outage), not a one-off")
     delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
     holds: bool = Field(
         False, description="the delay holds the customers it hits: nobody is served before it is over "
@@ -93,6 +108,7 @@ class Failures(StrictModel):
     detection: Probability = Field(
         0.0, description="share of failures caught by fail-safe checks before the customer feels them"
     )
+    causes: CategoryCauses = Field(default_factory=CategoryCauses)
     types: dict[str, FailureType] = Field(
         default_factory=dict,
         description="named failure types, each with its own chance, severity, stations, cause and counters; "

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ..errors import ScenarioError
 from .error_messages import describe_validation_error
 from .root import Scenario
-from .yaml_source import YamlDocument, parse_yaml, read_text
+from .yaml_source import YamlDocument, YamlLimitError, load_value, parse_yaml, read_text
 
 EXTENDS_KEY = "extends"
 
@@ -30,7 +30,9 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 def parse_override_value(text: str) -> Any:
     """Read the value of ``--set key=value`` as YAML, so numbers, booleans and lists keep their type."""
     try:
-        return yaml.safe_load(text) if text.strip() else ""
+        return load_value(text) if text.strip() else ""
+    except YamlLimitError as exc:
+        raise ScenarioError("--set", [f"the value {text[:40]!r}: {exc}"]) from None
     except yaml.YAMLError:
         return text
 

@@ -13,13 +13,14 @@ from .distributions import Distribution
 from .journeys import Step
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_DAY_MIN = 3660 * 1440  # ten years: one "day" may be a long stretch (a textbook queue), not longer
 
 
 class Operation(StrictModel):
     """When the operation is open and how its results are measured."""
 
     opens_at: str = Field("09:00", description="clock time (HH:MM) of minute 0, shown in the game and plots")
-    duration_min: Annotated[float, Field(gt=0, description="minutes open per day")] = 480.0
+    duration_min: Annotated[float, Field(gt=0, le=MAX_DAY_MIN, description="minutes open per day")] = 480.0
     days: Annotated[int, Field(ge=1, le=366)] = 1
     warmup_min: Minutes = Field(0.0, description="minutes at the start excluded from the KPIs")
     service_level_threshold_min: Minutes = Field(

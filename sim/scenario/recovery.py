@@ -20,6 +20,17 @@ class RecoveryAction(StrictModel):
     restores: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
         description="perceived quality it gives back (0..1 scale; negative makes things worse)"
     )
+    justice: Literal["distributive", "interactional"] | None = Field(
+        None, description="what it gives back: the outcome (a fix, money) or fair treatment (words); "
+        "default: distributive when it costs money, else interactional"
+    )
+
+    @property
+    def kind(self) -> str:
+        """The justice dimension the action serves (Tax, Brown & Chandrashekaran 1998)."""
+        if self.justice is not None:
+            return self.justice
+        return "distributive" if self.cost > 0 else "interactional"
 
 
 def default_actions() -> dict[str, RecoveryAction]:
@@ -28,7 +39,7 @@ def default_actions() -> dict[str, RecoveryAction]:
         "acknowledge": RecoveryAction(label={"en": "Acknowledge", "zh": "承认问题"}, staff_min=1, restores=0.05),
         "apologise": RecoveryAction(label={"en": "Apologise", "zh": "道歉"}, staff_min=1, restores=0.08),
         "explain": RecoveryAction(label={"en": "Explain", "zh": "解释"}, staff_min=2, restores=0.05),
-        "fix": RecoveryAction(label={"en": "Fix the problem", "zh": "解决问题"}, staff_min=8, cost=20, restores=0.10),
+        "fix": RecoveryAction(label={"en": "Fix the problem", "zh": "解决问题"}, staff_min=8, cost=20, restores=0.22),
         "compensate": RecoveryAction(label={"en": "Compensate", "zh": "补偿"}, staff_min=2, cost=50, restores=0.12),
         "follow_up": RecoveryAction(label={"en": "Follow up", "zh": "跟进回访"}, staff_min=3, restores=0.05),
     }
@@ -50,6 +61,61 @@ class CostCurve(StrictModel):
         return self
 
 
+class JusticeWeights(StrictModel):
+    """How much the outcome (distributive) and the treatment (interactional) count for one category."""
+
+    distributive: Probability
+    interactional: Probability
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> "JusticeWeights":
+        total = self.distributive + self.interactional
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the weights add up to {total:g}; make distributive + interactional = 1")
+        return self
+
+
+class CategoryJustice(StrictModel):
+    """Compensation matters most for a lost outcome, apology and explanation for poor treatment."""
+
+    delivery_system: JusticeWeights = Field(default_factory=lambda: JusticeWeights(distributive=0.7, interactional=0.3))
+    customer_needs: JusticeWeights = Field(default_factory=lambda: JusticeWeights(distributive=0.5, interactional=0.5))
+    employee_action: JusticeWeights = Field(default_factory=lambda: JusticeWeights(distributive=0.3, interactional=0.7))
+
+
+class Justice(StrictModel):
+    """How customers judge a recovery on the three justice dimensions (Smith, Bolton & Wagner 1999).
+
+    What the recovery gives back (distributive against the loss, interactional against a full apology)
+    is worth its whole value when it comes at once and less the longer it takes and the more desks it
+    passes (procedural): value x (1 - speed_weight + speed_weight x speed).
+    """
+
+    weights: CategoryJustice = Field(default_factory=CategoryJustice)
+    full_interactional: Annotated[float, Field(gt=0)] = Field(
+        0.13, description="quality given back by words that counts as full fair treatment (an acknowledgement and an apology)"
+    )
+    speed_weight: Probability = Field(0.6, description="share of a recovery's value that depends on its speed")
+    half_value_delay_min: Annotated[float, Field(gt=0)] = Field(
+        240.0, description="delay at which speed has lost half its credit"
+    )
+    delay_shape: Annotated[float, Field(gt=0, le=10)] = Field(1.5, description="steepness of the loss of speed credit")
+    handover_factor: Probability = Field(0.9, description="speed credit kept at each handover to another desk")
+
+
+class Paradox(StrictModel):
+    """The recovery paradox as research finds it: rare, small, on satisfaction only.
+
+    Only a first, non-severe failure with a cause the firm did not fully control or will not repeat
+    (Magnini et al. 2007), recovered fast and well, can lift satisfaction above no failure, and only
+    for some customers (Michel & Meuter 2008); loyalty and word of mouth do not follow (de Matos et al. 2007).
+    """
+
+    chance: Probability = Field(0.1, description="share of qualifying recoveries that lift satisfaction above no failure")
+    min_recovery: Probability = Field(0.9, description="recovery satisfaction (0..1) a recovery must reach to qualify")
+    max_blame: Probability = Field(0.8, description="it qualifies only when blame is at most this (not the firm's stable fault)")
+
+
 class EscalationStep(StrictModel):
     """One level a case can be escalated to: a staff role on site, or head office (no role) off site."""
 
@@ -59,6 +125,9 @@ class EscalationStep(StrictModel):
     delay_min: Minutes = Field(0.0, description="time before this level takes the case up (head office: the delay the customer feels)")
     capacity: Annotated[int, Field(ge=1)] | None = Field(None, description="at most this many cases at once at this level (default: its staff)")
     resolves: Probability = Field(1.0, description="share of cases this level settles; the rest go up to the next level")
+    cost_per_hour: Money = Field(
+        40.0, description="head office only: cost of an hour of case handling (a level on site costs its role's cost_per_hour)"
+    )
 
 
 class Recovery(StrictModel):
@@ -92,8 +161,10 @@ class Recovery(StrictModel):
         0.0, description="share of silent dissatisfied customers that staff notice and recover without a complaint"
     )
     paradox_bonus: NonNegative = Field(
-        0.05, description="satisfaction above the no-failure level an excellent recovery of a first, minor failure can give"
+        0.05, description="at most this much satisfaction above the no-failure level when the recovery paradox occurs"
     )
+    justice: Justice = Field(default_factory=Justice)
+    paradox: Paradox = Field(default_factory=Paradox)
     cost_curve: CostCurve = Field(default_factory=CostCurve)
     root_cause_analysis: bool = Field(
         False, description="analyse tracked complaints so the failures behind them become rarer on later days"

@@ -18,6 +18,8 @@ from .policies import Policy
 from .recovery import Recovery
 from .word_of_mouth import WordOfMouth
 
+MAX_ARRIVALS_PER_RUN = 10_000_000  # about a quarter of an hour of one core per replication (benchmarks/throughput.py)
+
 
 def _also_off(schema: dict[str, Any]) -> None:
     """Editors accept ``failures: off`` too (read as no failures by the validator below)."""
@@ -66,6 +68,15 @@ class Scenario(StrictModel):
         """Short name of the scenario: its file name without extension."""
         return self._source.stem if self._source else "scenario"
 
+    @property
+    def notes(self) -> list[str]:
+        """Keys of an older format that still load but no longer act, each with what to do instead."""
+        return [
+            f"behaviour.retention.{key} is no longer used: retention after a complaint now follows from how the "
+            f"recovery is judged (recovery.justice); remove the key"
+            for key in self.behaviour.retention.retired_keys
+        ]
+
     def stations(self) -> dict[str, int]:
         """Every station a journey may use with its largest capacity: staff roles, then self-service resources."""
         return {**{name: role.max_count for name, role in self.staff.items()},
@@ -98,7 +109,8 @@ class Scenario(StrictModel):
                     )
         for name in sorted(set(self.staff) & set(self.self_service)):
             problems.append(f"self_service.{name}: '{name}' is also a staff role; give the resource another name")
-        problems.extend(self._arrival_problems())
+        arrival_problems = self._arrival_problems()
+        problems.extend(arrival_problems or self._size_problems())
         problems.extend(self._journey_problems())
         problems.extend(self._recovery_problems())
         problems.extend(self._outage_problems())
@@ -107,6 +119,16 @@ class Scenario(StrictModel):
         if problems:
             raise ValueError(CROSS_CHECK_SEPARATOR.join(problems))
         return self
+
+    def _size_problems(self) -> list[str]:
+        """A replication must stay within reach: a bound on the customers expected over the whole run."""
+        per_day = sum((end - start) / 60 * rate for name in self.segments for start, end, rate in self.arrival_blocks(name))
+        expected = per_day * self.operation.days
+        if expected <= MAX_ARRIVALS_PER_RUN:
+            return []
+        return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrival rates x "
+                f"opening hours x operation.days); at most {MAX_ARRIVALS_PER_RUN:,} can be simulated per replication, "
+                f"so lower the rates, operation.duration_min or operation.days"]
 
     def _arrival_problems(self) -> list[str]:
         problems: list[str] = []
@@ -180,6 +202,10 @@ class Scenario(StrictModel):
             for i, name in enumerate(policy.actions or []):
                 if name not in actions:
                     problems.append(f"policies.{policy_name}.actions.{i}: unknown action '{name}'; allowed: {allowed_actions}")
+        for segment in self.word_of_mouth.market:
+            if segment not in self.segments:
+                problems.append(f"word_of_mouth.market.{segment}: unknown segment '{segment}'; "
+                                f"allowed: {', '.join(sorted(self.segments))}")
         if self.failures is not None:
             stations = self.stations()
             for type_name, kind in self.failures.types.items():

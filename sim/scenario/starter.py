@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..atomic_write import write_atomic
 from ..errors import UserError
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -208,11 +209,4 @@ def write_starter(folder: Path, name: str) -> Path:
         raise UserError(f"{path}: the file already exists; choose another name, or edit the file itself")
     if not Path(folder).is_dir():
         raise UserError(f"{folder}: no such folder; scenarios live in the scenarios/ folder of the project")
-    try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": fails rather than overwrite a file made meanwhile
-            handle.write(starter_text(stem))
-    except FileExistsError:
-        raise UserError(f"{path}: the file already exists; choose another name, or edit the file itself") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be written ({exc.strerror}); choose a folder you can write to") from None
-    return path
+    return write_atomic(path, starter_text(stem), overwrite=False)  # never replaces a file made meanwhile

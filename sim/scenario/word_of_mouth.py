@@ -17,10 +17,22 @@ class SocialNetwork(StrictModel):
 
 
 class WordOfMouth(StrictModel):
-    """A branching process: each teller tells a long-tailed number of people, some of whom retell it."""
+    """Stories spread through a bounded market: each teller tells a long-tailed number of people, some of
+    whom retell it; the people reached are drawn from the segment's market, so the same person can hear
+    twice but is lost (or won) once."""
 
+    market: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="people who could become customers, per segment; default: market_multiple x the segment's expected arrivals over the run",
+    )
+    market_multiple: Annotated[float, Field(gt=0)] = Field(
+        10.0, description="default market of a segment, as a multiple of its expected arrivals over the run"
+    )
     negative_mean_told: NonNegative = Field(9.5, description="people a dissatisfied customer tells, on average")
     positive_mean_told: NonNegative = Field(4.75, description="people a delighted customer tells (about half as many)")
+    mean_retold: NonNegative = Field(
+        4.0, description="people someone who heard the story tells when they retell it (good or bad alike)"
+    )
     dispersion: Annotated[float, Field(gt=0)] = Field(
         0.85, description="negative-binomial shape of the count told: small = long tail (about 13 % tell 20+)"
     )
@@ -28,11 +40,11 @@ class WordOfMouth(StrictModel):
     retell_decay: Probability = Field(0.5, description="each further generation retells with this factor less")
     max_generations: Annotated[int, Field(ge=1, le=20)] = 8
     conversion: Probability = Field(
-        0.6, description="chance that a person reached by bad word of mouth is a customer lost"
+        0.3, description="chance that a person of the market reached by bad word of mouth is a customer lost"
     )
-    positive_conversion: Probability = Field(0.1, description="chance that good word of mouth wins a customer")
+    positive_conversion: Probability = Field(0.1, description="chance that good word of mouth wins a person of the market")
     delight_margin: NonNegative = Field(
-        0.05, description="satisfaction above expectation from which a customer spreads good word of mouth"
+        0.2, description="satisfaction above the customer's expectation from which they spread good word of mouth"
     )
     network: SocialNetwork | None = Field(
         None, description="spread over a networkx social graph (people reached once at most) instead of a branching process"

@@ -1,4 +1,9 @@
-"""Safe YAML reading that keeps where each value came from, so errors can name the line and column."""
+"""Safe YAML reading that keeps where each value came from, so errors can name the line and column.
+
+The reader is bounded as well as safe: a file nested absurdly deep, or one whose aliases would
+expand into millions of values (the "billion laughs" file), is refused in milliseconds with a
+plain message, before anything walks the expanded tree.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +11,102 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_DEPTH = 64  # mappings and lists inside each other; real scenarios nest about 8 levels
+MAX_ALIASES = 100  # `*name` references in one document
+MAX_VALUES = 200_000  # values in the document once every alias is expanded; scenarios hold a few thousand
+
+
+class YamlLimitError(yaml.YAMLError):
+    """The document is beyond what a scenario can need: too deep, too many aliases, or too large expanded."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None = None):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+    def __str__(self) -> str:
+        where = f"line {self.mark.line + 1}, column {self.mark.column + 1}: " if self.mark else ""
+        return where + self.message
+
+
+class BoundedSafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses deep nesting and too many aliases while it composes."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise YamlLimitError(f"more than {MAX_ALIASES} aliases (*name); write the values out instead",
+                                     self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlLimitError(f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer",
+                                     self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def expanded_size(root: yaml.Node, limit: int = MAX_VALUES) -> int:
+    """Values in the tree once aliases are expanded, computed without expanding them.
+
+    Each node's size is worked out once and reused wherever an alias repeats it, and sums stop at
+    ``limit + 1``, so even a document built to explode is measured in microseconds. An alias inside
+    the value it names (a loop) is refused.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # iterative post-order walk: children's sizes are known before their parent's
+        node, children_done = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = min(limit + 1, 1 + sum(sizes[id(child)] for child in children))
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise YamlLimitError("an alias (*name) refers to the value it is inside; write the values out instead",
+                                 node.start_mark)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def load_bounded(text: str) -> tuple[Any, yaml.Node | None]:
+    """``(data, node tree)`` of a YAML document read safely within the limits above.
+
+    Raises ``yaml.YAMLError`` (:class:`YamlLimitError` for a document beyond the limits).
+    """
+    loader = BoundedSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        size = expanded_size(root)
+        if size > MAX_VALUES:
+            raise YamlLimitError(f"its aliases (*name) expand to more than {MAX_VALUES:,} values; "
+                                 "write the values out instead of nesting aliases")
+        return loader.construct_document(root), root
+    finally:
+        loader.dispose()
+
+
+def load_value(text: str) -> Any:
+    """One YAML value typed on a command line (``4``, ``true``, ``[10, 20]``), read within the same limits."""
+    return load_bounded(text)[0]
 
 
 @dataclass(frozen=True)
@@ -62,8 +163,9 @@ def _duplicate_keys(node: yaml.Node, path: str = "") -> list[str]:
 def parse_yaml(text: str, source: str) -> tuple[YamlDocument | None, list[str]]:
     """Parse ``text`` with the safe loader; return the document or the problems that stop it being read."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = load_bounded(text)
+    except YamlLimitError as exc:
+        return None, [str(exc)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

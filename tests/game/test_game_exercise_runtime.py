@@ -133,7 +133,8 @@ def test_a_hesitation_costs_a_little_mood_and_does_nothing_else(flight):
     before = model.present[zhang].perceived
     choice = run.choose(HESITATED, timed_out=True)
     assert choice.id == HESITATED and not choice.actions
-    assert model.present[zhang].perceived == pytest.approx(before + HESITATION_MOOD)  # a small drop in perceived quality
+    after = model.present[zhang].perceived
+    assert before + 3 * HESITATION_MOOD < after < before  # a small drop: felt as unfair treatment of the failure
     assert run.records[-1].timed_out and run.playbook_of_play().choices["storm_question"] == HESITATED
 
 

@@ -48,7 +48,7 @@ def test_expert_answers_beat_blame_shifting_on_the_models_outcomes(make_app, req
         assert records and all(not r.timed_out and answers[r.decision] == r.choice for r in records)
 
     live_expert, live_blame = expert.debrief.kpis["you"], blame.debrief.kpis["you"]
-    assert live_expert["dissatisfied"] < live_blame["dissatisfied"]
+    assert live_expert["left_dissatisfied"] < live_blame["left_dissatisfied"]
     assert live_expert["complaints"] <= live_blame["complaints"]
     assert live_expert["quality_score"] > live_blame["quality_score"]
 
@@ -57,7 +57,7 @@ def test_expert_answers_beat_blame_shifting_on_the_models_outcomes(make_app, req
     assert len(replays_expert) == len(replays_blame) == 20
     assert _mean(replays_expert, "customers_lost_wom") < _mean(replays_blame, "customers_lost_wom")
     assert _mean(replays_expert, "retention_rate") > _mean(replays_blame, "retention_rate")
-    assert _mean(replays_expert, "dissatisfied") < _mean(replays_blame, "dissatisfied")
+    assert _mean(replays_expert, "left_dissatisfied") < _mean(replays_blame, "left_dissatisfied")
 
 
 def test_waking_the_sleeping_guest_prevents_the_missed_flight(make_app, lounge):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import random
 
-import pygame
 import pytest
-from game_scripted import press
-from trainer_scripted import EXPERT, OFFER_TO_LI, TrainerScript, click_id, fill, run_script, start_turn, type_text
+from trainer_scripted import EXPERT, OFFER_TO_LI, TrainerScript, click_id, run_script, start_turn, to_new_trainee
 
 from game.answers import dialog_order
 from game.recording import TurnPlan, TurnRecorder
@@ -26,14 +24,7 @@ def test_an_interrupted_turn_resumes_where_it_stopped(make_app, tmp_path, two_sc
     db = tmp_path / "records.sqlite3"
     first = TrainerScript([])
     first.steps = [
-        ("title", lambda app, scene: click_id(scene, "trainer")),
-        ("trainer_sessions", lambda app, scene: click_id(scene, "new")),
-        ("trainer_new_session", lambda app, scene: type_text("April cohort")),
-        ("trainer_new_session", lambda app, scene: click_id(scene, "scenario:delayed_flight")),
-        ("trainer_new_session", lambda app, scene: click_id(scene, "create")),
-        ("trainer_session", lambda app, scene: fill(scene.add_field, "Ana")),
-        ("trainer_session", lambda app, scene: press(pygame.K_RETURN)),
-        ("trainer_session", lambda app, scene: click_id(scene, f"trainee:{scene.board.trainees[0].id}")),
+        *to_new_trainee("April cohort", "delayed_flight", "Ana"),
         ("trainer_trainee", start_turn(first, "delayed_flight", EXPERT, OFFER_TO_LI, stop_after_answers=2)),
     ]
     run_script(make_app(scenario_dir=two_scenarios, db=db), first)

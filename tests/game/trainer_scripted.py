@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pygame
-from game_scripted import Playthrough, click, click_at
+from game_scripted import Playthrough, click, click_at, press
 
 PLAY_SCENES = ("briefing", "play", "dialog", "debrief")
 # Answers to the delayed flight's decision points: the expert's, and the blame-shifter's.
@@ -85,6 +85,20 @@ class TrainerScript:
     def start_play(self, answers: dict[str, str], actions=(), stop_after_answers: int | None = None) -> RecordedPlay:
         self.play = RecordedPlay(answers, actions, stop_after_answers)
         return self.play
+
+
+def to_new_trainee(session_name: str, scenario_id: str, trainee: str) -> list:
+    """Steps from the title screen to the page of a new trainee in a new session over one scenario."""
+    return [
+        ("title", lambda app, scene: click_id(scene, "trainer")),
+        ("trainer_sessions", lambda app, scene: click_id(scene, "new")),
+        ("trainer_new_session", lambda app, scene: type_text(session_name)),
+        ("trainer_new_session", lambda app, scene: click_id(scene, f"scenario:{scenario_id}")),
+        ("trainer_new_session", lambda app, scene: click_id(scene, "create")),
+        ("trainer_session", lambda app, scene: fill(scene.add_field, trainee)),
+        ("trainer_session", lambda app, scene: press(pygame.K_RETURN)),
+        ("trainer_session", lambda app, scene: click_id(scene, f"trainee:{scene.board.trainees[0].id}")),
+    ]
 
 
 def start_turn(script: TrainerScript, scenario_id: str, answers: dict[str, str], actions=(),

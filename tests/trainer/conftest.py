@@ -23,6 +23,8 @@ import pytest
 
 from trainer import ScenarioRef, TrainerRecords
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the test modules import fault_lrs
+
 LOOPBACK = "127.0.0.1"
 LRS_USER, LRS_PASSWORD = "trainer", "correct-horse-battery"
 

@@ -58,6 +58,14 @@ def test_png_is_a_readable_picture(board, lang):
         assert len(colours) > 50  # a drawn chart, not a blank page
 
 
+def test_png_draws_chinese_with_the_packaged_font(records, recwarn):
+    """Chinese names and labels come out as glyphs, not boxes, with no system CJK font needed."""
+    session = records.create_session("三月培训班", "2025-03-14", ["a"])
+    records.add_trainee(session.id, "李娜")
+    scoreboard_png(build_scoreboard(records, session.id), "zh")
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
 def test_png_for_a_session_with_no_turns(records):
     session = records.create_session("Empty", "2025-03-14", ["a"])
     png = scoreboard_png(build_scoreboard(records, session.id))
