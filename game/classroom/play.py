@@ -44,6 +44,7 @@ class ClassroomPlay:
         self.revealed_board: dict[str, Any] | None = None
         self.trainee = SimpleNamespace(name=welcome.get("name", ""))  # what the play and debrief screens show
         self.error: str | None = None  # a recorder's problem to show; the classroom's are shown by its screens
+        self.stopped = False  # the server keeps what the game sends, so recording never stops on this side
         self.applied: set[int] = set()
         self.finished_score: float | None = welcome.get("score") if welcome.get("finished") else None
         self.score = self.finished_score
@@ -174,7 +175,7 @@ class ClassroomPlay:
         return final
 
     # -- the recorder interface of game.session.Session --------------------------------------------
-    def decision(self, record: ChoiceRecord, choice) -> None:
+    def decision(self, record: ChoiceRecord, choice, shown: list[str] | None = None) -> None:
         if self._replaying:
             return
         self._report("decision", minute=record.time, decision=record.decision, choice=record.choice,

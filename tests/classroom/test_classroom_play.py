@@ -57,6 +57,11 @@ def test_the_room_holds_the_clock_and_ends_the_run(room):
     play.receive({"type": "state", "phase": "running", "timer": 12.5})
     assert play.decision_seconds(room.scenario.exercise.decisions[0]) == 12.5
     play.tick(5, speed=4)
+    pending = play.session.run.pending
+    if pending is not None:  # the exercise opens on the pre-shift decision: the clock waits for its answer
+        assert play.session.now == start
+        play.choose(pending.choices[0].id)
+        play.tick(5, speed=4)
     assert play.session.now > start
     play.receive({"type": "state", "phase": "ended", "timer": 12.5})
     assert play.done and 0 <= play.finished_score <= 100
