@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer import RecordsError, TrainerRecords
+from trainer import CURRENT_VERSION, RecordsError, TrainerRecords
 from trainer.cli import main as cli_main
 
 from test_trainer_migrations import _write_v1_file
@@ -73,7 +73,7 @@ def test_an_upgrade_on_a_full_disk_leaves_the_file_byte_identical_and_no_backup(
         assert [n for n in listing(full_disk.folder) if "backup" in n] == []  # no empty .v1-backup, .v1-backup2, ...
     (full_disk.folder / ".filler").unlink()
     with TrainerRecords.open(path) as records:
-        assert records.schema_version() == 2 and len(records.turn_record(1).decisions) == 2
+        assert records.schema_version() == CURRENT_VERSION and len(records.turn_record(1).decisions) == 2
     assert listing(full_disk.folder).count("records.sqlite3.v1-backup") == 1
 
 
