@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from .fonts import FontBook, FontSource
 from .scenes.base import Scene
 from .settings import Settings
 from .sound import Sounds
+
+BACKGROUND_THREADS = ("debrief-", "scenario-catalog")  # names of the threads the game starts
+BACKGROUND_JOIN_S = 10.0  # the longest the game waits for them when it closes
 
 
 @dataclass
@@ -94,10 +98,23 @@ class App:
         return self._records
 
     def close(self) -> None:
-        """Close the records file (everything in it is already committed)."""
+        """Let background work end, then close the records file (everything in it is already committed)."""
+        self._finish_background_work()
         if self._records is not None:
             self._records.close()
             self._records = None
+
+    def _finish_background_work(self, timeout_s: float = BACKGROUND_JOIN_S) -> None:
+        """Cancel the debrief's replays and wait, bounded, for the game's background threads: a thread
+        cut off at interpreter exit inside matplotlib's C++ drawing code aborts the whole process."""
+        for scene in self.stack:
+            replays = getattr(scene, "replays", None)
+            if replays is not None:
+                replays.cancel()
+        deadline = time.monotonic() + timeout_s
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and thread.name.startswith(BACKGROUND_THREADS):
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     # -- text -----------------------------------------------------------------------------------
     def text(self, key: str, **values) -> str:
