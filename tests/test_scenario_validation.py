@@ -271,3 +271,52 @@ def test_validate_notes_texts_without_chinese(write_scenario, capsys):
     assert run_sim.main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
     assert "meta.title" in err and "Chinese" in err
+
+
+def test_value_errors_and_cross_references_are_reported_together(write_scenario):
+    """A field error does not stop the cross-reference checks: both kinds come in one pass, each with its line."""
+    data = copy.deepcopy(GOOD)
+    data["staff"]["agent"]["count"] = -2                                        # value error in a named entry
+    data["operation"]["opens_at"] = "noon"                                      # value error in a section
+    data["segments"]["guest"]["service"]["role"] = "pilot"                      # unknown station
+    data["policies"]["expert"]["actions"] = ["apologise", "hug"]                # unknown recovery action
+    choice = {"id": "a", "text": "A", "feedback": "f"}
+    data["exercise"] = {
+        "role": "agent", "trainee_role": "agent", "situation": "s", "goals": ["g"],
+        "decisions": [
+            {"id": "d", "at_min": 5, "segment": "guest", "title": "t", "line": "l", "default": "a", "timer_s": 500,
+             "choices": [choice, dict(choice, id="b"), dict(choice, id="c")]},                  # value error
+            {"id": "e", "at_min": 9, "segment": "guest", "title": "t", "line": "l", "default": "z",
+             "choices": [choice, dict(choice, id="b"), dict(choice, id="c", actions=["hug"])]},  # cross-references
+        ],
+    }
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    lines = text.splitlines()
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(write_scenario(text))
+    problems = raised.value.problems
+
+    def problem(key: str, needle: str) -> str:
+        found = [p for p in problems if p.startswith(key + " (")]
+        assert len(found) == 1, f"{key} not reported once in:\n" + "\n".join(problems)
+        line = int(re.search(r"line (\d+), column \d+", found[0]).group(1))
+        assert needle in lines[line - 1], f"{key} points at line {line}: {lines[line - 1]!r}"
+        return found[0]
+
+    problem("staff.agent.count", "count: -2")
+    problem("operation.opens_at", "noon")
+    problem("exercise.decisions.0.timer_s", "timer_s: 500")
+    assert "'pilot'" in problem("segments.guest.service.role", "pilot")
+    assert "'hug'" in problem("policies.expert.actions.1", "hug")
+    assert "'z'" in problem("exercise.decisions.1.default", "default: z")
+    assert "'hug'" in problem("exercise.decisions.1.choices.2.actions.0", "hug")
+    assert len(problems) == 7, "\n".join(problems)
+
+
+def test_an_invalid_named_entry_does_not_cause_false_cross_reference_errors(write_scenario):
+    """A staff role with a bad value is still a role: segments sending customers to it are not 'unknown'."""
+    data = mutate("staff.agent.count", "many")
+    data["segments"]["guest"]["service"]["role"] = "agent"
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(write_scenario(data))
+    assert len(raised.value.problems) == 1 and raised.value.problems[0].startswith("staff.agent.count")

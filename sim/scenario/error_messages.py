@@ -81,6 +81,22 @@ def _value_text(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def cross_check_problems(text: str) -> list[tuple[tuple, str]]:
+    """Split the root's cross-field error text into ``[(key path, message), ...]``."""
+    found = []
+    for problem in text.split(CROSS_CHECK_SEPARATOR):
+        key, _, message = problem.partition(": ")
+        found.append((tuple(int(p) if p.isdigit() else p for p in key.split(".")), message))
+    return found
+
+
+def located(path: tuple, message: str, doc: YamlDocument) -> str:
+    """One problem line: dotted key path, its place in the file (when known), the message."""
+    dotted = ".".join(str(p) for p in path) or "(top level)"
+    where = doc.position(path)
+    return f"{dotted} ({where}): {message}" if where else f"{dotted}: {message}"
+
+
 def describe_validation_error(error: ValidationError, model: type[BaseModel], doc: YamlDocument) -> list[str]:
     """One message per distinct problem, in file order where possible."""
     problems: dict[tuple, str] = {}
@@ -88,14 +104,10 @@ def describe_validation_error(error: ValidationError, model: type[BaseModel], do
         loc = tuple(item["loc"])
         kind = item["type"]
         if kind == "value_error" and not loc:  # the root's cross-field checks, each led by its key path
-            for problem in str(item["ctx"]["error"]).split(CROSS_CHECK_SEPARATOR):
-                key, _, message = problem.partition(": ")
-                parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
-                problems.setdefault(parts, f"{key} ({doc.position(parts)}): {message}")
+            for parts, message in cross_check_problems(str(item["ctx"]["error"])):
+                problems.setdefault(parts, located(parts, message, doc))
             continue
         path, union, parent = _resolve(model, loc)
-        dotted = ".".join(str(p) for p in path) or "(top level)"
-        where = doc.position(path)
         if union is not None:
             message = f"{_value_text(item.get('input'))} is not allowed here; expected {_describe(union)}"
         elif kind == "extra_forbidden":
@@ -106,5 +118,5 @@ def describe_validation_error(error: ValidationError, model: type[BaseModel], do
         else:
             msg = item["msg"].removeprefix("Value error, ")
             message = f"{_value_text(item.get('input'))}: {msg}" if "input" in item and kind != "value_error" else msg
-        problems.setdefault(path, f"{dotted} ({where}): {message}" if where else f"{dotted}: {message}")
+        problems.setdefault(path, located(path, message, doc))
     return list(problems.values())

@@ -9,7 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ScenarioError
-from .error_messages import describe_validation_error
+from .error_messages import describe_validation_error, located
+from .partial_checks import cross_check_problems_beside
 from .root import Scenario
 from .yaml_source import YamlDocument, YamlLimitError, load_value, parse_yaml, read_text
 
@@ -141,11 +142,17 @@ class _Overridden:
 
 
 def validate_data(data: dict[str, Any], doc: YamlDocument) -> Scenario:
-    """Validate merged scenario data against the schema, naming every problem at once."""
+    """Validate merged scenario data against the schema, naming every problem at once.
+
+    Value errors and cross-reference errors come together: the cross-references are also checked on
+    the rest of the file with the invalid parts set aside (``partial_checks``).
+    """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(doc.source, describe_validation_error(exc, Scenario, doc)) from None
+        problems = describe_validation_error(exc, Scenario, doc)
+        problems += [located(path, message, doc) for path, message in cross_check_problems_beside(Scenario, data, exc)]
+        raise ScenarioError(doc.source, list(dict.fromkeys(problems))) from None
     except (RecursionError, ValueError, TypeError) as exc:  # structures too deep or odd for the validator
         raise ScenarioError(doc.source, [f"the file's structure cannot be checked ({exc.__class__.__name__}); simplify it"]) from None
     return scenario
