@@ -66,6 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "play.complaints": ("Complaints: {count}", "投诉：{count}"),
     "play.unhappy": ("Unhappy: {count}", "不满：{count}"),
     "play.mood": ("Average mood: {value}", "平均情绪：{value}"),
+    "play.queue": ("{count} waiting", "{count} 人排队"),
     "play.staff_on_duty": ("{busy} busy of {on_duty} on duty", "在岗 {on_duty} 人，忙碌 {busy} 人"),
     "play.customer_number": ("{segment} #{id}", "{segment} #{id}"),
     "play.waited": ("Here for {minutes} min", "已停留 {minutes} 分钟"),

@@ -11,6 +11,7 @@ from ..session import Session
 from ..venue.background import render_background
 from ..venue.boards import BoardPainter, BoardState
 from ..venue.crowd import Crowd
+from ..venue.queues import StationQueues, journey_stations, station_label
 from ..venue.geometry import VENUE_RECT, SeatPlan, Viewport
 from ..venue.hud import (
     BANNER,
@@ -58,6 +59,10 @@ class PlayScene(Scene):
         self.painter = BoardPainter(app.fonts, self.view)
         self.staff = StaffView(exercise.layout, self.view, list(scenario.staff))
         self.roles_of_segment = {name: seg.steps[0].station for name, seg in scenario.segments.items()}
+        stations = journey_stations(scenario)
+        self.queues = StationQueues(
+            stations, {station: station_label(scenario, station, app.local) for station in stations}, self.staff.stations,
+        ) if session.model.multi_station else None
         self.crowd = Crowd(
             SeatPlan(exercise.layout, self.view), list(scenario.segments),
             {name for name, seg in scenario.segments.items() if seg.priority > 0},
@@ -326,6 +331,8 @@ class PlayScene(Scene):
         for board in self.boards.values():
             self.painter.draw(surface, board, self.app.local, lang)
         self.staff.draw(surface, self.sprites, model.pools, model.now, self.selected_role)
+        if self.queues is not None:
+            self.queues.draw(surface, self.app.fonts, model.pools, lambda n: self.t("play.queue", count=n))
         self.crowd.draw(surface, self.sprites, self.roles_of_segment, self.selected_customer)
         self._draw_cast_names(surface)
         self._draw_sidebar(surface)
