@@ -1,6 +1,7 @@
 """A commented starter scenario for trainers: ``python run_sim.py new NAME`` writes it to ``scenarios/NAME.yaml``.
 
-The starter is a small but complete scenario (operation, failures, two policies, a one-decision exercise)
+The starter is a small but complete scenario (a two-station journey, an outage, named failure types, an
+escalation chain, two policies, a one-decision exercise)
 that validates, runs and can be played as it stands, so a trainer changes working text instead of
 starting from a blank page. Its comments say what each section is for.
 """
@@ -47,42 +48,72 @@ segments:                           # groups of customers, each with its own arr
   customer:
     label: {en: Customer, zh: 顾客}
     arrivals_per_hour: [30, 40, 40, 30]   # one rate per opening hour, or a single number
-    service: {role: clerk, time: {dist: lognormal, mean: 5, sd: 2}}
-    # A visit through several stations: instead of `service`, a journey (routing with `next`;
-    # each station is a role under `staff`, here also a cashier, or a resource under `self_service`):
-    # journey:
-    #   - {station: clerk, time: {dist: lognormal, mean: 5, sd: 2}, next: {cashier: 0.6}}   # 40 % leave
-    #   - {station: cashier, time: {dist: exponential, mean: 2}}
+    # The visit is a journey through stations, each with its own queue, service time and KPIs
+    # (station.clerk.mean_wait_min, ...). A station is a role under `staff` or a resource under
+    # `self_service`. `next` gives the chances of where a customer goes after a station; the rest leave.
+    # For a visit to one station only, write instead: service: {role: clerk, time: {...}}
+    journey:
+      - station: clerk
+        time: {dist: lognormal, mean: 5, sd: 2}
+        next: {cashier: 0.6}        # 60 % go on to pay, 40 % are done
+      - station: cashier
+        time: {dist: exponential, mean: 2}
     value: 100                      # revenue from one visit
 
 staff:                              # roles; `count` is how many are on duty
   clerk:
     label: {en: Clerk, zh: 店员}
     count: 4
+  cashier:
+    label: {en: Cashier, zh: 收银员}
+    count: 2
   supervisor:
     label: {en: Supervisor, zh: 主管}
     count: 1
 
-# outages:                          # a station loses capacity for a while (a system outage, a sick call)
-#   - {id: system_down, station: clerk, at_min: 60, lasts_min: 30, share_out: 0.5, slowdown: 1.5}
+outages:                            # a station loses capacity for a while (a system outage, a sick call)
+  - id: system_down
+    label: {en: Counter system down, zh: 柜台系统故障}
+    station: clerk
+    at_min: 150                     # 11:30
+    lasts_min: 30
+    share_out: 0.5                  # half the clerks cannot work (or staff_out: 2)
+    slowdown: 1.5                   # the others serve by hand, half as slow again
 
 # -- what goes wrong, and how customers react --------------------------------------------------------
-failures:                           # chance that one service fails, by Bitner category
-  categories: {delivery_system: 0.05, customer_needs: 0.04, employee_action: 0.01}
-  # or named failure types, each with its own chance, severity, stations and counters:
-  # types:
-  #   wrong_item: {category: customer_needs, chance: 0.03, stations: [clerk], cause: {controllable: true}}
+failures:                           # named failure types, each with its own chance, stations, severity and counters
+  types:                            # (without `types`, three generic categories: categories: {delivery_system: 0.05, ...})
+    wrong_item:
+      label: {en: Wrong item handed over, zh: 拿错东西}
+      category: customer_needs      # Bitner's category: delivery_system, customer_needs or employee_action
+      chance: 0.03                  # per service at its stations
+      stations: [clerk]
+      severity_mix: {minor: 0.5, major: 0.4, critical: 0.1}
+      cause: {controllable: true, stable: false}   # how customers attribute it
+    till_error:
+      label: {en: Charged twice, zh: 重复扣款}
+      category: delivery_system
+      chance: 0.03
+      stations: [cashier]
+    curt_clerk:
+      label: {en: A curt clerk, zh: 店员态度生硬}
+      category: employee_action
+      chance: 0.01
+      stations: [clerk]
+      severity_mix: {minor: 0.8, major: 0.2, critical: 0.0}
 
 behaviour:
   complaint_propensity: {minor: 0.1, major: 0.3, critical: 0.6}   # share of unhappy customers who speak up
 
 recovery:                           # what staff can do after a failure
   empowerment: low                  # low, medium or high: how often the front line may fix it on the spot
-  supervisor_role: supervisor       # where cases go when the front line may not fix them
-  # or a chain of levels, each settling a share and passing the rest up (no role: head office):
-  # escalation:
-  #   - {role: supervisor, handover_min: 3, resolves: 0.8}
-  #   - {delay_min: 1440}
+  escalation:                       # where cases go when the front line may not fix them: level by level,
+    - role: supervisor              # each settling a share and passing the rest up
+      label: {en: Supervisor, zh: 主管}
+      handover_min: 3               # staff time to explain the case, on both sides
+      resolves: 0.8
+    - label: {en: Head office, zh: 总部}   # no role: head office, off site
+      delay_min: 1440               # answers the next day
   default_actions: [apologise]
   actions:                          # staff time (minutes), cost, and quality given back (0..1)
     apologise: {label: {en: Apologise, zh: 道歉}, staff_min: 1, restores: 0.08}
@@ -122,7 +153,8 @@ exercise:
     theme: hall
     entrance: {x: 80, y: 660}
     fixtures:
-      - {id: counter, kind: counter, label: {en: Counter, zh: 柜台}, rect: {x: 80, y: 60, w: 700, h: 90}, role: clerk}
+      - {id: counter, kind: counter, label: {en: Counter, zh: 柜台}, rect: {x: 80, y: 60, w: 460, h: 90}, role: clerk}
+      - {id: till, kind: counter, label: {en: Till, zh: 收银台}, rect: {x: 570, y: 60, w: 210, h: 90}, role: cashier}
       - {id: waiting, kind: seats, label: {en: Waiting area, zh: 等候区}, rect: {x: 80, y: 200, w: 700, h: 300}, rows: 6, cols: 14}
       - {id: office, kind: desk, label: {en: Supervisor, zh: 主管}, rect: {x: 820, y: 560, w: 200, h: 70}, role: supervisor}
     boards:
