@@ -90,3 +90,26 @@ def test_an_existing_scenario_is_not_overwritten(queue_log, tmp_path, capsys):
     assert run_sim.main(["fit", str(queue_log), "--out", str(out), "--columns", "arrival=Arrived", "-r", "0"]) == 2
     assert "--force" in capsys.readouterr().err and out.read_text() == "precious"
     assert run_sim.main(["fit", str(queue_log), "--out", str(out), "--columns", "arrival=Arrived", "-r", "0", "--force"]) == 0
+
+
+def test_excel_and_parquet_logs_read_like_the_csv(queue_log, tmp_path):
+    """The same log saved by a spreadsheet (date cells) or as Parquet (timestamp columns) gives the same customers."""
+    import pandas as pd
+
+    from sim.fitting.fit import FitOptions, read_queue_log
+
+    options = FitOptions(columns="arrival=Arrived,staff=Agent")
+    table = pd.read_csv(queue_log, dtype=str, keep_default_na=False)
+    typed = table.copy()
+    for column in ("Arrived", "service_start", "service_end", "abandoned_at"):
+        typed[column] = pd.to_datetime(table[column].replace("", None))
+    typed.to_excel(tmp_path / "queue.xlsx", index=False)
+    typed.to_parquet(tmp_path / "queue.parquet", index=False)
+    fields = ["row", "segment", "staff", "outcome", "arrival", "wait", "service"]
+    expected = read_queue_log(queue_log, options).customers[fields]
+    assert len(expected) > 500
+    for path, header_rows in ((tmp_path / "queue.xlsx", 1), (tmp_path / "queue.parquet", 0)):
+        got = read_queue_log(path, options).customers[fields]
+        # rows numbered as the file shows them: a spreadsheet's header is row 1, a Parquet file has none
+        assert (got["row"] + 1 - header_rows).tolist() == expected["row"].tolist(), path.suffix
+        pd.testing.assert_frame_equal(got.drop(columns="row"), expected.drop(columns="row"), check_exact=False, atol=1e-6)
