@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim import Model, load_scenario, load_scenario_text, run_once
+from sim import Model, ScenarioError, load_scenario, load_scenario_text, run_once
 from sim.model.actions import Action
 from sim.model.events import EventKind
 from sim.experiments.statistics import confidence_interval
@@ -174,6 +174,55 @@ def test_arrivals_by_half_hour_clock_peaks_and_mix(queue_data):
     expected = (20 * 0.5 + 120 * 1 + 40 * 2 + 20 * 0.5)
     _, low, high = confidence_interval(run["arrived"] for run in counts)
     assert low <= expected <= high
+
+
+def test_arrivals_by_weekday_and_day_type_follow_the_calendar():
+    """A fortnight from a Friday: weekends, Mondays and the other weekdays each arrive at their own rates,
+    hour by hour; the counts of each (weekday, hour) over 10 runs lie within their Poisson 95 % intervals."""
+    from scipy import stats
+
+    from sim.fitting.simulated_log import simulate_queue_log
+
+    data = {
+        "meta": {"title": "week"},
+        "operation": {"opens_at": "09:00", "duration_min": 120, "days": 14, "first_day": "Friday"},
+        "segments": {"walk_in": {"arrivals_per_hour": [10, 20],
+                                 "arrivals_by_day": {"weekend": {"per_hour": [40, 60]}, "Monday": {"per_hour": 5}},
+                                 "service": {"role": "desk", "time": {"dist": "exponential", "mean": 1}}}},
+        "staff": {"desk": {"count": 5}},
+    }
+    scenario = from_data(data)
+    assert scenario.arrival_period_days == 7
+    assert [scenario.operation.weekday_of(d) for d in (0, 1, 3, 7)] == ["Friday", "Saturday", "Monday", "Friday"]
+    assert scenario.arrival_blocks("walk_in", 1) == [(0.0, 60.0, 40.0), (60.0, 120.0, 60.0)]
+    runs = 10
+    logs = [simulate_queue_log(scenario, seed=5, replication=r) for r in range(runs)]
+    arrivals = np.concatenate([log["arrival"].to_numpy() for log in logs]).astype("datetime64[ns]")
+    days = np.datetime_as_string(arrivals, unit="D")
+    hours = (arrivals - arrivals.astype("datetime64[D]")).astype("timedelta64[h]").astype(int)
+    names = [np.datetime64(d, "D").item().strftime("%A") for d in days]
+    expected = {"Saturday": (40, 60), "Sunday": (40, 60), "Monday": (5, 5)}
+    for weekday in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        for hour, opening in ((0, 9), (1, 10)):
+            count = sum(1 for n, h in zip(names, hours) if n == weekday and h == opening)
+            mean = expected.get(weekday, (10, 20))[hour] * 2 * runs  # each weekday twice in a fortnight
+            low, high = stats.poisson.ppf(0.0005, mean), stats.poisson.ppf(0.9995, mean)  # 28 cells: Bonferroni
+            assert low <= count <= high, (weekday, opening, count, mean)
+
+
+def test_arrivals_by_day_need_a_calendar_and_old_files_keep_one_profile(queue_data):
+    data = queue_data(1.0, 1.0, 2, 120.0, warmup_share=0.0)
+    data["segments"]["customer"]["arrivals_by_day"] = {"weekend": {"per_hour": 3}}
+    with pytest.raises(ScenarioError) as raised:
+        from_data(data)
+    assert "operation.first_day" in raised.value.message
+    data["segments"]["customer"]["arrivals_by_day"] = {"holiday": {"per_hour": 3}}
+    data["operation"]["first_day"] = "Monday"
+    with pytest.raises(ScenarioError) as raised:
+        from_data(data)
+    assert "arrivals_by_day.holiday" in raised.value.message
+    del data["segments"]["customer"]["arrivals_by_day"]
+    assert from_data(data).arrival_period_days == 1  # a calendar alone changes nothing
 
 
 def test_hospital_outage_pharmacy_and_escalation_show_in_the_kpis():

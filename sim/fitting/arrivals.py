@@ -122,6 +122,18 @@ class ArrivalFit:
         by_type = self.rates[segment]
         return by_type.get(self.chosen_day_type) or next(iter(by_type.values()))
 
+    @property
+    def other_day_types(self) -> list[str]:
+        """The day types besides the chosen one, written to the scenario as ``arrivals_by_day``."""
+        return sorted(kind for kind in self.days_by_type if kind != self.chosen_day_type and self.by != "none")
+
+    @property
+    def first_weekday(self) -> str:
+        """A weekday of the chosen day type, for ``operation.first_day`` (day 1 of a run is then a usual day)."""
+        if self.chosen_day_type in WEEKDAYS:
+            return self.chosen_day_type
+        return "Saturday" if self.chosen_day_type == "weekend" else "Monday"
+
 
 def _poisson_interval(total: int, exposure_hours: float) -> tuple[float, float]:
     """Exact (Garwood) 95 % interval of a Poisson rate from ``total`` events in ``exposure_hours``."""

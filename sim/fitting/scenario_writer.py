@@ -43,6 +43,9 @@ def scenario_text(fit) -> str:
         "operation:",
         f'  opens_at: "{hours.clock}"  # from the arrivals in the log',
         _line(1, "duration_min", hours.duration_min, f"{hours.hours} opening hours"),
+        *([_line(1, "first_day", arrivals.first_weekday,
+                 f"day 1 of a run is a usual ({chosen}) day; set another weekday to simulate its arrivals")]
+          if arrivals.other_day_types else []),
         _line(1, "service_level_threshold_min", fit.threshold_min,
               "given with --threshold" if fit.threshold_given else f"{DEFAULT}; set the target your operation reports"),
         "segments:",
@@ -51,12 +54,17 @@ def scenario_text(fit) -> str:
         profile = arrivals.profile(segment)
         others = [k for k in arrivals.rates[segment] if k != profile.day_type]
         note = f"{profile.day_type} ({profile.days} days): mean per opening hour; 95 % intervals in the report"
-        if others:
-            note += f"; other day types: {', '.join(others)}"
         best = service.best
         lines += [
             f"  {segment}:",
             _line(2, "arrivals_per_hour", [rounded(r, 4) for r in profile.rates], note),
+        ]
+        if others:
+            lines.append("    arrivals_by_day:  # the other days of the log, each with its own rates")
+            for kind in others:
+                rates = arrivals.rates[segment][kind]
+                lines.append(_line(3, kind, {"per_hour": [rounded(r, 4) for r in rates.rates]}, f"{rates.days} days"))
+        lines += [
             _line(2, "service", {"role": service.role, "time": best.as_scenario()},
                   f"{best.family}, chosen of {len(service.choice.fits)} families by AIC; {best.n:,} services"),
         ]

@@ -16,9 +16,20 @@ import pandas as pd
 from .. import Event, EventKind, Model
 from ..errors import UserError
 from ..scenario import Scenario
+from ..scenario.operation import WEEKDAYS
 
 COLUMNS = ("id", "segment", "station", "staff", "outcome", "arrival", "service_start", "service_end", "abandoned_at")
 FIRST_DAY = datetime(2024, 3, 4)  # a Monday
+
+
+def first_date(scenario: Scenario, first_day: datetime | None = None) -> datetime:
+    """The date of day 1: ``first_day`` if given, else the first date from FIRST_DAY on that falls on the
+    scenario's ``operation.first_day`` (so a log of a scenario with weekdays has the right weekdays)."""
+    if first_day is not None:
+        return first_day
+    weekday = scenario.operation.first_day
+    shift = WEEKDAYS.index(weekday) - FIRST_DAY.weekday() if weekday is not None else 0
+    return FIRST_DAY + timedelta(days=shift % 7)
 
 
 def _assign_staff(services: list[tuple[float, float, int]]) -> dict[int, int]:
@@ -68,7 +79,7 @@ def _single_station(scenario: Scenario) -> None:
                         f"through a journey of stations: {', '.join(journeys)}")
 
 
-def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
+def queue_records(events: Iterable[Event], scenario: Scenario, first_day: datetime | None = None) -> pd.DataFrame:
     """One row per customer who finished (served, abandoned or balked), with local timestamps.
 
     Each model day starts at ``operation.opens_at`` of the next calendar day; a customer's times are
@@ -76,6 +87,7 @@ def queue_records(events: Iterable[Event], scenario: Scenario, first_day: dateti
     its own day instead of jumping to the next morning.
     """
     _single_station(scenario)
+    first_day = first_date(scenario, first_day)
     op = scenario.operation
     day_length = op.duration_min
     opens = timedelta(minutes=op.opens_at_min)
@@ -100,7 +112,7 @@ def queue_records(events: Iterable[Event], scenario: Scenario, first_day: dateti
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def simulated_customers(scenario: Scenario, seed: int, replication: int, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
+def simulated_customers(scenario: Scenario, seed: int, replication: int, first_day: datetime | None = None) -> pd.DataFrame:
     """One replication as the customer table a cleaned log holds (``day``, ``minute``, ``wait``, ...).
 
     The same records as :func:`queue_records`, without the detour through text timestamps: used
@@ -118,11 +130,11 @@ def simulated_customers(scenario: Scenario, seed: int, replication: int, first_d
         rows.append((customer, visit["segment"], visit["station"], visit["outcome"], int(day),
                      op.opens_at_min + into, left - visit["arrival"], service))
     frame = pd.DataFrame(rows, columns=["id", "segment", "station", "outcome", "day_number", "minute", "wait", "service"])
-    frame["day"] = pd.Timestamp(first_day) + pd.to_timedelta(frame["day_number"], unit="D")
+    frame["day"] = pd.Timestamp(first_date(scenario, first_day)) + pd.to_timedelta(frame["day_number"], unit="D")
     return frame.drop(columns="day_number")
 
 
-def simulate_queue_log(scenario: Scenario, seed: int = 0, replication: int = 0, first_day: datetime = FIRST_DAY) -> pd.DataFrame:
+def simulate_queue_log(scenario: Scenario, seed: int = 0, replication: int = 0, first_day: datetime | None = None) -> pd.DataFrame:
     """Run one replication of ``scenario`` and return its queue log (see :func:`queue_records`)."""
     model = Model(scenario, seed=seed, replication=replication, record_events=True)
     model.run()

@@ -1,7 +1,7 @@
 """Does the fitted scenario behave like the log? Simulate it and compare hour by hour.
 
-The fitted scenario is run for as many days as the log has of the day type it was fitted to, several
-times; each run gives one value per hour and KPI, computed exactly as for the log. The log's value
+The fitted scenario is run for as many days as the log has of the day type it was fitted to (its usual
+day: the other day types' arrivals are set aside), several times; each run gives one value per hour and KPI, computed exactly as for the log. The log's value
 should fall inside the 95 % prediction interval of those runs (mean +/- t x sd x sqrt(1 + 1/R)).
 With many hours and KPIs about 5 % fall outside by chance alone, so the verdict compares the number
 outside with what chance gives (the 95 % point of a binomial) before calling the fit wrong.
@@ -105,6 +105,9 @@ def validate_fit(fit, replications: int = 10, seed: int = 0, on_progress: Callab
     days = min(mine["day"].nunique(), MAX_DAYS)
     data = yaml.safe_load(fit.text)
     data["operation"]["days"] = days
+    data["operation"].pop("first_day", None)  # every simulated day is a day of the type compared
+    for segment in data["segments"].values():
+        segment.pop("arrivals_by_day", None)
     scenario = load_scenario_text(yaml.safe_dump(data, allow_unicode=True), "fitted.yaml")
     observed = block_kpis(mine, hours, fit.threshold_min)
     simulated = []

@@ -159,7 +159,9 @@ class SegmentFlow:
         self.tolerance_sigma = lognormal_sigma(quality.wait_tolerance_cv)
         self.tastes = streams[f"tastes.{name}"]
         self.demand = 1.0  # arrivals relative to the first day (word of mouth in multi-day runs)
-        self.profile = BlockProfile(scenario.arrival_blocks(name), op.duration_min)
+        self.profile = BlockProfile.over_days(
+            [scenario.arrival_blocks(name, day) for day in range(scenario.arrival_period_days)], op.duration_min
+        )
         self.interarrival = streams[f"arrivals.{name}"]
         self.steps = self._journey(name, spec, streams, pools, station_kpis or {})
         first = self.first = self.steps[0]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -13,6 +13,10 @@ from .distributions import Distribution
 from .journeys import Step
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DayType = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "weekday", "weekend"]
+"""A kind of day with its own arrivals: a weekday's name, or ``weekday`` (Monday to Friday) / ``weekend``."""
 MAX_DAY_MIN = 3660 * 1440  # ten years: one "day" may be a long stretch (a textbook queue), not longer
 
 
@@ -22,6 +26,9 @@ class Operation(StrictModel):
     opens_at: str = Field("09:00", description="clock time (HH:MM) of minute 0, shown in the game and plots")
     duration_min: Annotated[float, Field(gt=0, le=MAX_DAY_MIN, description="minutes open per day")] = 480.0
     days: Annotated[int, Field(ge=1, le=366)] = 1
+    first_day: Weekday | None = Field(
+        None, description="the weekday of day 1 (Monday..Sunday); needed when segments give arrivals_by_day"
+    )
     warmup_min: Minutes = Field(0.0, description="minutes at the start excluded from the KPIs")
     service_level_threshold_min: Minutes = Field(
         5.0, description="a customer counts toward the service level when served within this wait"
@@ -47,6 +54,12 @@ class Operation(StrictModel):
         """Minute of the day at which minute 0 of the model falls."""
         hours, minutes = self.opens_at.split(":")
         return int(hours) * 60 + int(minutes)
+
+    def weekday_of(self, day: int) -> str | None:
+        """The weekday of day ``day`` of the run (0 = the first day), if the run has a calendar."""
+        if self.first_day is None:
+            return None
+        return WEEKDAYS[(WEEKDAYS.index(self.first_day) + day) % 7]
 
     @property
     def hours_per_day(self) -> int:
@@ -79,6 +92,10 @@ class Segment(StrictModel):
     arrivals: ArrivalProfile | None = Field(
         None, description="or: a profile with blocks of any length and clock-time peaks"
     )
+    arrivals_by_day: dict[DayType, ArrivalProfile] = Field(default_factory=dict, description=(
+        "days with arrivals of their own: {Saturday: {per_hour: [...]}, weekend: ..., weekday: ...}; a weekday's "
+        "name wins over weekday/weekend, and other days keep arrivals_per_hour (needs operation.first_day)"
+    ))
     priority: int = Field(0, description="higher numbers are served first (for example VIP = 1, regular = 0)")
     service: Service | None = Field(None, description="a visit to one station: who serves and how long it takes")
     journey: list[Step] | None = Field(
@@ -131,6 +148,15 @@ class Segment(StrictModel):
         if self.arrivals_per_hour is not None:
             return ArrivalProfile(per_hour=self.arrivals_per_hour)
         return None
+
+    def profile_on(self, weekday: str | None) -> ArrivalProfile | None:
+        """The arrival profile of a day: its weekday's own, its day type's (weekday/weekend), or the usual one."""
+        if weekday is not None:
+            day_type = "weekend" if weekday in ("Saturday", "Sunday") else "weekday"
+            for key in (weekday, day_type):
+                if key in self.arrivals_by_day:
+                    return self.arrivals_by_day[key]
+        return self.own_profile
 
     def hourly_rates(self, hours: int) -> list[float]:
         """Arrival rate (per hour) for each opening hour of a day, from ``arrivals_per_hour``."""

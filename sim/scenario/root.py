@@ -82,12 +82,19 @@ class Scenario(StrictModel):
         return {**{name: role.max_count for name, role in self.staff.items()},
                 **{name: resource.capacity for name, resource in self.self_service.items()}}
 
-    def arrival_blocks(self, segment: str) -> list[tuple[float, float, float]]:
-        """``[(start, end, per_hour), ...]`` of one segment over a day: its own profile plus its share of the total."""
+    @property
+    def arrival_period_days(self) -> int:
+        """Days after which the arrivals repeat: a week when some segment's days differ, else one day."""
+        calendar = self.operation.first_day is not None and any(spec.arrivals_by_day for spec in self.segments.values())
+        return 7 if calendar else 1
+
+    def arrival_blocks(self, segment: str, day: int = 0) -> list[tuple[float, float, float]]:
+        """``[(start, end, per_hour), ...]`` of one segment over day ``day`` of the run (0 = the first):
+        that day's own profile (or the usual one) plus the segment's share of the total."""
         op = self.operation
         spec = self.segments[segment]
         blocks: list[tuple[float, float, float]] = [(0.0, op.duration_min, 0.0)]
-        own = spec.own_profile
+        own = spec.profile_on(op.weekday_of(day))
         if own is not None:
             blocks = own.blocks(op.duration_min, op.opens_at_min)
         share = self.arrivals.mix.get(segment, 0.0) if self.arrivals is not None else 0.0
@@ -122,8 +129,10 @@ class Scenario(StrictModel):
 
     def _size_problems(self) -> list[str]:
         """A replication must stay within reach: a bound on the customers expected over the whole run."""
-        per_day = sum((end - start) / 60 * rate for name in self.segments for start, end, rate in self.arrival_blocks(name))
-        expected = per_day * self.operation.days
+        period = self.arrival_period_days
+        per_day = [sum((end - start) / 60 * rate for name in self.segments for start, end, rate in self.arrival_blocks(name, day))
+                   for day in range(period)]
+        expected = sum(per_day[day % period] for day in range(self.operation.days))
         if expected <= MAX_ARRIVALS_PER_RUN:
             return []
         return [f"segments: about {expected:,.3g} customers would arrive in one replication (arrival rates x "
@@ -148,6 +157,11 @@ class Scenario(StrictModel):
                 )
             if segment.arrivals is not None:
                 problems.extend(f"segments.{name}.arrivals.{p}" for p in segment.arrivals.block_problems(day))
+            for kind, profile in segment.arrivals_by_day.items():
+                problems.extend(f"segments.{name}.arrivals_by_day.{kind}.{p}" for p in profile.block_problems(day))
+            if segment.arrivals_by_day and self.operation.first_day is None:
+                problems.append(f"segments.{name}.arrivals_by_day: the days of the run have no weekdays; give "
+                                f"operation.first_day (the weekday of day 1, for example Monday)")
             if segment.own_profile is None and name not in mixed:
                 problems.append(
                     f"segments.{name}.arrivals_per_hour: required key is missing; give arrivals_per_hour (or arrivals), "
@@ -160,7 +174,7 @@ class Scenario(StrictModel):
         stations = self.stations()
         allowed = ", ".join(sorted(stations))
         for name, segment in self.segments.items():
-            arrives = any(rate > 0 for *_, rate in self.arrival_blocks(name))
+            arrives = any(rate > 0 for day in range(self.arrival_period_days) for *_, rate in self.arrival_blocks(name, day))
             for i, step in enumerate(segment.steps):
                 where = f"segments.{name}.service.role" if segment.journey is None else f"segments.{name}.journey.{i}.station"
                 if step.station not in stations:
