@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .clock_changes import suspected_clock_changes
 from .timestamps import parse_times
 
 MAX_MINUTES = 24 * 60  # waits or services longer than a day are taken for recording errors
@@ -31,6 +32,8 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "clock_ambiguous": ("local time falls in the hour repeated when clocks go back (ambiguous)", "left out"),
     "clock_nonexistent": ("local time falls in the hour skipped when clocks go forward (does not exist)", "left out"),
     "clock_change": ("the visit spans a clock change", "kept: durations measured in absolute time"),
+    "clock_change_suspected": ("no --timezone given, and the visit falls at or across the hour clocks change in a "
+                               "summer-time zone", "kept: measured as if clocks never change; give --timezone"),
     "duplicate_row": ("exact copy of an earlier row", "left out"),
     "duplicate_id": ("id already used by an earlier row with different times", "left out (first row kept)"),
     "out_of_order": ("arrival earlier than the row above (rows out of order)", "kept: rows sorted by arrival"),
@@ -87,6 +90,7 @@ class CleanLog:
     defects: list[Defect] = field(default_factory=list)
     has_staff: bool = False
     has_station: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_dropped(self) -> int:
@@ -207,6 +211,13 @@ def clean_log(table: pd.DataFrame, columns: dict[str, str], source: str, timezon
     last = end.where(end.notna(), abandon.where(left, start))
     offsets = pd.concat([times[n].offset_minutes for n in times], axis=1)
     found.add("clock_change", keep & (offsets.max(axis=1) != offsets.min(axis=1)) & offsets.notna().sum(axis=1).gt(1))
+    warnings = []
+    zoneless = keep & arrival.zoneless
+    if zoneless.any():
+        suspected = suspected_clock_changes([times[name].wall for name in times], zoneless)
+        found.add("clock_change_suspected", keep & suspected.rows)
+        if (keep & suspected.rows).any():
+            warnings.append(suspected.warning(int((keep & suspected.rows).sum())))
     arrival_minute = (arrival.wall - arrival.wall.dt.normalize()).dt.total_seconds() / 60.0
     span = wait + service.fillna(0.0)
     found.add("past_midnight", keep & last.notna() & (arrival_minute + span >= 1440))
@@ -227,4 +238,5 @@ def clean_log(table: pd.DataFrame, columns: dict[str, str], source: str, timezon
         "outcome": outcome, "arrival": arrival.wall, "day": arrival.wall.dt.normalize(),
         "minute": arrival_minute, "wait": wait, "service": service,
     })[keep].sort_values(["arrival", "row"], kind="stable").reset_index(drop=True)
-    return CleanLog(source, n, customers, found.defects(), has_staff="staff" in columns, has_station="station" in columns)
+    return CleanLog(source, n, customers, found.defects(), has_staff="staff" in columns, has_station="station" in columns,
+                    warnings=warnings)

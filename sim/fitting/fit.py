@@ -59,7 +59,7 @@ class Fit:
 
     @property
     def warnings(self) -> list[str]:
-        return self.arrivals.warnings + self.notes
+        return self.log.warnings + self.arrivals.warnings + self.notes
 
 
 def read_queue_log(path: str | Path, options: FitOptions) -> CleanLog:

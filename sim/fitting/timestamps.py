@@ -25,6 +25,7 @@ class ParsedTimes:
     unreadable: pd.Series  # text given but not a date and time
     ambiguous: pd.Series  # inside the repeated hour of a clock change
     nonexistent: pd.Series  # inside the skipped hour of a clock change
+    zoneless: pd.Series  # read as a plain wall clock: no offset in the value and no zone given
 
 
 def _parse(text: pd.Series, dayfirst: bool, utc: bool = False) -> pd.Series:
@@ -57,4 +58,5 @@ def parse_times(raw: pd.Series, timezone: str | None = None, dayfirst: bool = Fa
             absolute[naive] = wall[naive].dt.tz_localize("UTC")
     offset = (wall - absolute.dt.tz_localize(None)).dt.total_seconds() / 60.0
     unreadable = given & wall.isna()
-    return ParsedTimes(wall, absolute, offset, unreadable, ambiguous, nonexistent)
+    zoneless = naive if not timezone else pd.Series(False, index=text.index)
+    return ParsedTimes(wall, absolute, offset, unreadable, ambiguous, nonexistent, zoneless)

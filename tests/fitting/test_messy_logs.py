@@ -124,11 +124,30 @@ def test_unusable_rows_are_left_out_and_counted(messy):
     assert rows.loc[expected["clock_change"][0], "wait"] == pytest.approx(135.0)
 
 
-def test_without_a_time_zone_clock_changes_show_as_impossible_times(messy):
-    path, _ = messy
+def test_without_a_time_zone_clock_changes_are_suspected_and_named(messy):
+    """Read without --timezone, the visits at Paris's two clock changes are kept but reported with their rows,
+    and the warning names the dates and asks for the zone; no other visit of the log is suspected."""
+    path, expected = messy
     log = read_queue_log(path, FitOptions())
-    codes = {d.code for d in log.defects}
-    assert not codes & {"clock_ambiguous", "clock_nonexistent", "clock_change"}
+    found = {d.code: d.rows for d in log.defects}
+    assert not set(found) & {"clock_ambiguous", "clock_nonexistent", "clock_change"}  # those need the zone
+    at_changes = sorted(expected["clock_nonexistent"] + expected["clock_change"] + expected["clock_ambiguous"])
+    assert found["clock_change_suspected"] == at_changes
+    (warning,) = [w for w in log.warnings if "--timezone" in w]
+    assert "Europe/Paris on 2024-03-31, 2024-10-27" in warning and warning.startswith("3 visits")
+    assert set(at_changes) <= set(log.customers["row"])  # kept
+
+
+def test_a_day_shop_on_a_clock_change_day_is_not_suspected():
+    """A log that spans the changes of every region but has no one on the premises at night raises nothing."""
+    rows = [{"arrival": f"{day} 10:{m:02d}:00", "service_start": f"{day} 10:{m + 1:02d}:00", "service_end": f"{day} 10:{m + 5:02d}:00"}
+            for day in pd.date_range("2024-03-01", "2024-11-30", freq="D").strftime("%Y-%m-%d") for m in (0, 20, 40)]
+    from sim.fitting.cleaning import clean_log
+    from sim.fitting.reading import map_columns
+
+    table = pd.DataFrame(rows)
+    log = clean_log(table, map_columns(table, {}, "shop"), "shop.csv")
+    assert "clock_change_suspected" not in {d.code for d in log.defects} and not log.warnings
 
 
 def test_a_messy_log_still_fits(messy):
