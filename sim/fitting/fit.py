@@ -15,7 +15,7 @@ from .cleaning import CleanLog, clean_log
 from .patience import BalkingFit, PatienceFit, fit_balking, fit_patience
 from .reading import map_columns, parse_column_spec, read_table
 from .scenario_writer import scenario_text
-from .service_times import ServiceFit, ServingOrder, fit_serving_order, fit_service_times
+from .service_times import ServiceFit, ServingOrder, fit_serving_order, fit_service_times, split_by_station
 from .staffing import StaffingFit, fit_staffing
 
 DEFAULT_THRESHOLD_MIN = 5.0
@@ -89,7 +89,7 @@ def _check_timezone(name: str) -> None:
 def fit_log(log: CleanLog, options: FitOptions | None = None) -> Fit:
     """Fit every part of the scenario from a cleaned log, and write and validate the scenario text."""
     options = options or FitOptions()
-    customers = log.customers
+    customers, station_notes = split_by_station(log.customers)
     complaints = None
     if options.complaints:  # read first: a mistake in the complaint log is reported before the long fits
         from .complaints import fit_complaints
@@ -98,6 +98,7 @@ def fit_log(log: CleanLog, options: FitOptions | None = None) -> Fit:
     hours = opening_hours(customers["minute"], options.hours)
     arrivals = fit_arrivals(customers, hours, options.by, options.day_type)
     service, notes = fit_service_times(customers)
+    notes = station_notes + notes
     if not service:
         raise UserError(f"{log.source}: no segment has enough complete services (start and end times) to fit; "
                         "check that service start and end columns are mapped (--columns)")

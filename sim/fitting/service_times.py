@@ -1,7 +1,10 @@
-"""Service times per segment: the best of exponential, lognormal, gamma and Weibull by AIC.
+"""Service times per segment and station: the best of exponential, lognormal, gamma and Weibull by AIC.
 
 Only customers whose service start and end are both known and differ count; the segment's staff
 role is the station that served most of its customers (or one role, ``staff``, without stations).
+A segment served at several stations, each with enough services to fit, is first split by station
+(:func:`split_by_station`): a scenario segment goes to one station, so the customers served at
+another become a segment of their own, with their own arrivals, service time and patience.
 """
 from __future__ import annotations
 
@@ -36,6 +39,31 @@ def role_name(station: str) -> str:
     return key or DEFAULT_ROLE
 
 
+def split_by_station(customers: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The customers with each segment's customers at a second (third...) station renamed ``SEGMENT_STATION``.
+
+    A station counts when it served at least ``MIN_SAMPLE`` of the segment's customers with a complete
+    service; customers without a station (often those who gave up) stay with the segment's main one.
+    """
+    notes = []
+    customers = customers.copy()
+    roles = customers["station"].map(role_name).where(customers["station"] != "", "")
+    complete = (customers["outcome"] == "served") & customers["service"].notna() & (roles != "")
+    for segment in sorted(customers["segment"].unique()):
+        counts = roles[complete & (customers["segment"] == segment)].value_counts()
+        kept = [station for station, n in counts.items() if n >= MIN_SAMPLE]
+        if len(kept) < 2:
+            continue
+        renamed = []
+        for station in kept[1:]:
+            name = f"{segment}_{station}"
+            customers.loc[(customers["segment"] == segment) & (roles == station), "segment"] = name
+            renamed.append(f"'{name}' ({counts[station]:,} services at '{station}')")
+        notes.append(f"segment '{segment}' is served at {len(kept)} stations; each is fitted apart: '{segment}' at "
+                     f"'{kept[0]}' ({counts[kept[0]]:,} services), and as segments of their own {', '.join(renamed)}")
+    return customers, notes
+
+
 def fit_service_times(customers: pd.DataFrame) -> tuple[dict[str, ServiceFit], list[str]]:
     """Fit every segment with enough complete services; return the fits and notes on the ones skipped."""
     fits, notes = {}, []
@@ -50,8 +78,8 @@ def fit_service_times(customers: pd.DataFrame) -> tuple[dict[str, ServiceFit], l
         fits[segment] = ServiceFit(segment, role, choose_family(durations.to_numpy()), durations, stations.iloc[1:].to_dict())
         if len(stations) > 1:
             others = ", ".join(f"{name} ({count:,})" for name, count in stations.iloc[1:].items())
-            notes.append(f"segment '{segment}' is served mostly at '{role}' ({stations.iloc[0]:,}) but also at {others}; "
-                         "the scenario gives each segment one role, so all its services are fitted together")
+            notes.append(f"segment '{segment}' is served mostly at '{role}' ({stations.iloc[0]:,}) but also at {others}, "
+                         f"too few to fit apart (fewer than {MIN_SAMPLE} services each); all its services are fitted together")
     return fits, notes
 
 
