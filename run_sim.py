@@ -633,7 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--hours", metavar="HH:MM-HH:MM", help="opening hours (default: from the arrivals)")
     fit.add_argument("--by", choices=["weekday", "daytype", "none"], default="daytype",
                      help="arrival profiles per weekday, per day type (weekday/weekend, the default) or one for all days")
-    fit.add_argument("--day-type", metavar="TYPE", help="the day type written to the scenario (default: the one with most days)")
+    fit.add_argument("--day-type", metavar="TYPE", help="the usual day of the scenario (default: the day type with most days); "
+                     "the others go under arrivals_by_day")
     fit.add_argument("--threshold", type=float, metavar="MIN", help="service-level wait threshold in minutes (default 5)")
     fit.add_argument("--complaints", metavar="LOG", help="complaint log: time, case id, category, resolution time, outcome")
     fit.add_argument("--complaint-columns", metavar="FIELD=COLUMN,...|FILE", help="map the complaint log's columns: time, case, category, resolved_at, outcome")

@@ -33,7 +33,8 @@ def fit_report(directory: str | Path, fit, validation=None) -> Path:
     sections.append(Section(
         "Arrivals",
         [f"Arrivals per opening hour from {hours.clock}, by segment and day type ({arrivals.by}); the scenario takes the "
-         f"{arrivals.chosen_day_type} profile. Dispersion is the day-to-day variance over the mean (1 for Poisson arrivals); "
+         f"{arrivals.chosen_day_type} profile as its usual day"
+         f"{' and the others under arrivals_by_day' if arrivals.other_day_types else ''}. Dispersion is the day-to-day variance over the mean (1 for Poisson arrivals); "
          "a small p says the hour is more variable than the model's Poisson arrivals."],
         header=["segment", "day type", "hour", "per hour", "95 % interval", "dispersion", "Poisson p"], rows=rows,
         figure=plots.plot_arrivals(arrivals), image="arrivals"))
