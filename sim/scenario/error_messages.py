@@ -107,6 +107,8 @@ def describe_validation_error(error: ValidationError, model: type[BaseModel], do
             for parts, message in cross_check_problems(str(item["ctx"]["error"])):
                 problems.setdefault(parts, located(parts, message, doc))
             continue
+        if loc and loc[-1] == "[key]":  # a mapping's key itself is wrong (a day type, a severity...)
+            loc = loc[:-1]
         path, union, parent = _resolve(model, loc)
         if union is not None:
             message = f"{_value_text(item.get('input'))} is not allowed here; expected {_describe(union)}"
