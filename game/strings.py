@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.tagline": ("When service fails, what you say next decides who comes back.", "服务出错之后，你接下来说的话决定了谁还会回来。"),
     "title.start": ("Choose a scenario", "选择场景"),
     "title.language": ("Language: {language}", "语言：{language}"),
+    "title.classroom": ("Join a classroom", "加入课堂"),
     "title.settings": ("Settings", "设置"),
     "title.quit": ("Quit", "退出"),
     "title.hint": ("Arrow keys and Enter, or the mouse. L switches the language.", "可用方向键和回车，或鼠标操作。按 L 切换语言。"),
@@ -324,6 +325,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "classroom.refused.wrong_code": ("The code is not right; check it with your trainer.", "加入码不正确，请向培训师核对。"),
     "classroom.refused.name_taken": ("This name is already playing on another computer; join with another name.",
                                      "这个名字已在另一台电脑上游戏，请换一个名字加入。"),
+    "classroom.refused.locked_out": ("Too many wrong codes from this computer: wait a minute, then type the code your "
+                                     "trainer gives.", "这台电脑输错加入码的次数过多：请等一分钟，再输入培训师给的加入码。"),
     "classroom.refused.other": ("The classroom did not let you in: {detail}", "课堂未允许加入：{detail}"),
     "classroom.no_scenario": ("The classroom plays {scenario}, which is not in {folder}; ask your trainer for the file.",
                               "课堂使用的场景 {scenario} 不在 {folder} 中，请向培训师索取场景文件。"),

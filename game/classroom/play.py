@@ -131,8 +131,8 @@ class ClassroomPlay:
         elif not self.done and self._clock() - self._last_progress >= PROGRESS_INTERVAL_S:
             self.report_progress()
 
-    def choose(self, choice_id: str, timed_out: bool = False):
-        return self.session.choose(choice_id, timed_out=timed_out)
+    def choose(self, choice_id: str, timed_out: bool = False, shown: list[str] | None = None):
+        return self.session.choose(choice_id, timed_out=timed_out, shown=shown)
 
     def act(self, verb_id: str, customer: int | None = None, role: str | None = None) -> bool:
         return self.session.act(verb_id, customer=customer, role=role)

@@ -81,7 +81,7 @@ class ClassroomJoinScene(TrainerScene):
                 return
             if message.get("type") == "refused":
                 reason = message.get("reason")
-                key = f"classroom.refused.{reason}" if reason in ("wrong_code", "name_taken") else "classroom.refused.other"
+                key = f"classroom.refused.{reason}" if reason in ("wrong_code", "name_taken", "locked_out") else "classroom.refused.other"
                 self.say(self.t(key, detail=message.get("detail", reason)), theme.BAD)
                 self._close_link()
                 return

@@ -1,12 +1,12 @@
 """A trainee's run in a classroom: the room's phase drives it, and a restarted game rebuilds it exactly."""
 from __future__ import annotations
 
-import random
-
 import pytest
 
+from game.answers import STRATEGIES
 from game.classroom.play import ClassroomPlay
 from game.classroom.scripted import scripted_answer
+from game.scripted import play as play_alone
 
 
 def _welcome(scenario, **changes) -> dict:
@@ -14,22 +14,34 @@ def _welcome(scenario, **changes) -> dict:
             "timer": "scenario", "injects": [], "played": [], "finished": False, "score": None, **changes}
 
 
-def _play_until(play: ClassroomPlay, minute: float, rng: random.Random) -> None:
+def _play_until(play: ClassroomPlay, minute: float, rule: str = "random") -> None:
     while play.session.now < minute and not play.done:
         pending = play.session.run.pending
         if pending is not None:
-            play.choose(scripted_answer(play.scenario, pending, "random", rng))
+            choice, shown = scripted_answer(rule, play, pending)
+            play.choose(choice, shown=shown)
         play.tick(0.5, speed=4)
+
+
+@pytest.mark.parametrize("rule", STRATEGIES)
+def test_a_scripted_trainee_answers_as_the_game_s_scripted_play_on_the_room_s_seed(room, rule):
+    sent: list[dict] = []
+    play = ClassroomPlay(room.scenario, _welcome(room.scenario), sent.append)
+    _play_until(play, float("inf"), rule)
+    alone = play_alone(room.scenario, rule, seed=5)
+    assert [(r.decision, r.choice) for r in play.session.run.records] == [
+        (r.decision, r.choice) for r in alone.run.records]
+    reported = [(m["body"]["decision"], m["body"]["choice"]) for m in sent if m["body"]["kind"] == "decision"]
+    assert reported == [(r.decision, r.choice) for r in alone.run.records] and len(reported) >= 2
 
 
 def test_a_restarted_game_rebuilds_its_run_from_what_the_server_kept(room):
     sent: list[dict] = []
     first = ClassroomPlay(room.scenario, _welcome(room.scenario), sent.append)
-    rng = random.Random(1)
-    _play_until(first, 150, rng)
+    _play_until(first, 150)
     first.receive({"type": "inject", "seq": 1, "inject": "turbulence"})
     first.receive({"type": "inject", "seq": 1, "inject": "turbulence"})  # the same inject twice: applied once
-    _play_until(first, 300, rng)
+    _play_until(first, 300)
     assert len(first.session.run.records) >= 2
 
     reports = [m for m in sent if m["body"]["kind"] in ("decision", "action", "inject")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from websockets.http11 import Request, Response
 from ..errors import RecordsError
 from ..store import TrainerRecords
 from .board import Board
-from .limits import Limits, RateLimiter
+from .limits import CodeLockout, Limits, RateLimiter
 from .page import board_page
 from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming, scenario_digest
 from .records import Classroom, ClassroomRecords, Member, console_sender
@@ -87,6 +88,7 @@ class ClassroomServer:
         self.peers: set[_Peer] = set()
         self.trainees: dict[int, _Peer] = {}
         self.refused = 0
+        self.lockout = CodeLockout(limits.wrong_codes, limits.wrong_codes_window_s, limits.lockout_s)
         self._writer: RecordsWriter | None = None
         self._server: Server | None = None
         self._tasks: list[asyncio.Task] = []
@@ -171,10 +173,19 @@ class ClassroomServer:
         if not isinstance(hello, Hello):
             await self._refuse(peer, None, "hello_first", "the first message must be a hello", close=True)
             return None
+        address = _address(peer.ws)
+        locked = self.lockout.remaining(address)
+        if locked:
+            await self._refuse(peer, None, "locked_out", f"too many wrong codes from this computer; try again in "
+                               f"{math.ceil(locked)} s with the code your trainer gives", close=True)
+            return None
         wanted = self.classroom.console_code if hello.role == "console" else self.classroom.join_code
         if not hmac.compare_digest(hello.code.upper().encode(), wanted.encode()):
+            if self.lockout.failed(address):
+                await self._log(peer, "locked_out", {"address": address, "seconds": self.limits.lockout_s})
             await self._refuse(peer, None, "wrong_code", "wrong code for this classroom", close=True)
             return None
+        self.lockout.succeeded(address)
         if hello.role == "trainee" and hello.name is None:
             await self._refuse(peer, None, "name_missing", "a trainee joins with a name", close=True)
             return None
@@ -360,8 +371,7 @@ class ClassroomServer:
         elif peer.role == "console":
             sender = console_sender(peer.client)
         else:
-            host = peer.ws.remote_address[0] if peer.ws.remote_address else "?"
-            sender = f"peer:{host}"
+            sender = f"peer:{_address(peer.ws)}"
         await self._write(self.store.log, self.classroom, sender, kind, data)
 
     # -- pushing the board ----------------------------------------------------------------------
@@ -390,6 +400,11 @@ class ClassroomServer:
                 snapshot = self.board.snapshot(names=self.board.revealed == 2, me=peer.member.trainee.id)
                 broadcast([peer.ws], encode(snapshot))
             peer.sent_version = version
+
+
+def _address(ws: ServerConnection) -> str:
+    """The address a connection comes from (its host, without the port)."""
+    return str(ws.remote_address[0]) if ws.remote_address else "?"
 
 
 def _response(status: int, body: str, content_type: str) -> Response:
