@@ -15,8 +15,9 @@ from typing import Any, Callable
 from sim import Model, Scenario, UserError
 from sim.exercise import ChoiceRecord, ExerciseRun, Playbook, Step
 
+from ..debrief.replay import build_series, judge, run_all
 from ..recording import bilingual
-from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
+from ..scoring import SCORE_MAX, Score, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
 from ..session import Session
 
 PROGRESS_INTERVAL_S = 1.0  # how often the board hears where a trainee is (wall-clock seconds)
@@ -48,6 +49,7 @@ class ClassroomPlay:
         self.applied: set[int] = set()
         self.finished_score: float | None = welcome.get("score") if welcome.get("finished") else None
         self.score = self.finished_score
+        self.interval_reported = self.done  # a finished run rejoining was measured (or left) before
         self._clock = clock
         self._last_progress = float("-inf")
         self._replaying = False
@@ -156,11 +158,15 @@ class ClassroomPlay:
         self._report("progress", decisions=len(self.session.run.records), kpis=kpis, score=score,
                      waiting=self.session.run.pending is not None)
 
-    def finish(self, session=None, kpis=None) -> float:
+    def finish(self, session=None, judged: Score | None = None) -> float:
         """End the run (unanswered decisions take their default), score it and report it (once).
 
-        (The debrief calls it as it calls a recorder's ``finish``; the classroom scores the run itself.)
+        The debrief calls it as it calls a recorder's ``finish``, with the score its replays measured: that
+        score and its 95 % interval are reported too (once), and replace the one run's score on the board
+        and in the records, as a game played alone records it.
         """
+        if judged is not None:
+            self.report_interval(judged)
         if self.done:
             return self.finished_score
         you = self.session.finish()
@@ -173,6 +179,26 @@ class ClassroomPlay:
         self.finished_score = self.score = final
         self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
         return final
+
+    def report_interval(self, judged: Score) -> None:
+        """Report the score measured over the replays, with its interval (once, and only after the finish)."""
+        if self.interval_reported or not self.done:
+            return
+        self.interval_reported = True
+        self.score = judged.value
+        self._report("interval", score=float(judged.value), low=float(judged.low), high=float(judged.high),
+                     replications=int(judged.replications))
+
+    def measure(self, replications: int) -> Score | None:
+        """The finished run's score as the debrief measures it, for headless play (which has no debrief): its
+        answers and actions replayed over ``replications`` seeds next to the scenario's policies.
+
+        Touches only the model, so it can run on another thread; hand the score to :meth:`report_interval`.
+        None when the scenario lacks a policy to judge by."""
+        series = run_all(self.scenario, self.seed, build_series(self.scenario, self.session.run.playbook_of_play()),
+                         replications)
+        judgement = judge(self.scenario, series, self.seed)
+        return judgement.score if judgement is not None else None
 
     # -- the recorder interface of game.session.Session --------------------------------------------
     def decision(self, record: ChoiceRecord, choice, shown: list[str] | None = None) -> None:

@@ -18,6 +18,7 @@ from sim import Scenario
 
 from trainer.classroom.link import Link, new_id
 from ..answers import STRATEGIES, answer_rng, dialog_order, pick
+from ..scoring import Score
 from .play import ClassroomPlay
 
 ANSWERS = STRATEGIES
@@ -40,6 +41,7 @@ class ScriptedResult:
     name: str
     answers: list[tuple[str, str, float]] = field(default_factory=list)  # (decision, choice, monotonic time)
     score: float | None = None
+    interval: Score | None = None
     drops: int = 0
     connections: int = 0
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -56,6 +58,7 @@ class ScriptedTrainee:
     think_s: tuple[float, float] = (0.05, 0.4)
     drop_chance: float = 0.0  # chance, each tick, to cut the connection
     tick_s: float = 0.1
+    replications: int = 0  # after the finish, measure the score over this many replays and report it (0: don't)
 
     def __post_init__(self):
         if self.answers not in ANSWERS:
@@ -96,11 +99,16 @@ class ScriptedTrainee:
                         play.choose(choice, shown=shown)
                         answer_at = None
                 play.tick(self.tick_s, self.speed)
+                if play.done and self.replications and not play.interval_reported:
+                    result.interval = await asyncio.to_thread(play.measure, self.replications)
+                    if result.interval is not None:
+                        play.report_interval(result.interval)
+                    play.interval_reported = True
                 if self.drop_chance and rng.random() < self.drop_chance and link.connected.is_set():
                     result.drops += 1
                     await link.drop()
                 await asyncio.sleep(self.tick_s)
-            result.score = play.finished_score
+            result.score = play.score
         finally:
             result.connections = link.connections
             await link.close()

@@ -151,6 +151,8 @@ class ClassroomRecords:
                                             data=body.model_dump(exclude={"kind"}, exclude_none=True))
             elif body.kind == "finish":
                 member = replace(member, turn=self.records.finish_turn(turn_id, score=body.score, kpis=body.kpis))
+            elif body.kind == "interval":  # the score over replications replaces the one run's, as a solo game records it
+                member = replace(member, turn=self.records.rescore_turn(turn_id, score=body.score))
         return True, member
 
     def record_command(self, classroom: Classroom, client: str, command: Command) -> tuple[bool, Classroom]:

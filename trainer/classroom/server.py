@@ -16,6 +16,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +28,9 @@ from websockets.http11 import Request, Response
 
 from ..errors import RecordsError
 from ..store import TrainerRecords
+from ..text import BilingualText
 from .board import Board
+from .debrief import build_group_debrief, debrief_data, debrief_html, debrief_png, decision_titles, plain_text
 from .limits import CodeLockout, Limits, RateLimiter
 from .page import board_page
 from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming, scenario_digest
@@ -61,6 +64,8 @@ class ScenarioFacts:
     choices: dict[str, frozenset[str]] = field(default_factory=dict)
     injects: tuple[str, ...] = ()
     key_kpis: tuple[str, ...] = ()
+    titles: dict[str, BilingualText] = field(default_factory=dict)  # decision point id -> title, for the debrief
+    inject_titles: dict[str, BilingualText] = field(default_factory=dict)  # inject id -> title, for the console
 
     @classmethod
     def of(cls, scenario, source_text: str) -> "ScenarioFacts":
@@ -70,6 +75,8 @@ class ScenarioFacts:
             choices={d.id: frozenset(c.id for c in d.choices) for d in exercise.decisions},
             injects=tuple(i.id for i in exercise.injects),
             key_kpis=tuple(k.kpi for k in (getattr(scenario.meta, "key_kpis", None) or ())),
+            titles=decision_titles(scenario),
+            inject_titles={i.id: plain_text(i.title) for i in exercise.injects},
         )
 
 
@@ -128,21 +135,31 @@ class ClassroomServer:
             if member.turn.finished:
                 standing.finished, standing.score = True, member.turn.score
 
-    # -- HTTP: the projector page ---------------------------------------------------------------
-    def _http(self, connection: ServerConnection, request: Request) -> Response | None:
+    # -- HTTP: the projector page and the group debrief ------------------------------------------
+    async def _http(self, connection: ServerConnection, request: Request) -> Response | None:
         if len(self.peers) >= self.limits.max_connections:
             return connection.respond(503, "The classroom is full.\n")
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return None
         url = urlsplit(request.path)
-        key = parse_qs(url.query).get("key", [""])[0]
-        if url.path not in ("/board", "/board.json"):
+        query = parse_qs(url.query)
+        key = query.get("key", [""])[0]
+        if url.path not in ("/board", "/board.json", "/debrief", "/debrief.json"):
             return connection.respond(404, "Not found. The scoreboard is at /board?key=CONSOLE-CODE.\n")
         if not hmac.compare_digest(key.encode(), self.classroom.console_code.encode()):
             return connection.respond(403, "Wrong or missing key: open the address srl-trainer serve printed.\n")
         if url.path == "/board.json":
             return _response(200, json.dumps(self.board.snapshot()), "application/json")
-        return _response(200, board_page(self.board.session), "text/html; charset=utf-8")
+        if url.path == "/board":
+            return _response(200, board_page(self.board.session), "text/html; charset=utf-8")
+        names = query.get("names", ["0"])[0] == "1"
+        debrief = await self._write(partial(build_group_debrief, self.records, self.classroom, names=names,
+                                            titles=self.facts.titles))
+        if url.path == "/debrief.json":
+            return _response(200, json.dumps(debrief_data(debrief), ensure_ascii=False), "application/json")
+        lang = "zh" if query.get("lang", ["en"])[0] == "zh" else "en"
+        png = await asyncio.to_thread(debrief_png, debrief, lang)
+        return _response(200, debrief_html(debrief, lang, png), "text/html; charset=utf-8")
 
     # -- connections ----------------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
@@ -262,11 +279,11 @@ class ClassroomServer:
     def _welcome_console(self) -> dict[str, Any]:
         return {"type": "welcome", "role": "console", "session": self.board.session,
                 "scenario": self.classroom.scenario_id, "join_code": self.classroom.join_code,
-                "injects": list(self.facts.injects), "phase": self.board.phase, "timer": self.board.timer}
+                "injects": list(self.facts.injects), "inject_titles": self.facts.inject_titles, "phase": self.board.phase, "timer": self.board.timer}
 
     # -- messages -------------------------------------------------------------------------------
     async def _report(self, peer: _Peer, report: Report) -> None:
-        problem = self._check_report(report)
+        problem = self._check_report(report) or self._check_report_of(peer, report)
         if problem is not None:
             await self._refuse(peer, report.id, "invalid", problem)
             return
@@ -288,6 +305,12 @@ class ClassroomServer:
             return f"there is no inject number {body.seq}"
         return None
 
+    def _check_report_of(self, peer: _Peer, report: Report) -> str | None:
+        """What the sender's own run rules out (on top of :meth:`_check_report`)."""
+        if report.body.kind == "interval" and not peer.member.turn.finished:
+            return "an interval comes after the run's finish"
+        return None
+
     def _apply_to_board(self, trainee_id: int, kind: str, minute: float | None, data: dict[str, Any]) -> None:
         standing = self.board.standings[trainee_id]
         changes: dict[str, Any] = {"minute": max(standing.minute, minute or 0.0)}
@@ -300,6 +323,8 @@ class ClassroomServer:
         elif kind == "finish":
             changes.update(kpis=self._shown_kpis(data.get("kpis", {})), score=data.get("score"), finished=True,
                            waiting=False)
+        elif kind == "interval":
+            changes.update(score=data["score"], interval=[data["low"], data["high"]], replications=data["replications"])
         elif kind not in ("action", "inject"):
             return
         self.board.update(trainee_id, **changes)
