@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
-from ..widgets import draw_panel, draw_text
+from ..widgets import draw_panel, draw_text, draw_wrapped
 
 SPREAD = (44, 74, 112)
 
@@ -36,11 +36,16 @@ def chart_points(history: list, rect: pygame.Rect) -> list[tuple[float, tuple[in
     return points
 
 
+LEGEND_W = 270  # the chart's title, at its right
+
+
 def draw_group_chart(surface: pygame.Surface, fonts, rect: pygame.Rect, history: list, t) -> None:
-    """The chart in ``rect``: a panel with its title, the spread band, the mean line and the latest mean."""
+    """The chart in ``rect``: a panel with the plot (the spread band, the mean line and the latest mean) and
+    its title at the right."""
     draw_panel(surface, rect)
-    draw_text(surface, fonts, t("console.chart"), (rect.left + 12, rect.top + 6), theme.SMALL, theme.TEXT_DIM)
-    plot = pygame.Rect(rect.left + 44, rect.top + 28, rect.width - 110, rect.height - 38)
+    legend = pygame.Rect(rect.right - LEGEND_W, rect.top + 8, LEGEND_W - 12, rect.height - 12)
+    draw_wrapped(surface, fonts, t("console.chart"), legend, theme.SMALL, theme.TEXT_DIM, max_lines=3)
+    plot = pygame.Rect(rect.left + 44, rect.top + 10, rect.width - LEGEND_W - 100, rect.height - 20)
     for score in (0, 50, 100):
         y = round(plot.bottom - score / 100 * plot.height)
         pygame.draw.line(surface, theme.PANEL_BORDER, (plot.left, y), (plot.right, y))

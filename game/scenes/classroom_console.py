@@ -20,8 +20,9 @@ ROW_TOP, ROW_H, ROWS = 262, 28, 8
 CHART = pygame.Rect(48, 494, 1184, 88)  # the group chart, between the table and the message line
 COLUMNS = (("console.trainee", 48), ("console.minute", 330), ("console.answers", 410), ("console.mistakes", 530),
            ("console.score", 630))
-KPI_LEFT, RIGHT = 840, 1232  # the key KPIs' columns share this span
+KPI_LEFT, RIGHT = 860, 1232  # the key KPIs' columns share this span
 INJECT_LEFT, INJECT_Y, INJECT_H = 48, 178, 40
+DEBRIEF_BUTTON = pygame.Rect(1012, 98, 220, 44)  # top right, by the join code
 PHASE_COLOURS = {"lobby": theme.PANEL_LIGHT, "running": theme.GOOD, "paused": theme.WARN, "ended": theme.ACCENT_DARK}
 
 
@@ -111,7 +112,7 @@ class ClassroomConsoleScene(TrainerScene):
                 "paused": ("resume", "console.resume")}.get(phase)
         entries = [("back", self.t("classroom.back"), self.leave, pygame.K_ESCAPE, "normal")]
         if phase in ("paused", "ended"):  # the room stops to talk it over: how did the group answer?
-            entries.insert(0, ("debrief", self.t("console.debrief"), self.open_debrief, pygame.K_d, "normal"))
+            self.buttons.add(Button("debrief", DEBRIEF_BUTTON, self.t("console.debrief"), self.open_debrief, key=pygame.K_d))
         if board["revealed"]:
             entries.insert(0, ("hide", self.t("console.hide"), lambda: self.command("reveal", reveal=False), None, "normal"))
         else:

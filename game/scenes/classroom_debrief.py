@@ -18,7 +18,7 @@ from ..classroom.figures import kpi_text
 from ..widgets import draw_bar, draw_chip, draw_text, draw_wrapped
 from .trainer_base import TrainerScene
 
-TOP = 176  # first row of a page
+TOP = 204  # first row of a page (its column heads just above)
 ANSWER_W, COUNT_X, MOOD_X, SCORE_X = 580, 660, 910, 1090
 ANSWER_H = 74
 RUN_COLUMNS = (48, 420, 830)  # what is compared, the best run, the worst run
@@ -157,7 +157,8 @@ class ClassroomDebriefScene(TrainerScene):
             draw_text(surface, fonts, head, (x, TOP - 6), theme.SMALL, theme.TEXT_DIM, anchor="bottomleft")
         titles = {d["id"]: d["title"] for d in self.decisions}
         decisions = list(dict.fromkeys(a["decision"] for _, run in runs for a in run["answers"]))
-        kpis = list(dict.fromkeys(k for _, run in runs for k in run["kpis"]))[:KPIS_SHOWN]
+        kpis = list(dict.fromkeys([*data.get("key_kpis", []), *(k for _, run in runs for k in sorted(run["kpis"]))]))
+        kpis = kpis[:KPIS_SHOWN]
         rows = [(self.t("console.score"), [f"{run['score']:g}" for _, run in runs], [False] * len(runs))]
         for decision in decisions:
             given = [next((a for a in run["answers"] if a["decision"] == decision), None) for _, run in runs]

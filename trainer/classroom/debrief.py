@@ -116,8 +116,9 @@ def file_titles(path: Path) -> dict[str, BilingualText]:
         return {}
 
 
-def debrief_data(debrief: GroupDebrief) -> dict[str, Any]:
-    """The group debrief as JSON-ready data, texts in every language given (the game picks the trainee's)."""
+def debrief_data(debrief: GroupDebrief, key_kpis: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The group debrief as JSON-ready data, texts in every language given (the game picks the trainee's);
+    ``key_kpis``: the scenario's, shown first when runs are compared."""
 
     def run(record: TurnRecord | None) -> dict[str, Any] | None:
         if record is None:
@@ -130,6 +131,7 @@ def debrief_data(debrief: GroupDebrief) -> dict[str, Any]:
     return {
         "session": debrief.session.name, "scenario": debrief.classroom.scenario_id, "seed": debrief.classroom.seed,
         "trainees": debrief.trainees, "finished": debrief.finished, "names": debrief.with_names,
+        "key_kpis": list(key_kpis),
         "decisions": [{"id": decision, "title": debrief.titles.get(decision, decision), "answers": [
             {"choice": a.choice, "label": a.label if a.label is not None else a.choice, "times": a.times,
              "mistake": a.mistake, "mood_change": a.mood_change, "mean_score": a.mean_score, "names": list(a.names)}

@@ -156,7 +156,7 @@ class ClassroomServer:
         debrief = await self._write(partial(build_group_debrief, self.records, self.classroom, names=names,
                                             titles=self.facts.titles))
         if url.path == "/debrief.json":
-            return _response(200, json.dumps(debrief_data(debrief), ensure_ascii=False), "application/json")
+            return _response(200, json.dumps(debrief_data(debrief, self.facts.key_kpis), ensure_ascii=False), "application/json")
         lang = "zh" if query.get("lang", ["en"])[0] == "zh" else "en"
         png = await asyncio.to_thread(debrief_png, debrief, lang)
         return _response(200, debrief_html(debrief, lang, png), "text/html; charset=utf-8")
