@@ -100,7 +100,7 @@ class ClassroomJoinScene(TrainerScene):
             self._close_link()
             return
         link, self.link = self.link, None
-        unsent = list(link.link.outbox.pending.values())
+        unsent = link.link.unsent_at_welcome  # not the outbox now: it may have sent and lost some since
         play = self.attempt(ClassroomPlay, entry.scenario, welcome, link.send, unsent=unsent)
         if play is None:
             link.close()
