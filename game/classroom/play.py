@@ -83,20 +83,30 @@ class ClassroomPlay:
         return None
 
     def apply_inject(self, thrown: dict[str, Any]):
-        """Apply the trainer's inject number ``seq`` once, now, and tell the server at which minute.
+        """Apply the trainer's throw number ``seq`` (an inject, a disruption, or a move of the clock) once, now,
+        and tell the server at which minute it came.
 
-        Returns what happened in the trainee's run (for the play screen to show), or None.
+        Returns what happened in the trainee's run (for the play screen to show): a happening, or for a move
+        of the clock the list of what happened in the minutes skipped; None when nothing is to be shown.
         """
         seq = int(thrown["seq"])
         if seq in self.applied or self.done:
             return None
         self.applied.add(seq)
         self._thrown[seq] = thrown
-        happening = _throw(self.session.run, thrown)
-        for run in self.shadows.values():
-            _throw(run, thrown)
+        minute = self.session.now
+        happening = self._throw_everywhere(thrown)
         if not self._replaying:
-            self._report("inject", seq=seq)
+            self._report("inject", minute=minute, seq=seq)
+        return happening
+
+    def _throw_everywhere(self, thrown: dict[str, Any]):
+        """Throw to the trainee's run and to the policies' runs alongside (a move of the clock only to the
+        trainee's: the policies' runs follow it to the same minute in :meth:`keep_up`)."""
+        happening = _throw(self.session.run, thrown)
+        if "advance" not in thrown:
+            for run in self.shadows.values():
+                _throw(run, thrown)
         return happening
 
     @property
@@ -254,8 +264,9 @@ class ClassroomPlay:
     def _replay_inject(self, seq: int) -> None:
         thrown = self._thrown.get(seq)
         if thrown is not None:
-            for run in [self.session.run, *self.shadows.values()]:
-                _throw(run, thrown)
+            self._throw_everywhere(thrown)
+            for shadow in self.shadows.values():
+                shadow.advance(self.session.run.now)
 
 
 def _measured(value) -> bool:
@@ -263,6 +274,8 @@ def _measured(value) -> bool:
 
 
 def _throw(run: ExerciseRun, thrown: dict[str, Any]):
+    if "advance" in thrown:  # the trainer moves the clock on (a decision that opens on the way stops it there)
+        return run.advance(run.now + float(thrown["advance"]))
     if thrown.get("inject"):
         return run.throw(thrown["inject"])
     disruption = thrown.get("disruption") or {}

@@ -16,6 +16,7 @@ from .registry import make_scene
 from .trainer_base import TrainerScene
 
 TIMER_CYCLE = ("scenario", "off", 10.0, 20.0, 30.0)
+ADVANCE_MIN = 15.0  # how far the "+15 min" button moves every trainee's clock on (simulated minutes)
 ROW_TOP, ROW_H, ROWS = 262, 28, 8
 CHART = pygame.Rect(48, 494, 1184, 88)  # the group chart, between the table and the message line
 COLUMNS = (("console.trainee", 48), ("console.minute", 330), ("console.answers", 410), ("console.mistakes", 530),
@@ -131,23 +132,28 @@ class ClassroomConsoleScene(TrainerScene):
             self._inject_buttons(welcome)
 
     def _inject_buttons(self, welcome: dict) -> None:
-        """One button per inject of the scenario (its title in the trainer's language) and one for a disruption,
-        in one row; long titles share the row's width and wrap."""
+        """One button per inject of the scenario (its title in the trainer's language), one for a disruption and
+        one to move every clock on, in one row; long titles share the row's width and wrap."""
         fonts, lang = self.app.fonts, self.app.settings.lang
         titles = welcome.get("inject_titles", {})
         left = INJECT_LEFT + fonts.width(self.t("console.injects"), theme.SMALL) + 16
-        injects = [*welcome["injects"], None]
-        labels = [localize(titles.get(i), lang, fallback=i) if i else self.t("console.disruption") for i in injects]
+        injects = [*welcome["injects"], None, "+"]
+        labels = [localize(titles.get(i), lang, fallback=i) for i in injects[:-2]] + [
+            self.t("console.disruption"), self.t("console.advance", n=f"{ADVANCE_MIN:g}")]
         widths = [fonts.width(label, theme.SMALL) + 28 for label in labels]
         room = RIGHT - left - 8 * (len(injects) - 1)
         if sum(widths) > room:
             widths = [min(w, room // len(widths)) for w in widths]
         x = left
         for inject, label, width in zip(injects, labels, widths):
-            action = (lambda i=inject: self.command("inject", inject=i)) if inject else (
-                lambda: self.command("inject", disruption={"severity": "major"}))
-            self.buttons.add(Button(f"inject:{inject or 'disruption'}", pygame.Rect(x, INJECT_Y, width, INJECT_H), label,
-                                    action, size=theme.SMALL))
+            if inject == "+":
+                bid, action, key = "advance", lambda: self.command("advance", minutes=ADVANCE_MIN), pygame.K_a
+            elif inject is None:
+                bid, action, key = "inject:disruption", lambda: self.command("inject", disruption={"severity": "major"}), None
+            else:
+                bid, action, key = f"inject:{inject}", lambda i=inject: self.command("inject", inject=i), None
+            self.buttons.add(Button(bid, pygame.Rect(x, INJECT_Y, width, INJECT_H), label, action, key=key,
+                                    size=theme.SMALL))
             x += width + 8
 
     def draw(self, surface: pygame.Surface) -> None:

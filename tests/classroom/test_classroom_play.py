@@ -79,3 +79,30 @@ def test_the_room_holds_the_clock_and_ends_the_run(room):
     assert play.done and 0 <= play.finished_score <= 100
     finish = [m for m in sent if m["body"]["kind"] == "finish"]
     assert len(finish) == 1 and finish[0]["body"]["score"] == pytest.approx(play.finished_score)
+
+
+def test_the_trainer_moves_the_clock_on_once_and_a_restarted_game_rebuilds_it(room):
+    sent: list[dict] = []
+    play = ClassroomPlay(room.scenario, _welcome(room.scenario), sent.append)
+    _play_until(play, 60)
+    before = play.session.now
+    skipped = play.receive({"type": "inject", "seq": 1, "advance": 20})
+    assert isinstance(skipped, list)
+    pending = play.session.run.pending
+    # 20 minutes on, unless a decision opened on the way: the clock stops there for the trainee's answer
+    assert play.session.now == pytest.approx(before + 20) or (pending is not None and before < play.session.now < before + 20)
+    assert play.receive({"type": "inject", "seq": 1, "advance": 20}) is None  # the same throw twice: once
+    moved = [m for m in sent if m["body"]["kind"] == "inject"]
+    assert [(m["minute"], m["body"]["seq"]) for m in moved] == [(pytest.approx(before), 1)]  # when it came
+    play.keep_up()
+    assert all(run.now == play.session.now for run in play.shadows.values())  # the yardstick follows
+    _play_until(play, 200)
+
+    played = [{"kind": m["body"]["kind"], "minute": m["minute"], "id": str(i), **m["body"]}
+              for i, m in enumerate(sent) if m["body"]["kind"] in ("decision", "action", "inject")]
+    again = ClassroomPlay(room.scenario, _welcome(room.scenario, played=played, injects=[{"seq": 1, "advance": 20}]),
+                          [].append)
+    again.session.run.advance(play.session.now)
+    assert [(r.decision, r.choice, r.time) for r in again.session.run.records] == [
+        (r.decision, r.choice, r.time) for r in play.session.run.records]
+    assert again.session.model.kpis() == play.session.model.kpis() and again.applied == {1}

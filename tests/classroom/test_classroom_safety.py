@@ -259,3 +259,26 @@ def test_a_trainee_sees_the_group_only_once_the_trainer_reveals_it(room):
     lines = anonymised[-1]["trainees"]
     assert {line["name"] for line in lines} == {"Ana", "#2"} and [line["me"] for line in lines if line["name"] == "Ana"] == [True]
     assert {line["name"] for line in named[-1]["trainees"]} == {"Ana", "Bo"}
+
+
+def test_the_console_moves_every_clock_on_once_the_exercise_has_started(room):
+    async def body(server, url):
+        async with connect(url) as ana, connect(url) as console:
+            await ana.send(_hello(room.classroom.join_code, "Ana", client="a"))
+            await console.send(_hello(room.classroom.console_code, None, role="console", client="c"))
+            await _answer(ana), await _answer(console)
+            replies = []
+            for command in ({"id": "a1", "action": "advance", "minutes": 15}, {"id": "s", "action": "start"},
+                            {"id": "a2", "action": "advance"}, {"id": "a3", "action": "advance", "minutes": 15}):
+                await console.send(json.dumps({"type": "command", **command}))
+                while (reply := await _answer(console))["type"] == "board":
+                    pass
+                replies.append(reply)
+            heard = [m for m in [await _answer(ana), await _answer(ana)] if m["type"] == "inject"]
+        return replies, heard, server.board.injects
+
+    replies, heard, listed = asyncio.run(_with_server(room, body))
+    assert [r.get("reason", r["type"]) for r in replies] == ["invalid", "ack", "invalid", "ack"]
+    assert "needs a started exercise" in replies[0]["detail"] and "needs minutes" in replies[2]["detail"]
+    assert heard == [{"type": "inject", "seq": 1, "advance": 15.0}] and listed == ["+15 min"]
+    assert ClassroomRecords(room.records).injects(room.classroom) == [{"seq": 1, "advance": 15.0}]

@@ -147,10 +147,12 @@ class Command(_Message):
 
     type: Literal["command"]
     id: MessageId
-    action: Literal["start", "pause", "resume", "timers", "inject", "end", "reveal"]
+    action: Literal["start", "pause", "resume", "timers", "inject", "advance", "end", "reveal"]
     timer: TimerSetting | None = Field(None, description="with 'timers': scenario timers, off, or seconds")
     inject: Ident | None = Field(None, description="with 'inject': one of the scenario's injects")
     disruption: Disruption | None = Field(None, description="with 'inject': a disruption instead")
+    minutes: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)] | None = Field(
+        None, description="with 'advance': move every trainee's clock on this many simulated minutes")
     reveal: bool = Field(True, description="with 'reveal': show (true) or hide (false) the group's results")
     names: bool = Field(False, description="with 'reveal': show names (otherwise trainees are anonymised)")
 

@@ -34,7 +34,7 @@ from .debrief import build_group_debrief, debrief_data, debrief_html, debrief_pn
 from .limits import CodeLockout, Limits, RateLimiter
 from .page import board_page
 from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming, scenario_digest
-from .records import Classroom, ClassroomRecords, Member, console_sender
+from .records import Classroom, ClassroomRecords, Member, console_sender, thrown_event, thrown_label
 from .writer import RecordsWriter
 
 CLOSE_POLICY = 1008  # websocket close code: the peer broke the rules (wrong code, too many bad messages)
@@ -127,7 +127,7 @@ class ClassroomServer:
         room = self.classroom
         self.board.phase, self.board.timer, self.board.revealed = room.phase, room.timer, room.revealed
         self.thrown = self.store.injects(room)
-        self.board.injects = [i.get("inject") or "disruption" for i in self.thrown]
+        self.board.injects = [thrown_label(i) for i in self.thrown]
         for member in self.store.members(room):
             standing = self.board.standing(member.trainee.id, member.trainee.name)
             for event in self.store.events(room, sender=member.sender):
@@ -344,11 +344,10 @@ class ClassroomServer:
             board.phase, board.timer, board.revealed = self.classroom.phase, self.classroom.timer, self.classroom.revealed
             board.touch()
             trainees = [p.ws for p in self.trainees.values()]
-            if command.action == "inject":
-                thrown = {"seq": len(self.thrown) + 1,
-                          **command.model_dump(include={"inject", "disruption"}, exclude_none=True)}
+            if command.action in ("inject", "advance"):
+                thrown = thrown_event(len(self.thrown) + 1, command.model_dump(exclude_none=True))
                 self.thrown.append(thrown)
-                board.injects.append(command.inject or "disruption")
+                board.injects.append(thrown_label(thrown))
                 broadcast(trainees, encode({"type": "inject", **thrown}))
             else:
                 broadcast(trainees, encode({"type": "state", "phase": board.phase, "timer": board.timer,
@@ -360,12 +359,14 @@ class ClassroomServer:
             return "the exercise has ended"
         if command.action == "start" and self.board.phase != "lobby":
             return "the exercise has already started"
-        if command.action in ("pause", "inject") and self.board.phase not in ("running", "paused"):
+        if command.action in ("pause", "inject", "advance") and self.board.phase not in ("running", "paused"):
             return f"'{command.action}' needs a started exercise"
         if command.action == "resume" and self.board.phase != "paused":
             return "the exercise is not paused"
         if command.action == "timers" and command.timer is None:
             return "'timers' needs timer: scenario, off or a number of seconds"
+        if command.action == "advance" and command.minutes is None:
+            return "'advance' needs minutes: how far to move every trainee's clock on"
         if command.action == "inject":
             if (command.inject is None) == (command.disruption is None):
                 return "'inject' needs either inject (one of the scenario's) or disruption"
