@@ -20,7 +20,7 @@ from .trainer_base import TrainerScene
 
 TOP = 204  # first row of a page (its column heads just above)
 ANSWER_W, COUNT_X, MOOD_X, SCORE_X = 580, 660, 910, 1090
-ANSWER_H = 74
+ANSWER_H = 82  # two lines of answer, and a line for the mistake mark or the names
 RUN_COLUMNS = (48, 420, 830)  # what is compared, the best run, the worst run
 KPIS_SHOWN = 5
 MISTAKES_SHOWN = 6
