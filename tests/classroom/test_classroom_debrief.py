@@ -59,3 +59,15 @@ def test_the_debrief_command_writes_csv_png_and_html_without_names(room, tmp_pat
     assert "weather blame" in html and "Best run" in html and "Chen" not in html
     assert "weather_blame" in files[0].read_text(encoding="utf-8-sig")
     assert cli_main(["--db", str(room.path), "classroom-debrief", "Classroom test", "--scenario", "vip_lounge"]) == 2
+
+
+def test_a_dollar_in_a_session_name_or_an_answer_is_drawn_as_text(room):
+    from dataclasses import replace
+
+    from trainer.classroom.debrief import debrief_png
+
+    _play(room)
+    debrief = build_group_debrief(room.records, room.classroom)
+    odd = replace(debrief, session=replace(debrief.session, name="Ana $x^$"), answers={
+        "storm $x^$": tuple(replace(a, label={"en": "50% $off_", "zh": "$\\frac{1}{0}"}) for a in debrief.answers["storm_question"])})
+    assert debrief_png(odd, "en").startswith(b"\x89PNG") and debrief_png(odd, "zh").startswith(b"\x89PNG")

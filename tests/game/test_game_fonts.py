@@ -99,3 +99,15 @@ def test_chinese_without_a_usable_font_is_said_on_screen(make_app):
     app.fonts.source = FontSource(None, 0, has_cjk=False)
     app.set_language("zh")
     assert "--font" in app.notice
+
+
+def test_a_dollar_in_a_name_is_drawn_as_a_dollar_on_the_debrief_chart():
+    from game.debrief.chart import render_chart
+    from game.debrief.replay import Series
+    from sim.exercise import Playbook
+
+    name = "Ana $x^$"  # a formula that does not parse: drawn as text it must not raise
+    series = [Series("you", Playbook(), runs=[{"customers_lost_wom": 3.0, "recovery_cost": 1.0, "retention_rate": 0.9}] * 3)]
+    titles = {"customers_lost_wom": f"{name} lost", "recovery_cost": "cost $", "retention_rate": "$\\frac{1}{0}"}
+    surface = render_chart(series, {"you": name}, titles, (900, 400))
+    assert surface.get_size() == (900, 400)
