@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import socket
+import threading
 import warnings
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -58,6 +60,41 @@ def default_workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """In a worker process: end it as soon as the command that started it is gone, however it ended.
+
+    A command killed outright (SIGKILL, an out-of-memory kill) cannot stop its workers; without this
+    they would simulate on for minutes, holding the resource tracker and the caller's pipes. A
+    daemon thread waits for ``parent_pid`` to end (a pidfd where the system has one, else a check
+    every half second) and ends this process at once.
+    """
+
+    def parent_alive() -> bool:
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # it exists, under another user: not our parent's pid reused by us
+        return True
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent_pid)
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            select.select([handle], [], [])  # readable once the process has ended
+        else:
+            while parent_alive():
+                threading.Event().wait(0.5)
+        os._exit(1)
+
+    if not parent_alive():
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -167,7 +204,8 @@ class Runner:
 
     def _run_pool(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context())
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context(),
+                                             initializer=exit_with_parent, initargs=(os.getpid(),))
         futures: dict[Future, int] = {self._pool.submit(run_chunk, chunk): i for i, chunk in enumerate(chunks)}
         results: list[Any] = [None] * len(chunks)
         done = 0
