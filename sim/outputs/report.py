@@ -179,6 +179,9 @@ def run_report(directory: str | Path, scenario: Scenario, result: Any, where: st
     ]
     intro = [f"Scenario {scenario.name}; {result.replications} replications, seed {result.seed}"
              + (f", policy {result.policy}" if result.policy else "") + (f"; run on {where}" if where else "") + "."]
+    if not result.complete:
+        intro.append(f"INCOMPLETE: the run was stopped; these are the first {result.replications} replications, "
+                     "the ones that had finished.")
     return write_report(directory, f"{_title(scenario)}: simulation report", intro, sections)
 
 
@@ -198,6 +201,9 @@ def sweep_report(directory: str | Path, scenario: Scenario, result: Any, kpis: S
     sections.append(Section("All points", header=header, rows=rows))
     intro = [f"Scenario {scenario.name}; {len(result.points)} points, seed {result.seed} at every point (common random numbers)"
              + (f"; run on {where}" if where else "") + "."]
+    if not result.complete:
+        intro.append(f"INCOMPLETE: the sweep was stopped; only the {len(result.points)} of its {result.planned_points} "
+                     "points that had finished are shown.")
     return write_report(directory, f"{_title(scenario)}: sweep", intro, sections)
 
 
@@ -222,6 +228,9 @@ def compare_report(directory: str | Path, scenario: Scenario, comparison: Any, k
     ]
     intro = [f"Scenario {scenario.name}; {comparison.replications} replications per alternative, seed {comparison.seed}"
              + (f"; run on {where}" if where else "") + "."]
+    if not comparison.complete:
+        intro.append(f"INCOMPLETE: the comparison was stopped; these are the first {comparison.replications} "
+                     "replications, the ones every alternative had finished.")
     return write_report(directory, f"{_title(scenario)}: comparison", intro, sections)
 
 

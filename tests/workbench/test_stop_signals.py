@@ -1,7 +1,9 @@
 """SIGTERM and SIGHUP stop a parallel sweep the way Ctrl-C does: one line, and no process of it left behind."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -9,6 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from workbench_helpers import lounge_data, write_scenario
+
+import sim
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,5 +85,70 @@ def test_workers_and_servers_of_a_killed_sweep_end_with_it(lounge_file, tmp_path
         command.kill()
         command.wait(timeout=10)
         assert wait_until_gone(command.pid, 5) == []
+    finally:
+        kill_session(command.pid)
+
+
+def read_progress_until(command: subprocess.Popen, done: int) -> str:
+    """Read the command's progress lines ("...: N/TOTAL replications, ...") until N reaches ``done``."""
+    seen = ""
+    for line in command.stderr:
+        seen += line
+        match = re.search(r": (\d+)/\d+ replications", line)
+        if match and int(match[1]) >= done:
+            return seen
+    raise AssertionError(f"the command ended before {done} replications:\n{seen}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_stopped_sweep_writes_the_points_it_finished_marked_incomplete(tmp_path):
+    """SIGTERM mid-sweep: the finished points are written (exactly what an uninterrupted sweep gives for
+    them), the files say they are incomplete, stderr says so, and the exit code is the signal's."""
+    scenario = write_scenario(tmp_path, lounge_data(rates_per_hour=(50,) * 6))
+    out = {name: tmp_path / name for name in ("sweep.json", "sweep.csv", "report")}
+    command = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_sim.py"), "sweep", str(scenario), "--param", "staff.agent.count=3:12",
+         "-r", "30", "--workers", "2", "--json", str(out["sweep.json"]), "--csv", str(out["sweep.csv"]),
+         "--report", str(out["report"])],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        read_progress_until(command, 90)  # three points' worth: the first two have surely finished
+        command.send_signal(signal.SIGTERM)
+        _, err = command.communicate(timeout=60)
+        assert command.returncode == 128 + signal.SIGTERM, err
+        assert "stopped by SIGTERM" in err and "incomplete:" in err and "Traceback" not in err
+        saved = json.loads(out["sweep.json"].read_text())
+        finished = saved["points"]
+        assert saved["complete"] is False and saved["planned_points"] == 10 and 2 <= len(finished) < 10
+        assert [p["settings"]["staff.agent.count"] for p in finished] == list(range(3, 3 + len(finished)))
+        assert all(p["replications"] == 30 for p in finished)
+        lines = out["sweep.csv"].read_text().splitlines()
+        assert lines[0].startswith("# INCOMPLETE") and len(lines) == 2 + len(finished)
+        assert "INCOMPLETE" in (out["report"] / "index.html").read_text()
+        first = sim.replicate(sim.load_scenario(scenario, {"staff.agent.count": 3}), 30, 0, workers=1)
+        assert finished[0]["kpis"]["mean_wait_min"]["mean"] == pytest.approx(first.kpis["mean_wait_min"]["mean"], rel=1e-12)
+        assert wait_until_gone(command.pid, 5) == []
+    finally:
+        kill_session(command.pid)
+
+
+def test_an_interrupted_run_writes_the_replications_it_finished(tmp_path):
+    """Ctrl-C during `run`: the JSON holds the first replications that finished, marked incomplete."""
+    scenario = write_scenario(tmp_path, lounge_data(rates_per_hour=(50,) * 6))
+    command = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_sim.py"), "run", str(scenario), "-r", "1000", "--workers", "1",
+         "--json", str(tmp_path / "run.json")],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        read_progress_until(command, 20)
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=60)
+        assert command.returncode == 130, err
+        assert "interrupted" in err and "incomplete: " in err and "Traceback" not in err
+        saved = json.loads((tmp_path / "run.json").read_text())
+        assert saved["complete"] is False and 20 <= saved["replications"] < 1000
+        assert "INCOMPLETE" in out
     finally:
         kill_session(command.pid)
