@@ -75,13 +75,16 @@ def print_summary(title: str, kpis: dict[str, dict[str, Any]], by: Sequence[str]
     table.add_column("95 % interval", justify="right")
     shown = [name for name in kpis if dimension_of(name) is None]
     for dimension in by:
-        shown += [name for name in kpis if dimension_of(name) == dimension]
+        names = [name for name in kpis if dimension_of(name) == dimension]
+        parts = list(dict.fromkeys(name.split(".", 2)[1] for name in names))  # one part's KPIs together
+        shown += sorted(names, key=lambda name: parts.index(name.split(".", 2)[1]))
     for name in shown:
         entry = kpis[name]
         low, high = entry["ci95"]
         interval = "-" if math.isnan(low) else f"{format_number(low)} .. {format_number(high)}"
         table.add_row(name, format_number(entry["mean"]), interval)
-    Console().print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=160)).print(table)  # files get whole KPI names
 
 
 LOG_EVERY_S = 5.0  # progress lines when stderr is not a terminal (a pipe, a log file)
