@@ -417,6 +417,12 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
 
     scenario = load(args)
+    if args.out:
+        from sim.outputs.scenario_file import check_not_the_source
+
+        check_not_the_source(args.out, args.scenario or DEFAULT_SCENARIO)
+        if Path(args.out).exists() and not args.force:
+            raise CliError(f"--out {args.out}: the file exists; choose another name, or add --force to replace it")
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: staffing search", known_total=False) as update:
             result = optimise_staffing(
@@ -440,6 +446,20 @@ def cmd_staff(args: argparse.Namespace) -> int:
     print(f"simulation: {result.simulation_runs:,} replications over {result.evaluations} plans; a full grid over the same "
           f"counts would take {result.full_grid_runs:,} ({result.full_grid_plans:,} plans), so this used {share:.2%} of it")
     print("to run this schedule: " + " ".join(f"--set '{key}={json.dumps(value)}'" for key, value in result.overrides.items()))
+    if args.out:
+        from sim.outputs.scenario_file import write_variant
+
+        source = args.scenario or DEFAULT_SCENARIO
+        verdict = ("it met every target" if result.confirmed else "it did NOT meet every target") + \
+            f" when re-simulated with fresh seeds over {result.confirm_replications} replications"
+        comments = [f"The cheapest staffing `run_sim.py staff` found for {Path(source).name}, seed {args.seed}: "
+                    f"{', '.join(args.target)}; {verdict}.",
+                    f"Cost {result.cost:,.2f} {currency} for {result.staff_hours:g} staffed hours; the rest as in "
+                    f"{Path(source).name}" + (f" with {' '.join(args.set)}" if args.set else "") + "."]
+        if args.policy:
+            comments.append(f"Found with the policy {args.policy}: run it with --policy {args.policy}.")
+        path = write_variant(args.out, source, {**scenario_settings(args), **result.overrides}, comments)
+        print(f"wrote {path}; run it with: python run_sim.py run {path}" + (f" --policy {args.policy}" if args.policy else ""))
     if args.json:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
@@ -651,6 +671,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="judge queue targets (service level, waits, abandonment, utilisation) over the day, not in every block")
     staff.add_argument("--min-staff", type=int, metavar="N", help="keep at least N staff per role in every block (default 1 where customers come)")
     staff.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
+    staff.add_argument("--out", metavar="FILE.yaml", help="also write the scenario with the schedule found as a scenario file")
+    staff.add_argument("--force", action="store_true", help="replace --out if it exists")
     staff.set_defaults(handler=cmd_staff)
 
     compare = commands.add_parser("compare", help="compare policies or settings, paired by common random numbers")
