@@ -308,12 +308,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.queue_log:
         from sim.fitting import as_text, simulate_queue_log
 
+        from sim.atomic_write import atomic_open
+
         table = as_text(simulate_queue_log(scenario, args.seed, 0))
-        try:
-            Path(args.queue_log).parent.mkdir(parents=True, exist_ok=True)
-            table.to_csv(args.queue_log, index=False)
-        except OSError as exc:
-            raise CliError(f"cannot write {args.queue_log}: {exc.strerror}; choose a folder you can write to") from None
+        with atomic_open(args.queue_log, newline="", make_folders=True) as handle:
+            table.to_csv(handle, index=False)
         print(f"wrote {args.queue_log} ({len(table):,} customers of replication 0, as a queue system would export them)")
     return 0
 
@@ -547,11 +546,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         with progress_while("simulating the fitted scenario") as update:
             validation = validate_fit(fit, args.replications, args.seed, on_progress=update)
         print_validation(validation)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(fit.text, encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {out}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import write_atomic
+
+    write_atomic(out, fit.text, make_folders=True)
     print(f"wrote {out}; check it with: python run_sim.py validate {out}")
     if args.report:
         from sim.fitting.report import fit_report
