@@ -314,7 +314,7 @@ class DebriefScene(Scene):
         titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
         size = (CONTENT.width, CONTENT.height - 40)
         shown = [series for series in self.replays.series if series.key in labels]
-        source = self.app.fonts.source
+        source = self.app.fonts.cjk_source
 
         def work() -> None:
             chart = render_chart(shown, labels, titles, size, source)
