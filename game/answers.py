@@ -26,14 +26,15 @@ def expert_choice(scenario, decision: Decision) -> str:
 def expert_positions(scenario, seed: int) -> dict[str, int]:
     """Where the expert's answer sits in each decision's dialog for the turn's ``seed``: positions are
     drawn without replacement from a bag refilled when it runs out, so no position repeats before the
-    others have had their turn (as far as each decision's number of answers allows)."""
+    others have had their turn. Dialogs with fewer answers draw first (they can use fewer positions)."""
     rng = random.Random(f"{seed}:placement")
+    decisions = scenario.exercise.decisions
     bag: list[int] = []
     positions: dict[str, int] = {}
-    for decision in scenario.exercise.decisions:
+    for decision in sorted(decisions, key=lambda d: len(d.choices)):
         fitting = [slot for slot in bag if slot < len(decision.choices)]
         if not fitting:
-            bag = list(range(max(len(d.choices) for d in scenario.exercise.decisions)))
+            bag = list(range(max(len(d.choices) for d in decisions)))
             fitting = [slot for slot in bag if slot < len(decision.choices)]
         slot = rng.choice(fitting)
         bag.remove(slot)
