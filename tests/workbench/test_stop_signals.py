@@ -115,7 +115,7 @@ def test_a_stopped_sweep_writes_the_points_it_finished_marked_incomplete(tmp_pat
     try:
         read_progress_until(command, 90)  # three points' worth: the first two have surely finished
         command.send_signal(signal.SIGTERM)
-        _, err = command.communicate(timeout=60)
+        _, err = command.communicate(timeout=180)  # writing the outputs on a busy machine
         assert command.returncode == 128 + signal.SIGTERM, err
         assert "stopped by SIGTERM" in err and "incomplete:" in err and "Traceback" not in err
         saved = json.loads(out["sweep.json"].read_text())
@@ -144,7 +144,7 @@ def test_an_interrupted_run_writes_the_replications_it_finished(tmp_path):
     try:
         read_progress_until(command, 20)
         command.send_signal(signal.SIGINT)
-        out, err = command.communicate(timeout=60)
+        out, err = command.communicate(timeout=180)  # writing the outputs on a busy machine
         assert command.returncode == 130, err
         assert "interrupted" in err and "incomplete: " in err and "Traceback" not in err
         saved = json.loads((tmp_path / "run.json").read_text())
