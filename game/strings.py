@@ -161,6 +161,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "debrief.expert_differs": ("What the expert did differently", "专家的不同做法"),
     "debrief.expert_same": ("You answered every decision as the expert did.", "你的每个决定都与专家相同。"),
     "debrief.drawing": ("Drawing the chart...", "正在绘制图表……"),
+    "debrief.preparing": ("Playing the rest of your shift to its end...", "正在把你的班次演算到结束……"),
     "debrief.recording": ("The score is stored when the replays are done.", "重放完成后将保存得分。"),
     "debrief.kpi": ("Measure", "指标"),
     "debrief.you": ("You", "你"),

@@ -30,7 +30,7 @@ def scripted_answer(rule: str, play: ClassroomPlay, decision) -> tuple[str, list
     The same rule, order and random source as ``srl-game --answers`` on the room's seed, so a scripted
     trainee in a classroom answers exactly as the same rule does in a game played alone.
     """
-    shown = dialog_order(decision, play.seed)
+    shown = dialog_order(play.scenario, decision, play.seed)
     return pick(rule, decision, shown, play.scenario, answer_rng(play.seed, decision)), [c.id for c in shown]
 
 
