@@ -1,9 +1,10 @@
 """A journey scenario shows each station's own queue in the venue, labelled; a one-station scenario shows none."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 
-from conftest import SCENARIOS
 from game.scenes.registry import make_scene
 from game.session import Session
 from game import theme
@@ -11,6 +12,7 @@ from game.venue.queues import QUEUE_COLOUR, journey_stations
 from sim import load_scenario
 
 
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 QUEUE_COLOURS = (QUEUE_COLOUR, theme.WARN)
 
 
