@@ -77,9 +77,13 @@ class BoardPainter:
             xs.append(x)
             x += (size[0] - 16) * column.width / total
         header_colour = tuple(c // 2 + 60 for c in cell_colour)
-        for column, cx in zip(board.columns, xs):
-            surface.blit(fonts.render(local(column.title), theme.TINY, header_colour), (cx, y))
-        row_h = round(fonts.line_height(theme.TINY) * 0.95)
+        widths = [int(nxt - cx - 4) for cx, nxt in zip(xs, [*xs[1:], size[0] - 8])]
+        texts = [[local(column.title) for column in board.columns]]
+        texts += [[local(cells[c.key]) if cells.get(c.key) is not None else "" for c in board.columns] for _, cells in state.rows]
+        text_size = fitting_size(fonts, texts, widths)
+        for column, cx, width in zip(board.columns, xs, widths):
+            surface.blit(fonts.render(fit(fonts, local(column.title), text_size, width), text_size, header_colour), (cx, y))
+        row_h = round(fonts.line_height(text_size) * 0.95)
         y += row_h
         for row_id, cells in state.rows:
             if y + row_h > size[1] - 2:
@@ -91,9 +95,21 @@ class BoardPainter:
                 if value is None:
                     continue
                 width = int(nxt - cx - 4)
-                surface.blit(fonts.render(fit(fonts, local(value), theme.TINY, width), theme.TINY, cell_colour), (cx, y))
+                surface.blit(fonts.render(fit(fonts, local(value), text_size, width), text_size, cell_colour), (cx, y))
             y += row_h
         return surface
+
+
+SMALLEST = 9  # board text never shrinks below this nominal size (13 px at 1.5x)
+
+
+def fitting_size(fonts, rows: list[list[str]], widths: list[int]) -> int:
+    """The largest text size, from the venue's TINY down to SMALLEST, at which every cell fits its column
+    (a board is a sign of fixed size: large text grows on it only as far as the sign allows)."""
+    for size in range(theme.TINY, SMALLEST, -1):
+        if all(fonts.width(text, size) <= width for row in rows for text, width in zip(row, widths) if text):
+            return size
+    return SMALLEST
 
 
 def fit(fonts, text: str, size: int, width: int) -> str:
