@@ -175,20 +175,19 @@ class ClassroomPlay:
         score and its 95 % interval are reported too (once), and replace the one run's score on the board
         and in the records, as a game played alone records it.
         """
+        if not self.done:  # a trainee who left before the trainer ended comes here from the debrief
+            you = self.session.finish()
+            kpis = {"you": you}
+            for key, run in self.shadows.items():
+                run.run_to_end()
+                kpis[key] = run.model.run()
+            scored = scored_kpis(self.scenario)
+            final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
+            self.finished_score = self.score = final
+            self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
         if judged is not None:
             self.report_interval(judged)
-        if self.done:
-            return self.finished_score
-        you = self.session.finish()
-        kpis = {"you": you}
-        for key, run in self.shadows.items():
-            run.run_to_end()
-            kpis[key] = run.model.run()
-        scored = scored_kpis(self.scenario)
-        final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
-        self.finished_score = self.score = final
-        self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
-        return final
+        return self.finished_score
 
     def report_interval(self, judged: Score) -> None:
         """Report the score measured over the replays, with its interval (once, and only after the finish)."""

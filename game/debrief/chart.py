@@ -41,7 +41,9 @@ def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False}):
+    # parse_math off: labels and titles are data (a trainee's or a scenario's name), "$" is a dollar sign
+    with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False,
+                     "text.parse_math": False}):
         figure = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=_hex(theme.PANEL))
         axes = figure.subplots(1, len(CHART_KPIS))
         rng = np.random.default_rng(0)  # jitter only; fixed so the picture is the same every time

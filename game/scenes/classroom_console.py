@@ -190,9 +190,11 @@ class ClassroomConsoleScene(TrainerScene):
         for key, x in COLUMNS:
             draw_text(surface, fonts, self.t(key), (x, ROW_TOP - 8), theme.SMALL, theme.TEXT_DIM, anchor="bottomleft")
         kpi_columns = self._kpi_columns(board)
+        room = (RIGHT - KPI_LEFT) // max(1, len(kpi_columns)) - 10
         for name, x in kpi_columns:
-            draw_text(surface, fonts, self.t(f"kpi.{name}"), (x, ROW_TOP - 8), theme.SMALL, theme.TEXT_DIM,
-                      anchor="bottomleft")
+            label = self.t(f"kpi.{name}")
+            size = theme.SMALL if fonts.width(label, theme.SMALL) <= room else theme.TINY  # long names in smaller type
+            draw_text(surface, fonts, label, (x, ROW_TOP - 8), size, theme.TEXT_DIM, anchor="bottomleft")
         if not board["trainees"]:
             draw_text(surface, fonts, self.t("console.empty"), (48, ROW_TOP + 10), theme.BODY, theme.TEXT_DIM)
             return

@@ -76,6 +76,17 @@ def test_the_debrief_s_score_is_reported_once_after_the_finish(room):
     assert play.score == 62.5
 
 
+def test_a_trainee_who_leaves_before_the_end_reports_the_finish_then_the_interval(room):
+    sent: list[dict] = []
+    welcome = {"type": "welcome", "name": "Ana", "scenario": room.scenario.name, "seed": 5, "phase": "running",
+               "timer": "scenario", "injects": [], "played": [], "finished": False, "score": None}
+    play = ClassroomPlay(room.scenario, welcome, sent.append)
+    play.tick(5, speed=4)
+    play.finish(play.session, Score(40.0, 35.0, 45.0, 20, (), {}))  # the debrief, after the trainee pressed Escape
+    assert [m["body"]["kind"] for m in sent if m["body"]["kind"] != "progress"] == ["finish", "interval"]
+    assert play.done and play.score == 40.0
+
+
 def test_an_interval_before_the_finish_or_out_of_order_is_refused(room):
     async def body(url):
         async with connect(url) as ws:
