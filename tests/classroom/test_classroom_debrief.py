@@ -100,3 +100,15 @@ def test_the_server_serves_the_group_debrief_to_the_console_code_only(room):
                                  "label": {"en": "weather blame", "zh": "回答"}, "times": 2, "trainees": 2}]
     assert named["best"]["name"] == "Ana" and named["decisions"][0]["answers"][0]["names"] == ["Bo", "Chen"]
     assert page.status_code == 200 and "一位愤怒的乘客" in page.text and "data:image/png;base64," in page.text
+
+
+def test_a_dollar_in_a_session_name_or_an_answer_is_drawn_as_text(room):
+    from dataclasses import replace
+
+    from trainer.classroom.debrief import debrief_png
+
+    _play(room)
+    debrief = build_group_debrief(room.records, room.classroom)
+    odd = replace(debrief, session=replace(debrief.session, name="Ana $x^$"), answers={
+        "storm $x^$": tuple(replace(a, label={"en": "50% $off_", "zh": "$\\frac{1}{0}"}) for a in debrief.answers["storm_question"])})
+    assert debrief_png(odd, "en").startswith(b"\x89PNG") and debrief_png(odd, "zh").startswith(b"\x89PNG")

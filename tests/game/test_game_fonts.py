@@ -168,3 +168,15 @@ def test_a_chinese_only_font_still_shows_english(single_fonts):
     assert [book.chain[which] for which, _ in runs][1] == source and runs[0][1] == "Thank you "
     assert book.chain[runs[0][0]] != source and book.has_cjk
     assert len(book.wrap("Thank you for waiting, 谢谢您的耐心 → ✓", 18, 120)) > 1
+
+
+def test_a_dollar_in_a_name_is_drawn_as_a_dollar_on_the_debrief_chart():
+    from game.debrief.chart import render_chart
+    from game.debrief.replay import Series
+    from sim.exercise import Playbook
+
+    name = "Ana $x^$"  # a formula that does not parse: drawn as text it must not raise
+    series = [Series("you", Playbook(), runs=[{"customers_lost_wom": 3.0, "recovery_cost": 1.0, "retention_rate": 0.9}] * 3)]
+    titles = {"customers_lost_wom": f"{name} lost", "recovery_cost": "cost $", "retention_rate": "$\\frac{1}{0}"}
+    surface = render_chart(series, {"you": name}, titles, (900, 400))
+    assert surface.get_size() == (900, 400)

@@ -171,7 +171,8 @@ def debrief_png(debrief: GroupDebrief, lang: str | None = None, dpi: int = 110) 
 
     decisions = list(debrief.answers.items()) or [("(no answers yet)", ())]
     heights = [0.9 + 0.42 * max(len(a), 1) for _, a in decisions]
-    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 9}):
+    # parse_math off: session names and answers are data, "$" is a dollar sign
+    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 9, "text.parse_math": False}):
         figure = Figure(figsize=(9, sum(heights) + 0.6), dpi=dpi, layout="constrained")
         FigureCanvasAgg(figure)
         axes_list = figure.subplots(len(decisions), 1, height_ratios=heights, squeeze=False)[:, 0]
