@@ -61,10 +61,10 @@ def test_every_failure_dissatisfies_some_customers_and_not_all(category, severit
 
 
 # -- attribution in the model: a storm handled badly costs as much as the firm's own fault --------------------
-def storm(cause: str = "external", delay: float = 0.0):
+def storm(cause: str = "external", delay: float = 0.0, **disruption):
     failures = {"categories": {"delivery_system": 0.0, "customer_needs": 0.0, "employee_action": 0.0},
                 "disruptions": [{"id": "storm", "at_min": 60, "severity": "major", "cause": cause,
-                                 "delay_min": delay, "holds": True, "window_min": 120}]}
+                                 "delay_min": delay, "window_min": 120, **disruption}]}
     return counter(days=1, failures=failures, recovery={"supervisor_role": "supervisor", "default_actions": []})
 
 
@@ -94,6 +94,15 @@ def test_a_disruptions_delay_holds_up_service():
     # customers already in service finish; everyone else it hits waits out the delay
     starts = [e.time for e in model.events if e.kind.value == "service_start" and e.customer in hit and e.time >= 60]
     assert starts and min(starts) >= 60 + 90 - 1e-9
+
+
+def test_a_delay_that_does_not_hold_is_felt_after_service():
+    """``holds: false``: service goes on as usual, and the delay is felt as extra waiting (lower quality)."""
+    felt = paired(storm(delay=90, holds=False), storm(delay=0), "mean_wait_min", replications=4)
+    held = paired(storm(delay=90), storm(delay=0), "mean_wait_min", replications=4)
+    # queueing changes only through the staff time of the extra complaints, not by the delay itself
+    assert held[1] > 0 and abs(felt[0]) < 0.05 * held[0], (felt, held)
+    assert paired(storm(delay=90, holds=False), storm(delay=0), "quality_score", replications=4)[2] < 0
 
 
 # -- prevention, memory and recovery delay act on the outcomes ------------------------------------------------
