@@ -10,7 +10,7 @@ import pytest
 from sim.experiments.statistics import confidence_interval
 from sim.model.attribution import blame, complaint_factor, felt_blame, telling_factor
 from sim.model.complaints import complaint_probability
-from sim.model.justice import paradox_possible, recovery_satisfaction, speed_credit
+from sim.model.justice import paradox_possible, recovery_satisfaction, recovery_value, speed_credit
 from sim.model.recovery_cost import recovery_cost_factor
 from sim.model.retention import resolution_path, retention_probability, severity_damage
 from sim.model.satisfaction import (
@@ -138,6 +138,23 @@ def test_paths_name_how_a_visit_ended():
     assert resolution_path(False, False, False, 0, retention) == "silent"
     assert resolution_path(False, False, True, 0, retention) == "unresolved"
     assert resolution_path(False, True, False, 0, retention) == "unresolved"
+    # satisfied again, but with a recovery that made good too little of the loss: the complaint is not resolved
+    assert retention.resolved_min_value == 0.75
+    assert resolution_path(True, True, True, 0, retention, made_good=0.75) == "resolved_quickly"
+    assert resolution_path(True, True, True, 0, retention, made_good=0.74) == "unresolved"
+    assert resolution_path(True, True, False, 61, retention, made_good=0.74) == "unresolved"
+    assert resolution_path(False, True, True, 0, retention, made_good=1.0) == "unresolved"
+
+
+def test_a_recoverys_value_is_what_it_made_good_whatever_its_speed():
+    justice = Justice()
+    # a full fix and full words make good the whole loss; words alone only their weight for the category
+    assert recovery_value("delivery_system", 0.2, 0.2, 0.13, justice) == pytest.approx(1.0)
+    assert recovery_value("delivery_system", 0.2, 0.0, 0.13, justice) == pytest.approx(0.3)
+    assert recovery_value("employee_action", 0.2, 0.0, 0.13, justice) == pytest.approx(0.7)
+    assert recovery_value("delivery_system", 0.2, 0.1, 0.0, justice) == pytest.approx(0.35)
+    slow = recovery_satisfaction("delivery_system", 0.2, 0.2, 0.13, 1440.0, 1, justice)
+    assert slow < recovery_value("delivery_system", 0.2, 0.2, 0.13, justice)  # speed scales the value, not the reverse
 
 
 def test_the_paradox_needs_a_first_minor_failure_not_the_firms_stable_fault_fast_and_well_recovered():

@@ -24,6 +24,7 @@ class OutcomeKpis:
         self.failures_prevented = 0
         self.concluded = 0
         self.dissatisfied = 0
+        self.left_dissatisfied = 0  # still dissatisfied when the visit ended, after any recovery
         self.complaints = 0
         self.complainers = 0  # customers whose visit ended after a complaint
         self.proactive = 0
@@ -38,9 +39,10 @@ class OutcomeKpis:
         self.path_stayed = dict.fromkeys(PATHS, 0.0)
         self.path_quality = dict.fromkeys(PATHS, 0.0)
 
-    def conclude(self, path: str, stays: float, perceived: float, value: float) -> None:
-        """Book one finished visit; ``stays`` is the customer's chance of coming back."""
+    def conclude(self, path: str, stays: float, perceived: float, value: float, dissatisfied: bool) -> None:
+        """Book one finished visit; ``stays`` is the customer's chance of coming back, ``dissatisfied`` how it left."""
         self.concluded += 1
+        self.left_dissatisfied += dissatisfied
         self.quality_sum += perceived
         self.path_count[path] += 1
         self.path_quality[path] += perceived
@@ -82,7 +84,7 @@ class OutcomeKpis:
             "complaints": float(self.complaints),
             "complaint_rate": safe_ratio(self.complainers, self.dissatisfied),
             "silent_dissatisfied": float(self.path_count["silent"]),
-            "left_dissatisfied": float(self.path_count["silent"] + self.path_count["unresolved"]),
+            "left_dissatisfied": float(self.left_dissatisfied),
             "proactive_recoveries": float(self.proactive),
             "mean_recovery_delay_min": safe_ratio(self.recovery_delay_sum, self.recoveries),
             "retention_rate": safe_ratio(self.stayed, self.concluded),
