@@ -18,6 +18,7 @@ from sim.model.satisfaction import (
     customer_tolerance,
     failure_loss,
     lognormal_sigma,
+    mood,
     perceived_quality,
     wait_loss,
 )
@@ -193,3 +194,9 @@ def test_winning_and_losing_share_the_market():
     market.spread(rng, 3000, True, WordOfMouth(conversion=1.0))
     assert market.won + market.lost <= market.size
     assert MarketSegment(0).demand_factor == 1.0
+
+
+def test_mood_shows_perceived_quality_against_expectation_from_minus_1_to_1():
+    assert mood(0.9, 0.9) == 0.0
+    assert mood(0.8, 0.9) == pytest.approx(-0.5) and mood(1.0, 0.9) == pytest.approx(0.5)
+    assert mood(0.2, 0.9) == -1.0 and mood(1.05, 0.7) == 1.0

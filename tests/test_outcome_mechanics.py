@@ -111,7 +111,8 @@ def test_prevention_stops_failures_before_the_customer_feels_them():
     caught = counter(days=1, failures={"categories": {"delivery_system": 0.08, "customer_needs": 0.03, "employee_action": 0.03},
                                        "detection": 1.0})
     kpis, prevented = run_once(scenario, SEED), run_once(caught, SEED)
-    assert kpis["failures"] > 0 and prevented["failures"] == 0 and prevented["failures_prevented"] > 0
+    assert kpis["failures"] > 0 and prevented["failures"] == 0
+    assert prevented["failures_prevented"] >= 0.7 * kpis["failures"]  # about as many caught as would have failed
     assert prevented["dissatisfied"] < kpis["dissatisfied"]
 
 
