@@ -75,13 +75,16 @@ def print_summary(title: str, kpis: dict[str, dict[str, Any]], by: Sequence[str]
     table.add_column("95 % interval", justify="right")
     shown = [name for name in kpis if dimension_of(name) is None]
     for dimension in by:
-        shown += [name for name in kpis if dimension_of(name) == dimension]
+        names = [name for name in kpis if dimension_of(name) == dimension]
+        parts = list(dict.fromkeys(name.split(".", 2)[1] for name in names))  # one part's KPIs together
+        shown += sorted(names, key=lambda name: parts.index(name.split(".", 2)[1]))
     for name in shown:
         entry = kpis[name]
         low, high = entry["ci95"]
         interval = "-" if math.isnan(low) else f"{format_number(low)} .. {format_number(high)}"
         table.add_row(name, format_number(entry["mean"]), interval)
-    Console().print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=160)).print(table)  # files get whole KPI names
 
 
 LOG_EVERY_S = 5.0  # progress lines when stderr is not a terminal (a pipe, a log file)
@@ -152,6 +155,24 @@ def write_json(path: str, payload: dict[str, Any]) -> None:
     from sim.atomic_write import write_atomic
 
     write_atomic(path, json.dumps(payload, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n", make_folders=True)
+
+
+def until_stopped(work: Callable[[], Any]) -> tuple[Any, KeyboardInterrupt | None]:
+    """``work()``'s result and None, or, when Ctrl-C or a stop signal ends it, what had finished and the
+    interrupt, to raise again once that is written."""
+    from sim.interrupts import Incomplete
+
+    try:
+        return work(), None
+    except Incomplete as stop:
+        return stop.partial, stop.cause
+
+
+def stop_after_writing(stopped: KeyboardInterrupt | None, finished: str) -> None:
+    """Say on stderr what an interrupted command kept, then end it as the interrupt does (no traceback)."""
+    if stopped is not None:
+        print(f"incomplete: {finished}; the files written hold only that and are marked incomplete", file=sys.stderr)
+        raise stopped
 
 
 def without_nan(value: Any) -> Any:
@@ -249,14 +270,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: replications") as update:
-            result = replicate(
+            result, stopped = until_stopped(lambda: replicate(
                 scenario, args.replications, args.seed, policy=args.policy, warmup_min=args.warmup,
                 precision=args.precision, kpis=args.kpi or None, max_replications=args.max_replications,
                 runner=runner, on_progress=update,
-            )
+            ))
         where = runner.description
+    if stopped is not None and not result.replications:
+        raise stopped  # nothing finished, nothing to write
     policy = f", policy {args.policy}" if args.policy else ""
-    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}", result.kpis, args.by)
+    incomplete = " (INCOMPLETE: stopped; the replications that finished)" if stopped else ""
+    print_summary(f"{scenario.name}: {result.replications} replication(s), seed {args.seed}{policy}{incomplete}", result.kpis, args.by)
     if result.replications == 1:
         print("no interval from one replication: run at least 2 (-r 10 or more for useful intervals)")
     print_precision(result.precision, result.imprecise, args.max_replications)
@@ -267,13 +291,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, without_nan({
             "scenario": scenario.name, "seed": args.seed, "replications": result.replications, "policy": args.policy,
-            "overrides": scenario_settings(args), "kpis": result.kpis,
+            "overrides": scenario_settings(args), "kpis": result.kpis, "complete": result.complete,
         }))
         print(f"wrote {args.json}")
     if args.report:
         from sim.outputs.report import run_report
 
         print(f"wrote {run_report(args.report, scenario, result, where)}")
+    stop_after_writing(stopped, f"{result.replications} replication(s) finished, the first ones in order"
+                       + (" (--events and --queue-log not written)" if args.events or args.queue_log else ""))
     if args.events:
         from sim.outputs.event_log import write_event_log
 
@@ -282,12 +308,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.queue_log:
         from sim.fitting import as_text, simulate_queue_log
 
+        from sim.atomic_write import atomic_open
+
         table = as_text(simulate_queue_log(scenario, args.seed, 0))
-        try:
-            Path(args.queue_log).parent.mkdir(parents=True, exist_ok=True)
-            table.to_csv(args.queue_log, index=False)
-        except OSError as exc:
-            raise CliError(f"cannot write {args.queue_log}: {exc.strerror}; choose a folder you can write to") from None
+        with atomic_open(args.queue_log, newline="", make_folders=True) as handle:
+            table.to_csv(handle, index=False)
         print(f"wrote {args.queue_log} ({len(table):,} customers of replication 0, as a queue system would export them)")
     return 0
 
@@ -326,13 +351,19 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
     Console(width=160).print(table) if not console.is_terminal else console.print(table)  # files get whole lines
 
 
-def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
-    """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell."""
+def write_csv(path: str, rows: list[dict[str, Any]], note: str | None = None) -> None:
+    """Write rows (dicts with the same keys) as CSV; NaN becomes an empty cell.
+
+    ``note`` (an incomplete sweep) goes first as a ``# `` comment line, so no program reads the file
+    as the whole sweep without being told (pandas: ``read_csv(path, comment="#")``).
+    """
     import csv
 
     from sim.atomic_write import atomic_open
 
     with atomic_open(path, newline="", make_folders=True) as handle:
+        if note:
+            handle.write(f"# {note}\n")
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
         writer.writeheader()
         writer.writerows([{k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()} for row in rows])
@@ -351,19 +382,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario = load(args)
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: sweep") as update:
-            result = sweep(
+            result, stopped = until_stopped(lambda: sweep(
                 scenario, args.param, args.replications, args.seed, policy=args.policy, precision=args.precision,
                 kpis=args.kpi or None, max_replications=args.max_replications, runner=runner, on_progress=update,
-            )
+            ))
         where = runner.description
+    if stopped is not None and not result.points:
+        raise stopped  # no point finished, nothing to write
+    done = f"{len(result.points)} of {result.planned_points} points finished" if stopped else ""
     names = shown_kpis(args.kpi, result.kpi_names())
     keys = [p.key for p in result.params]
     rows = [[*(point.settings[k] for k in keys), point.replications, *(interval_cell(point.kpis[n]) for n in names)] for point in result.points]
-    print_table(f"{scenario.name}: {len(result.points)} points, seed {args.seed}; mean ± 95 % half-width",
+    print_table(f"{scenario.name}: {len(result.points)} points, seed {args.seed}; mean ± 95 % half-width"
+                + (f" (INCOMPLETE: stopped; {done})" if stopped else ""),
                 [*(k.split(".")[-1] for k in keys), "reps", *names], rows)
     print_precision(args.precision, sorted({n for p in result.points for n in p.imprecise}), args.max_replications)
     if args.csv:
-        write_csv(args.csv, result.rows())
+        write_csv(args.csv, result.rows(), note=f"INCOMPLETE: the sweep was stopped; {done}" if stopped else None)
         print(f"wrote {args.csv}")
     if args.json:
         write_json(args.json, without_nan(result.to_dict()))
@@ -372,6 +407,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from sim.outputs.report import sweep_report
 
         print(f"wrote {sweep_report(args.report, scenario, result, args.kpi or None, where)}")
+    stop_after_writing(stopped, done)
     return 0
 
 
@@ -380,6 +416,12 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from sim.experiments.parallel import Runner
 
     scenario = load(args)
+    if args.out:
+        from sim.outputs.scenario_file import check_not_the_source
+
+        check_not_the_source(args.out, args.scenario or DEFAULT_SCENARIO)
+        if Path(args.out).exists() and not args.force:
+            raise CliError(f"--out {args.out}: the file exists; choose another name, or add --force to replace it")
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: staffing search", known_total=False) as update:
             result = optimise_staffing(
@@ -403,6 +445,20 @@ def cmd_staff(args: argparse.Namespace) -> int:
     print(f"simulation: {result.simulation_runs:,} replications over {result.evaluations} plans; a full grid over the same "
           f"counts would take {result.full_grid_runs:,} ({result.full_grid_plans:,} plans), so this used {share:.2%} of it")
     print("to run this schedule: " + " ".join(f"--set '{key}={json.dumps(value)}'" for key, value in result.overrides.items()))
+    if args.out:
+        from sim.outputs.scenario_file import write_variant
+
+        source = args.scenario or DEFAULT_SCENARIO
+        verdict = ("it met every target" if result.confirmed else "it did NOT meet every target") + \
+            f" when re-simulated with fresh seeds over {result.confirm_replications} replications"
+        comments = [f"The cheapest staffing `run_sim.py staff` found for {Path(source).name}, seed {args.seed}: "
+                    f"{', '.join(args.target)}; {verdict}.",
+                    f"Cost {result.cost:,.2f} {currency} for {result.staff_hours:g} staffed hours; the rest as in "
+                    f"{Path(source).name}" + (f" with {' '.join(args.set)}" if args.set else "") + "."]
+        if args.policy:
+            comments.append(f"Found with the policy {args.policy}: run it with --policy {args.policy}.")
+        path = write_variant(args.out, source, {**scenario_settings(args), **result.overrides}, comments)
+        print(f"wrote {path}; run it with: python run_sim.py run {path}" + (f" --policy {args.policy}" if args.policy else ""))
     if args.json:
         write_json(args.json, without_nan(result.to_dict()))
         print(f"wrote {args.json}")
@@ -425,12 +481,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     variants = [next(iter(parse_assignments([item], "--variant").items())) for item in args.variant]
     with Runner(args.workers, args.dask) as runner:
         with progress_while(f"{scenario.name}: comparison") as update:
-            result = compare(
+            result, stopped = until_stopped(lambda: compare(
                 scenario, args.policy, variants, args.replications, args.seed, common_random_numbers=not args.independent,
                 precision=args.precision, kpis=args.kpi or None, max_replications=args.max_replications,
                 runner=runner, on_progress=update,
-            )
+            ))
         where = runner.description
+    if stopped is not None and not result.replications:
+        raise stopped  # no replication finished for every alternative
     base = result.results[0]
     key_kpis = [k.kpi for k in scenario.meta.key_kpis if k.kpi in base.kpis]
     names = list(args.kpi) if args.kpi else key_kpis + shown_kpis([], list(base.kpis)) + [
@@ -443,7 +501,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             low, high = diff["ci95"]
             rows.append([name, other.label, interval_cell(base.kpis[name]), interval_cell(diff, signed=True) + (" *" if low > 0 or high < 0 else "")])
     pairing = "common random numbers" if result.common_random_numbers else "independent random numbers"
-    print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}",
+    print_table(f"{scenario.name}: {result.replications} replications each, seed {args.seed}, {pairing}"
+                + (" (INCOMPLETE: stopped; the replications every alternative finished)" if stopped else ""),
                 ["KPI", "alternative", f"baseline: {result.baseline}", "alternative - baseline"], rows, left=2)
     interval = "paired t-interval" if result.common_random_numbers else "t-interval of the replication-by-replication differences"
     print(f"each cell: mean ± 95 % half-width ({interval} for differences); * marks a difference whose interval excludes 0")
@@ -454,6 +513,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from sim.outputs.report import compare_report
 
         print(f"wrote {compare_report(args.report, scenario, result, args.kpi or None, where)}")
+    stop_after_writing(stopped, f"the first {result.replications} replications of every alternative finished")
     return 0
 
 
@@ -486,11 +546,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         with progress_while("simulating the fitted scenario") as update:
             validation = validate_fit(fit, args.replications, args.seed, on_progress=update)
         print_validation(validation)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(fit.text, encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {out}: {exc.strerror}; choose a folder you can write to") from None
+    from sim.atomic_write import write_atomic
+
+    write_atomic(out, fit.text, make_folders=True)
     print(f"wrote {out}; check it with: python run_sim.py validate {out}")
     if args.report:
         from sim.fitting.report import fit_report
@@ -610,6 +668,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="judge queue targets (service level, waits, abandonment, utilisation) over the day, not in every block")
     staff.add_argument("--min-staff", type=int, metavar="N", help="keep at least N staff per role in every block (default 1 where customers come)")
     staff.add_argument("--policy", metavar="NAME", help="a policy from the scenario's `policies:` mapping")
+    staff.add_argument("--out", metavar="FILE.yaml", help="also write the scenario with the schedule found as a scenario file")
+    staff.add_argument("--force", action="store_true", help="replace --out if it exists")
     staff.set_defaults(handler=cmd_staff)
 
     compare = commands.add_parser("compare", help="compare policies or settings, paired by common random numbers")
@@ -649,7 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sim import UserError
-    from sim.interrupts import Interrupted, signals_as_interrupts
+    from sim.interrupts import Incomplete, Interrupted, signals_as_interrupts
 
     args = build_parser().parse_args(argv)
     try:
@@ -659,10 +719,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except Interrupted as stop:
-        print(f"stopped by {stop}", file=sys.stderr)
-        return 128 + stop.signum
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        cause = stop.cause if isinstance(stop, Incomplete) else stop  # work stopped with nothing written
+        if isinstance(cause, Interrupted):
+            print(f"stopped by {cause}", file=sys.stderr)
+            return 128 + cause.signum
         print("interrupted", file=sys.stderr)
         return 130
 

@@ -84,11 +84,15 @@ def _scripted(options) -> int:
     from trainer import TrainerRecords
     from .trainer_start import resolve
 
-    records = TrainerRecords.open(options.db) if options.session_name is not None else None
+    recorded = options.session_name is not None or options.resume is not None
+    records = TrainerRecords.open(options.db) if recorded else None
     try:
-        start = resolve(records, options) if records is not None else None  # a wrong name stops here
-        plan = TurnPlan(records, start.trainee, options.scenario.name) if start is not None else None
-        result = report(options.scenario, options.answers, options.seed, options.replications, plan)
+        start = resolve(records, options) if records is not None else None  # a wrong name or turn stops here
+        if start is not None and start.resumed is not None:  # the rest of a recorded turn, answered by the rule
+            result = report(start.scenario, options.answers, start.resumed.seed, options.replications, session=start.resumed)
+        else:
+            plan = TurnPlan(records, start.trainee, options.scenario.name) if start is not None else None
+            result = report(options.scenario, options.answers, options.seed, options.replications, plan)
     finally:
         if records is not None:
             records.close()

@@ -85,7 +85,7 @@ class App:
 
     def _font_notice(self) -> None:
         """Chinese chosen and no font with Chinese glyphs: say so on screen, not only on stderr."""
-        if self.settings.lang == "zh" and not self.fonts.source.has_cjk:
+        if self.settings.lang == "zh" and not self.fonts.has_cjk:
             self.notice = strings.text("fonts.missing", "en") + " / " + strings.text("fonts.missing", "zh")
 
     # -- trainer records ------------------------------------------------------------------------

@@ -59,12 +59,13 @@ def parse(argv: Sequence[str] | None):
     args = build_parser().parse_args(argv)
     if args.answers and args.autoplay:
         raise UserError("--answers and --autoplay both answer the decisions; give one of them")
-    if args.answers and not args.scenario:
-        raise UserError("--answers needs --scenario FILE: which scenario should be played?")
+    if args.answers and not (args.scenario or args.resume):
+        raise UserError("--answers needs --scenario FILE (or --resume TURN): which scenario should be played?")
     if args.answers and args.session is not None and args.trainee is None:
         raise UserError("--answers with --session needs --trainee NAME: whose scripted turn should be recorded?")
-    if args.answers and args.resume is not None:
-        raise UserError("--answers plays a new turn; leave out --resume")
+    if args.autoplay and args.resume is not None:
+        raise UserError(f"--autoplay is a demo and a demo is never recorded, so it cannot carry on turn {args.resume}; "
+                        f"leave it out to play the turn, or give --answers RULE to finish it by a rule (recorded as scripted)")
     if args.json and not (args.answers and args.headless):
         raise UserError("--json needs --answers RULE --headless: it writes the score of a scripted play")
     if args.json and not Path(args.json).expanduser().resolve().parent.is_dir():
@@ -73,8 +74,8 @@ def parse(argv: Sequence[str] | None):
         raise UserError("--headless needs --autoplay POLICY or --answers RULE: without a window nobody can play")
     if args.screenshots and not args.autoplay:
         raise UserError("--screenshots needs --autoplay POLICY (the demo takes the screenshots)")
-    if args.autoplay and not (args.scenario or args.resume):
-        raise UserError("--autoplay needs --scenario FILE (or --resume TURN): which scenario should the demo play?")
+    if args.autoplay and not args.scenario:
+        raise UserError("--autoplay needs --scenario FILE: which scenario should the demo play?")
     if args.join is not None and args.console is not None:
         raise UserError("--join and --console: give one (a trainee joins, the trainer opens the console)")
     if (args.join or args.console) and (args.session or args.resume or args.autoplay or args.scenario):

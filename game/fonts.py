@@ -4,7 +4,9 @@ The font comes from ``--font PATH``, else the Noto Sans CJK collection that the 
 package installs with the game (its Simplified Chinese face, which also has the arrows and ticks the
 screens use), else fontconfig (``fc-match``), else a list of well-known paths. With none found the game
 falls back to pygame's default font after one clear message: English still reads well, Chinese shows
-as boxes.
+as boxes. Whatever the chosen font, a character it lacks is drawn by the next font of a fallback chain
+(the packaged Chinese face, DejaVu Sans for marks, pygame's default), so one line can mix English,
+Chinese, arrows and ticks.
 """
 from __future__ import annotations
 
@@ -107,18 +109,76 @@ def resolve_font(path: str | None) -> FontSource:
     return FontSource(None, 0, has_cjk=False)
 
 
+def symbol_font() -> FontSource | None:
+    """DejaVu Sans as matplotlib installs it: Latin, arrows, ticks and other marks a CJK-only font lacks."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return FontSource(str(path), 0, has_cjk=False) if path.is_file() else None
+
+
+def fallback_chain(source: FontSource) -> list[FontSource]:
+    """The fonts tried, glyph by glyph, in order: the chosen one, the packaged Chinese face, a symbol
+    font, and pygame's default font (each once), so a Chinese-only ``--font`` still shows English and a
+    Latin-only one still shows Chinese."""
+    chain = [source]
+    for extra in (packaged_cjk_font(), symbol_font(), FontSource(None, 0, has_cjk=False)):
+        if extra is not None and all((extra.path, extra.index) != (known.path, known.index) for known in chain):
+            chain.append(extra)
+    return chain
+
+
+def _probe_has_cjk(source: FontSource) -> bool:
+    """Whether the font really has Chinese glyphs (a few common characters)."""
+    face = pygame.freetype.Font(source.path, 16, font_index=source.index)
+    return all(metrics is not None for metrics in face.get_metrics("中文的"))
+
+
 class FontBook:
-    """Renders text once per (text, size, colour, weight) and hands back the cached surface."""
+    """Renders text once per (text, size, colour, weight) and hands back the cached surface.
+
+    Each character is drawn with the first font of :func:`fallback_chain` that has it: text is split into
+    runs of characters sharing a font, and the runs are drawn side by side on one baseline.
+    """
 
     MAX_CACHED = 6000
 
-    def __init__(self, source: FontSource, scale: float = 1.0):
+    def __init__(self, source: FontSource, scale: float = 1.0, chain: list[FontSource] | None = None):
         if not pygame.freetype.get_init():
             pygame.freetype.init()
         self.source = source
         self.scale = scale
-        self._faces: dict[int, pygame.freetype.Font] = {}
+        self._chain = chain
+        self._faces: dict[tuple[int, int], pygame.freetype.Font] = {}
+        self._font_of: dict[str, int] = {}
+        self._cjk: tuple[list[FontSource], FontSource | None] | None = None
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+    @property
+    def chain(self) -> list[FontSource]:
+        """The fonts tried for each character, the chosen one first."""
+        if self._chain is None or self._chain[0] != self.source:
+            self._chain = fallback_chain(self.source)
+            self._faces.clear()
+            self._font_of.clear()
+            self._cache.clear()
+        return self._chain
+
+    @property
+    def cjk_source(self) -> FontSource | None:
+        """The first font of the chain that draws Chinese (the debrief chart uses it), or None."""
+        chain = self.chain
+        if self._cjk is None or self._cjk[0] is not chain:
+            found = next((source for source in chain if source.path is not None and source.has_cjk and _probe_has_cjk(source)), None)
+            self._cjk = (chain, found)
+        return self._cjk[1]
+
+    @property
+    def has_cjk(self) -> bool:
+        """Whether some font of the chain draws Chinese."""
+        return self.cjk_source is not None
 
     def set_scale(self, scale: float) -> None:
         """Change the text size setting (clears the cache)."""
@@ -130,18 +190,43 @@ class FontBook:
         """The pixel size of a nominal text size under the current scale."""
         return max(8, round(size * self.scale))
 
-    def face(self, size: int) -> pygame.freetype.Font:
+    def face(self, size: int, which: int = 0) -> pygame.freetype.Font:
+        """The ``which``-th font of the chain at the pixel size of ``size``."""
         px = self.px(size)
-        face = self._faces.get(px)
+        face = self._faces.get((which, px))
         if face is None:
-            if self.source.path is None:
-                face = pygame.freetype.Font(None, px)
-            else:
-                face = pygame.freetype.Font(self.source.path, px, font_index=self.source.index)
+            source = self.chain[which]
+            face = pygame.freetype.Font(source.path, px, font_index=source.index)
             face.antialiased = True
             face.pad = True
-            self._faces[px] = face
+            self._faces[(which, px)] = face
         return face
+
+    def has_glyph(self, which: int, char: str) -> bool:
+        """Whether the ``which``-th font of the chain has a glyph for ``char``."""
+        return self.face(16, which).get_metrics(char)[0] is not None
+
+    def font_for(self, char: str) -> int:
+        """The index in the chain of the first font with a glyph for ``char`` (the chosen font if none has)."""
+        found = self._font_of.get(char)
+        if found is None:
+            found = next((i for i in range(len(self.chain)) if self.has_glyph(i, char)), 0)
+            self._font_of[char] = found
+        return found
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """``text`` cut into runs of characters drawn by the same font: (chain index, characters).
+        A space stays with the run it follows when that font has one, so a sentence is not cut at every word."""
+        runs: list[tuple[int, str]] = []
+        for char in text:
+            which = self.font_for(char)
+            if runs and char.isspace() and self.has_glyph(runs[-1][0], char):
+                which = runs[-1][0]
+            if runs and which == runs[-1][0]:
+                runs[-1] = (which, runs[-1][1] + char)
+            else:
+                runs.append((which, char))
+        return runs
 
     def render(self, text: str, size: int, color, bold: bool = False) -> pygame.Surface:
         """A surface with ``text`` drawn in ``color`` (cached)."""
@@ -150,9 +235,18 @@ class FontBook:
         if surface is not None:
             self._cache.move_to_end(key)
             return surface
-        face = self.face(size)
         style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
-        surface, _ = face.render(text or " ", fgcolor=color, style=style)
+        pieces = [self.face(size, which).render(run, fgcolor=color, style=style) for which, run in self.runs(text or " ")]
+        if len(pieces) == 1:
+            surface = pieces[0][0]
+        else:  # one baseline: the tallest ascent above it, the deepest descent below
+            ascent = max(rect.y for _, rect in pieces)
+            descent = max(piece.get_height() - rect.y for piece, rect in pieces)
+            surface = pygame.Surface((sum(piece.get_width() for piece, _ in pieces), ascent + descent), pygame.SRCALPHA)
+            x = 0
+            for piece, rect in pieces:
+                surface.blit(piece, (x, ascent - rect.y))
+                x += piece.get_width()
         surface = surface.convert_alpha() if pygame.display.get_surface() is not None else surface
         self._cache[key] = surface
         if len(self._cache) > self.MAX_CACHED:
@@ -163,7 +257,8 @@ class FontBook:
         return self.render(text, size, (0, 0, 0), bold).get_width()
 
     def line_height(self, size: int) -> int:
-        return round(self.face(size).get_sized_height() * 1.12)
+        """The step between lines: room for the tallest font of the chain, as a line may mix them."""
+        return round(max(self.face(size, which).get_sized_height() for which in range(len(self.chain))) * 1.12)
 
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
         """Break ``text`` into lines no wider than ``width``: between words, or between Chinese characters."""
@@ -172,11 +267,14 @@ class FontBook:
             lines.extend(self._wrap_paragraph(paragraph, size, width, bold))
         return lines
 
-    def _wrap_paragraph(self, text: str, size: int, width: int, bold: bool) -> list[str]:
-        face, style = self.face(size), pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
+    def _text_width(self, text: str, size: int, bold: bool) -> int:
+        """The width of ``text`` drawn through the chain, measured without drawing it."""
+        style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
+        return sum(self.face(size, which).get_rect(run, style=style).width for which, run in self.runs(text))
 
+    def _wrap_paragraph(self, text: str, size: int, width: int, bold: bool) -> list[str]:
         def fits(candidate: str) -> bool:
-            return face.get_rect(candidate, style=style).width <= width
+            return self._text_width(candidate, size, bold) <= width
 
         lines: list[str] = []
         current = ""

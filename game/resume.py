@@ -47,9 +47,10 @@ def replay_order(record: TurnRecord) -> list[Decision | _Action]:
     return ordered
 
 
-def restore(scenario: Scenario, record: TurnRecord, autoplay: str | None = None, speed: int = 1) -> Session:
-    """A session in the state the recorded turn reached; raises UserError when the scenario no longer matches."""
-    session = Session(scenario, seed=record.turn.seed or 0, autoplay=autoplay, speed=speed, policy=recorded_policy(record))
+def restore(scenario: Scenario, record: TurnRecord, scripted: str | None = None, speed: int = 1) -> Session:
+    """A session in the state the recorded turn reached (answered from there by the rule ``scripted``, if
+    given); raises UserError when the scenario no longer matches."""
+    session = Session(scenario, seed=record.turn.seed or 0, scripted=scripted, speed=speed, policy=recorded_policy(record))
     run = session.run
     for item in replay_order(record):
         run.advance(item.sim_minute if isinstance(item, Decision) else item.minute)
@@ -63,16 +64,20 @@ def restore(scenario: Scenario, record: TurnRecord, autoplay: str | None = None,
     return session
 
 
-def resume_turn(records: TrainerRecords, scenario: Scenario, turn_id: int, autoplay: str | None = None,
+def resume_turn(records: TrainerRecords, scenario: Scenario, turn_id: int, scripted: str | None = None,
                 speed: int = 1) -> Session:
-    """An unfinished turn rebuilt from the records, recording on; raises RecordsError or UserError."""
+    """An unfinished turn rebuilt from the records, recording on; raises RecordsError or UserError.
+
+    ``scripted``: the rest is answered by that rule of :mod:`game.answers` (``--answers``), and the resume
+    says so in the records. A demo (``--autoplay``) never carries on a recorded turn."""
     record = records.resume_turn(turn_id)
     if record.turn.scenario_id != scenario.name:
         raise UserError(f"Turn {turn_id} was played on scenario {record.turn.scenario_id!r}, not {scenario.name!r}; "
                         f"give that scenario's file.")
-    session = restore(scenario, record, autoplay, speed)
+    session = restore(scenario, record, scripted, speed)
     recorder = TurnRecorder.attach(records, record.turn, record.trainee, session)
-    recorder.note(RESUME, session.now, answers=len(session.run.records), actions=len(session.run.steps))
+    extra = {"scripted": scripted} if scripted is not None else {}
+    recorder.note(RESUME, session.now, answers=len(session.run.records), actions=len(session.run.steps), **extra)
     return session
 
 

@@ -20,9 +20,13 @@ from .scoring import HIGHER_IS_BETTER, scored_kpis
 from .session import Session
 
 
-def play(scenario: Scenario, strategy: str, seed: int = 0, plan=None) -> Session:
-    """Play the whole exercise headless, answering each decision by ``strategy``; record it when ``plan`` is given."""
-    session = Session(scenario, seed=seed)
+def play(scenario: Scenario, strategy: str, seed: int = 0, plan=None, session: Session | None = None) -> Session:
+    """Play the exercise headless to its end, answering each decision by ``strategy``; record it when ``plan``
+    is given. ``session``: carry on this one (a resumed turn) instead of starting anew."""
+    if session is not None:
+        seed = session.seed
+    else:
+        session = Session(scenario, seed=seed)
     if plan is not None:
         from .recording import TurnRecorder
 
@@ -31,7 +35,7 @@ def play(scenario: Scenario, strategy: str, seed: int = 0, plan=None) -> Session
     while not run.finished:
         run.advance(run.end_min)
         if run.pending is not None:
-            shown = dialog_order(run.pending, seed)
+            shown = dialog_order(scenario, run.pending, seed)
             choice = pick(strategy, run.pending, shown, scenario, answer_rng(seed, run.pending))
             session.choose(choice, shown=[c.id for c in shown])
     return session
@@ -43,9 +47,10 @@ def mean_kpis(runs: list[dict[str, float]], names) -> dict[str, float]:
 
 
 def report(scenario: Scenario, strategy: str, seed: int = 0, replications: int = 20, plan=None,
-           cache: dict | None = None) -> dict:
-    """Play, replay and judge; the result as the JSON ``--json`` writes (``cache``: see ``run_all``)."""
-    session = play(scenario, strategy, seed, plan)
+           cache: dict | None = None, session: Session | None = None) -> dict:
+    """Play, replay and judge; the result as the JSON ``--json`` writes (``cache``: see ``run_all``;
+    ``session``: a resumed turn to finish)."""
+    session = play(scenario, strategy, seed, plan, session)
     live = session.finish()
     series = run_all(scenario, seed, build_series(scenario, session.run.playbook_of_play()), replications, cache)
     judgement = judge(scenario, series, seed)

@@ -31,7 +31,7 @@ def resolve(records: TrainerRecords, options) -> RecordedStart | None:
     if options.resume is not None:
         record = records.resume_turn(options.resume)
         scenario = options.scenario or _scenario_file(options, record.turn.scenario_id, options.resume)
-        resumed = resume_turn(records, scenario, options.resume, options.autoplay, options.speed)
+        resumed = resume_turn(records, scenario, options.resume, options.answers, options.speed)
         return RecordedStart(record.session, record.trainee, scenario, resumed)
     if options.session_name is None:
         return None

@@ -45,3 +45,17 @@ def signals_as_interrupts() -> Iterator[None]:
         for stop, handler in previous.items():
             signal.signal(stop, handler)
 
+
+
+class Incomplete(KeyboardInterrupt):
+    """Work stopped by an interrupt, carrying what had finished so it can still be written.
+
+    ``partial`` is a result of the type the work returns, holding only what finished (replications,
+    sweep points); ``cause`` is the interrupt that stopped it (:class:`Interrupted` for a signal).
+    Being a KeyboardInterrupt, it stops callers that do not look for it exactly as the interrupt would.
+    """
+
+    def __init__(self, partial, cause: KeyboardInterrupt):
+        super().__init__(str(cause))
+        self.partial = partial
+        self.cause = cause

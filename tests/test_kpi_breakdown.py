@@ -103,3 +103,80 @@ def test_block_time_average_splits_the_area_at_block_edges():
     assert average.area_until(300) == pytest.approx(sum(average.block_areas(300)))
     average.add(280, 3)
     assert average.block_areas(300) == pytest.approx([130, 80, 60 + 3 * 20])  # day 2, block 2 runs from 270
+
+
+OUTCOME_COUNTS = ("failures", "failures_prevented", "dissatisfied", "left_dissatisfied", "complaints", "silent_dissatisfied",
+                  "proactive_recoveries", "customers.no_failure", "customers.silent", "customers.unresolved",
+                  "customers.resolved_quickly", "customers.resolved_slowly")
+OUTCOME_SHARES = ("failure_rate", "complaint_rate", "retention_rate", "recovered_retention_rate", "paradox_share",
+                  "retention.no_failure", "retention.silent", "retention.resolved_quickly")
+
+
+def _parts(kpis, dimension: str) -> list[str]:
+    return list(dict.fromkeys(f"{dimension}.{k.split('.')[1]}" for k in kpis if k.startswith(f"{dimension}.") and k.endswith(".dissatisfied")))
+
+
+@pytest.mark.parametrize("file, settings", [
+    (BANK, {"failures": {}, "operation.warmup_min": 45, "operation.block_min": 45}),
+    ("scenarios/logistics_delivery.yaml", {}),  # twelve weeks, several segments
+    ("scenarios/restaurant_kitchen.yaml", {}),  # a journey through several stations
+])
+def test_outcome_kpis_of_segments_and_blocks_add_up_to_the_whole_run(file, settings):
+    scenario = load_scenario(file, settings)
+    kpis = Model(scenario, seed=5).run()
+    segments, blocks = _parts(kpis, "segment"), _parts(kpis, "block")
+    assert len(segments) == len(scenario.segments) and len(blocks) == len(Model(scenario).blocks.labels)
+    assert kpis["dissatisfied"] > 0 and kpis["complaints"] > 0  # something to split
+    for parts in (segments, blocks):
+        for count in OUTCOME_COUNTS:
+            assert sum(kpis[f"{p}.{count}"] for p in parts) == kpis[count], (parts, count)
+        assert sum(kpis[f"{p}.recovery_cost"] for p in parts) == pytest.approx(kpis["recovery_cost"])
+        # a rate of the whole is the rate of its parts weighted by their customers
+        concluded = {p: sum(kpis[f"{p}.customers.{path}"] for path in ("no_failure", "silent", "unresolved",
+                                                                        "resolved_quickly", "resolved_slowly")) for p in parts}
+        weighted = sum(kpis[f"{p}.retention_rate"] * n for p, n in concluded.items() if n)
+        assert weighted / sum(concluded.values()) == pytest.approx(kpis["retention_rate"])
+        for p in parts:
+            assert kpis[f"{p}.dissatisfied"] <= concluded[p] <= kpis[f"{p}.arrived"]
+            for share in OUTCOME_SHARES:
+                value = kpis[f"{p}.{share}"]
+                assert math.isnan(value) or 0.0 <= value <= 1.0, (p, share, value)
+    # word of mouth reaches a segment's market: reach, losses and revenue add up over the segments
+    for count in ("wom_reached", "customers_lost_wom", "customers_won_wom", "market"):
+        assert sum(kpis[f"{s}.{count}"] for s in segments) == kpis[count]
+    for s in segments:
+        assert kpis[f"{s}.customers_lost_wom"] <= kpis[f"{s}.market"]
+        assert kpis[f"{s}.revenue_lost"] <= kpis[f"{s}.market_value"]
+    assert sum(kpis[f"{s}.revenue_lost"] for s in segments) == pytest.approx(kpis["revenue_lost"])
+    assert not any(k.startswith("block.") and k.endswith((".customers_lost_wom", ".revenue_lost")) for k in kpis)
+
+
+def test_complaints_per_block_match_a_hand_count_from_the_event_log():
+    scenario = _bank(**{"failures": {}, "operation.warmup_min": 30})
+    model = Model(scenario, seed=8, record_events=True)
+    kpis = model.run()
+    op = scenario.operation
+    arrived = {e.customer: e.time for e in model.events if e.kind == EventKind.ARRIVAL}
+    segment = {e.customer: e.segment for e in model.events if e.kind == EventKind.ARRIVAL}
+    by_block: dict[str, int] = {}
+    by_segment: dict[str, int] = {}
+    for event in model.events:
+        if event.kind == EventKind.COMPLAINT and arrived[event.customer] >= op.warmup_min:
+            minute = op.opens_at_min + int(arrived[event.customer] // 60) * 60
+            label = f"{minute // 60:02d}:{minute % 60:02d}"
+            by_block[label] = by_block.get(label, 0) + 1
+            by_segment[segment[event.customer]] = by_segment.get(segment[event.customer], 0) + 1
+    assert sum(by_block.values()) == kpis["complaints"] > 0
+    for label in model.blocks.labels:
+        assert kpis[f"block.{label}.complaints"] == by_block.get(label, 0), label
+    for name in scenario.segments:
+        assert kpis[f"segment.{name}.complaints"] == by_segment.get(name, 0), name
+
+
+def test_a_segment_that_waits_longer_is_less_satisfied():
+    """Per-segment outcomes show what a priority scheme does to satisfaction, not only to waits."""
+    busy = {"failures": {}, "segments.regular.arrivals_per_hour": 80}
+    runs = [Model(_bank(**busy), seed=seed).run() for seed in range(3)]
+    regular = sum(k["segment.regular.quality_score"] for k in runs)
+    priority = sum(k["segment.priority.quality_score"] for k in runs)
+    assert priority > regular

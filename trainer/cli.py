@@ -364,12 +364,16 @@ def _serve(args: argparse.Namespace, out: Console) -> None:
 
 
 def _classroom_debrief(args: argparse.Namespace, out: Console) -> None:
-    from .classroom.debrief import build_group_debrief, debrief_html, debrief_png, debrief_table, latest_classroom
+    from .classroom.debrief import (build_group_debrief, debrief_html, debrief_png, debrief_table, file_titles,
+                                    latest_classroom)
+    from .classroom.serve import scenario_library
     from .export import csv_text
 
     with _open(args) as records:
         session = records.find_session(args.session)
-        debrief = build_group_debrief(records, latest_classroom(records, session, args.scenario), names=args.names)
+        classroom = latest_classroom(records, session, args.scenario)
+        titles = file_titles(scenario_library() / f"{classroom.scenario_id}.yaml")
+        debrief = build_group_debrief(records, classroom, names=args.names, titles=titles)
         png = debrief_png(debrief, args.lang) if args.png or args.html else None
         outputs = [(args.csv, csv_text(*debrief_table(debrief, args.lang)) if args.csv else None), (args.png, png),
                    (args.html, debrief_html(debrief, args.lang, png) if args.html else None)]
@@ -377,7 +381,8 @@ def _classroom_debrief(args: argparse.Namespace, out: Console) -> None:
     out.print(Text(f"{session.name}: {debrief.classroom.scenario_id}, {debrief.trainees} trainees, "
                    f"{debrief.finished} finished"))
     for decision, answers in debrief.answers.items():
-        table = Table("Answer", "Trainees", "Mistake", "Mood change", "Mean score", title=Text(decision))
+        table = Table("Answer", "Trainees", "Mistake", "Mood change", "Mean score",
+                      title=Text(debrief.title(decision, args.lang)))
         for a in answers:
             table.add_row(Text(a.text(args.lang)), str(a.times), "yes" if a.mistake else "",
                           "" if a.mood_change is None else f"{a.mood_change:+.2f}",

@@ -301,6 +301,19 @@ class TrainerRecords:
             )
         return self.get_turn(turn_id)
 
+    def rescore_turn(self, turn_id: int, *, score: float) -> Turn:
+        """Replace a finished turn's score by the same run measured again (over replications, once they are
+        done), within the turn's score range."""
+        turn = self.get_turn(turn_id)
+        raw = finite_number(score, "score")
+        if not turn.finished:
+            raise RecordsError(f"Turn {turn_id} is not finished yet; only a finished turn's score can be measured again.")
+        if not turn.score_min <= raw <= turn.score_max:
+            raise ValueError(f"score {raw} is outside {turn.score_min:g}..{turn.score_max:g}")
+        with self._writing():
+            self._conn.execute("UPDATE turns SET score = ? WHERE id = ?", (raw, turn_id))
+        return self.get_turn(turn_id)
+
     def resume_turn(self, turn_id: int) -> TurnRecord:
         """Everything recorded so far in an unfinished turn, to replay it and carry on where it stopped."""
         record = self.turn_record(turn_id)

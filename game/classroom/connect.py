@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -18,6 +24,38 @@ def server_url(address: str) -> str | None:
     if found is None or not 0 < int(found["port"]) < 65536:
         return None
     return f"ws://{found['host']}:{int(found['port'])}"
+
+
+def page_url(address: str, path: str, **query: str) -> str | None:
+    """``http://HOST:PORT/PATH?QUERY`` of a page the classroom server serves (the board, the group debrief)."""
+    url = server_url(address)
+    return None if url is None else f"http{url[2:]}{path}?{urllib.parse.urlencode(query)}"
+
+
+class Fetch:
+    """One JSON page fetched from the classroom server on a background thread, so the screen keeps drawing."""
+
+    TIMEOUT_S = 10.0
+
+    def __init__(self, url: str):
+        self.url = url
+        self.data: Any = None
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._get, name="classroom-fetch", daemon=True)
+        self._thread.start()
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def _get(self) -> None:
+        try:
+            with urllib.request.urlopen(self.url, timeout=self.TIMEOUT_S) as reply:
+                self.data = json.loads(reply.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            self.error = f"{error.code} {error.reason}"
+        except (OSError, ValueError) as error:
+            self.error = str(getattr(error, "reason", None) or error)
 
 
 def outbox_path(address: str, code: str, name: str) -> Path:

@@ -15,8 +15,9 @@ from typing import Any, Callable
 from sim import Model, Scenario, UserError
 from sim.exercise import ChoiceRecord, ExerciseRun, Playbook, Step
 
+from ..debrief.replay import build_series, judge, run_all
 from ..recording import bilingual
-from ..scoring import SCORE_MAX, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
+from ..scoring import SCORE_MAX, Score, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
 from ..session import Session
 
 PROGRESS_INTERVAL_S = 1.0  # how often the board hears where a trainee is (wall-clock seconds)
@@ -48,6 +49,7 @@ class ClassroomPlay:
         self.applied: set[int] = set()
         self.finished_score: float | None = welcome.get("score") if welcome.get("finished") else None
         self.score = self.finished_score
+        self.interval_reported = self.done  # a finished run rejoining was measured (or left) before
         self._clock = clock
         self._last_progress = float("-inf")
         self._replaying = False
@@ -81,20 +83,30 @@ class ClassroomPlay:
         return None
 
     def apply_inject(self, thrown: dict[str, Any]):
-        """Apply the trainer's inject number ``seq`` once, now, and tell the server at which minute.
+        """Apply the trainer's throw number ``seq`` (an inject, a disruption, or a move of the clock) once, now,
+        and tell the server at which minute it came.
 
-        Returns what happened in the trainee's run (for the play screen to show), or None.
+        Returns what happened in the trainee's run (for the play screen to show): a happening, or for a move
+        of the clock the list of what happened in the minutes skipped; None when nothing is to be shown.
         """
         seq = int(thrown["seq"])
         if seq in self.applied or self.done:
             return None
         self.applied.add(seq)
         self._thrown[seq] = thrown
-        happening = _throw(self.session.run, thrown)
-        for run in self.shadows.values():
-            _throw(run, thrown)
+        minute = self.session.now
+        happening = self._throw_everywhere(thrown)
         if not self._replaying:
-            self._report("inject", seq=seq)
+            self._report("inject", minute=minute, seq=seq)
+        return happening
+
+    def _throw_everywhere(self, thrown: dict[str, Any]):
+        """Throw to the trainee's run and to the policies' runs alongside (a move of the clock only to the
+        trainee's: the policies' runs follow it to the same minute in :meth:`keep_up`)."""
+        happening = _throw(self.session.run, thrown)
+        if "advance" not in thrown:
+            for run in self.shadows.values():
+                _throw(run, thrown)
         return happening
 
     @property
@@ -131,8 +143,8 @@ class ClassroomPlay:
         elif not self.done and self._clock() - self._last_progress >= PROGRESS_INTERVAL_S:
             self.report_progress()
 
-    def choose(self, choice_id: str, timed_out: bool = False):
-        return self.session.choose(choice_id, timed_out=timed_out)
+    def choose(self, choice_id: str, timed_out: bool = False, shown: list[str] | None = None):
+        return self.session.choose(choice_id, timed_out=timed_out, shown=shown)
 
     def act(self, verb_id: str, customer: int | None = None, role: str | None = None) -> bool:
         return self.session.act(verb_id, customer=customer, role=role)
@@ -156,23 +168,46 @@ class ClassroomPlay:
         self._report("progress", decisions=len(self.session.run.records), kpis=kpis, score=score,
                      waiting=self.session.run.pending is not None)
 
-    def finish(self, session=None, kpis=None) -> float:
+    def finish(self, session=None, judged: Score | None = None) -> float:
         """End the run (unanswered decisions take their default), score it and report it (once).
 
-        (The debrief calls it as it calls a recorder's ``finish``; the classroom scores the run itself.)
+        The debrief calls it as it calls a recorder's ``finish``, with the score its replays measured: that
+        score and its 95 % interval are reported too (once), and replace the one run's score on the board
+        and in the records, as a game played alone records it.
         """
-        if self.done:
-            return self.finished_score
-        you = self.session.finish()
-        kpis = {"you": you}
-        for key, run in self.shadows.items():
-            run.run_to_end()
-            kpis[key] = run.model.run()
-        scored = scored_kpis(self.scenario)
-        final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
-        self.finished_score = self.score = final
-        self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
-        return final
+        if not self.done:  # a trainee who left before the trainer ended comes here from the debrief
+            you = self.session.finish()
+            kpis = {"you": you}
+            for key, run in self.shadows.items():
+                run.run_to_end()
+                kpis[key] = run.model.run()
+            scored = scored_kpis(self.scenario)
+            final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
+            self.finished_score = self.score = final
+            self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
+        if judged is not None:
+            self.report_interval(judged)
+        return self.finished_score
+
+    def report_interval(self, judged: Score) -> None:
+        """Report the score measured over the replays, with its interval (once, and only after the finish)."""
+        if self.interval_reported or not self.done:
+            return
+        self.interval_reported = True
+        self.score = judged.value
+        self._report("interval", score=float(judged.value), low=float(judged.low), high=float(judged.high),
+                     replications=int(judged.replications))
+
+    def measure(self, replications: int) -> Score | None:
+        """The finished run's score as the debrief measures it, for headless play (which has no debrief): its
+        answers and actions replayed over ``replications`` seeds next to the scenario's policies.
+
+        Touches only the model, so it can run on another thread; hand the score to :meth:`report_interval`.
+        None when the scenario lacks a policy to judge by."""
+        series = run_all(self.scenario, self.seed, build_series(self.scenario, self.session.run.playbook_of_play()),
+                         replications)
+        judgement = judge(self.scenario, series, self.seed)
+        return judgement.score if judgement is not None else None
 
     # -- the recorder interface of game.session.Session --------------------------------------------
     def decision(self, record: ChoiceRecord, choice, shown: list[str] | None = None) -> None:
@@ -228,8 +263,9 @@ class ClassroomPlay:
     def _replay_inject(self, seq: int) -> None:
         thrown = self._thrown.get(seq)
         if thrown is not None:
-            for run in [self.session.run, *self.shadows.values()]:
-                _throw(run, thrown)
+            self._throw_everywhere(thrown)
+            for shadow in self.shadows.values():
+                shadow.advance(self.session.run.now)
 
 
 def _measured(value) -> bool:
@@ -237,6 +273,8 @@ def _measured(value) -> bool:
 
 
 def _throw(run: ExerciseRun, thrown: dict[str, Any]):
+    if "advance" in thrown:  # the trainer moves the clock on (a decision that opens on the way stops it there)
+        return run.advance(run.now + float(thrown["advance"]))
     if thrown.get("inject"):
         return run.throw(thrown["inject"])
     disruption = thrown.get("disruption") or {}

@@ -18,7 +18,11 @@ class Room:
         session = self.play.session
         for message in self.link.messages():
             happening = self.play.receive(message)
-            if happening is not None and happening.ref in session.run.injects:
+            if isinstance(happening, list):  # the trainer moved the clock on: what happened meanwhile
+                for skipped in happening:
+                    scene.show_happening(skipped)
+                scene.notify(scene.t("classroom.advanced", minutes=f"{message['advance']:g}"))
+            elif happening is not None and happening.ref in session.run.injects:
                 scene.show_happening(happening)
             elif happening is not None:
                 scene.notify(scene.t("classroom.disruption"), bad=True)

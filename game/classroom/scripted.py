@@ -1,9 +1,10 @@
 """Scripted trainees for classroom drills and load tests: many headless trainees in one process.
 
 Each one joins the server as a game does (the same link and the same play), answers every decision
-point by a rule (the expert's answer, the worst one, the first, or one at random) after a short
-"thinking" pause, and can drop its connection at random moments: the classroom must lose nothing and
-record nothing twice.
+point after a short "thinking" pause by one of the game's scripted answer rules (``srl-game --answers``,
+:mod:`game.answers`: the expert's answer, the worst, the first shown in the dialog's order, or one at
+random), and can drop its connection at random moments: the classroom must lose nothing and record
+nothing twice.
 """
 from __future__ import annotations
 
@@ -16,23 +17,21 @@ from typing import Any
 from sim import Scenario
 
 from trainer.classroom.link import Link, new_id
+from ..answers import STRATEGIES, answer_rng, dialog_order, pick
+from ..scoring import Score
 from .play import ClassroomPlay
 
-ANSWERS = ("expert", "worst", "first", "random")
+ANSWERS = STRATEGIES
 
 
-def scripted_answer(scenario: Scenario, decision, how: str, rng: random.Random) -> str:
-    """The choice a scripted trainee makes at a decision point."""
-    ids = [c.id for c in decision.choices]
-    if how == "expert":
-        policy = scenario.policies.get("expert")
-        chosen = policy.choices.get(decision.id) if policy is not None else None
-        return chosen if chosen in ids else decision.default
-    if how == "worst":
-        return max(decision.choices, key=lambda c: (len(c.flags), -c.mood)).id
-    if how == "first":
-        return ids[0]
-    return rng.choice(ids)
+def scripted_answer(rule: str, play: ClassroomPlay, decision) -> tuple[str, list[str]]:
+    """The choice a scripted trainee makes at a decision point by its rule, and the dialog's order of the answers.
+
+    The same rule, order and random source as ``srl-game --answers`` on the room's seed, so a scripted
+    trainee in a classroom answers exactly as the same rule does in a game played alone.
+    """
+    shown = dialog_order(play.scenario, decision, play.seed)
+    return pick(rule, decision, shown, play.scenario, answer_rng(play.seed, decision)), [c.id for c in shown]
 
 
 @dataclass
@@ -42,6 +41,7 @@ class ScriptedResult:
     name: str
     answers: list[tuple[str, str, float]] = field(default_factory=list)  # (decision, choice, monotonic time)
     score: float | None = None
+    interval: Score | None = None
     drops: int = 0
     connections: int = 0
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -58,6 +58,11 @@ class ScriptedTrainee:
     think_s: tuple[float, float] = (0.05, 0.4)
     drop_chance: float = 0.0  # chance, each tick, to cut the connection
     tick_s: float = 0.1
+    replications: int = 0  # after the finish, measure the score over this many replays and report it (0: don't)
+
+    def __post_init__(self):
+        if self.answers not in ANSWERS:
+            raise ValueError(f"unknown answering rule {self.answers!r}; known: {', '.join(ANSWERS)}")
 
     async def play(self, url: str, code: str, scenario: Scenario, deadline_s: float = 120.0) -> ScriptedResult:
         """Join, play to the end (or until the trainer ends the exercise), wait for every acknowledgement."""
@@ -89,16 +94,21 @@ class ScriptedTrainee:
                     if answer_at is None:
                         answer_at = now + rng.uniform(*self.think_s)
                     elif now >= answer_at:
-                        choice = scripted_answer(scenario, pending, self.answers, rng)
+                        choice, shown = scripted_answer(self.answers, play, pending)
                         result.answers.append((pending.id, choice, time.monotonic()))
-                        play.choose(choice)
+                        play.choose(choice, shown=shown)
                         answer_at = None
                 play.tick(self.tick_s, self.speed)
+                if play.done and self.replications and not play.interval_reported:
+                    result.interval = await asyncio.to_thread(play.measure, self.replications)
+                    if result.interval is not None:
+                        play.report_interval(result.interval)
+                    play.interval_reported = True
                 if self.drop_chance and rng.random() < self.drop_chance and link.connected.is_set():
                     result.drops += 1
                     await link.drop()
                 await asyncio.sleep(self.tick_s)
-            result.score = play.finished_score
+            result.score = play.score
         finally:
             result.connections = link.connections
             await link.close()

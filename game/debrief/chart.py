@@ -35,7 +35,9 @@ def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[
                  font=None) -> pygame.Surface:
     """One strip plot per KPI (customers lost by word of mouth, recovery cost, retention): a dot per run, a bar at the median."""
     dpi = 100
-    with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False}):
+    # parse_math off: labels and titles are data (a trainee's or a scenario's name), "$" is a dollar sign
+    with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False,
+                     "text.parse_math": False}):
         figure = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=_hex(theme.PANEL))
         axes = figure.subplots(1, len(CHART_KPIS))
         rng = np.random.default_rng(0)  # jitter only; fixed so the picture is the same every time

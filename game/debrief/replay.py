@@ -8,6 +8,7 @@ and can be cancelled when the debrief closes; :func:`run_all` runs them in the c
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sim.exercise.runtime import Playbook, replay
@@ -100,12 +101,17 @@ def judge(scenario, series: list[Series], seed: int = 0) -> Judgement | None:
 
 
 class Replays:
-    """Runs every series for replications 1..n of the session's seed in a background thread."""
+    """Runs every series for replications 1..n of the session's seed in a background thread.
 
-    def __init__(self, scenario, seed: int, series: list[Series], replications: int):
+    ``series`` may be a function that builds them: it runs first, in the same thread (the debrief
+    passes one that plays the trainee's run out to its end, so the screen never waits for it)."""
+
+    def __init__(self, scenario, seed: int, series: list[Series] | Callable[[], list[Series]], replications: int):
         self.scenario = scenario
         self.seed = seed
-        self.series = series
+        self._prepare = series if callable(series) else None
+        self.series: list[Series] = [] if callable(series) else series
+        self.prepared = not callable(series)  # the series are known (their runs may still be coming)
         self.replications = replications
         self.done = 0
         self.error: str | None = None
@@ -139,6 +145,9 @@ class Replays:
 
     def _work(self) -> None:
         try:
+            if self._prepare is not None:
+                self.series = self._prepare()
+                self.prepared = True
             for replication in range(1, self.replications + 1):
                 for series in self.series:
                     if self._stop.is_set():

@@ -81,7 +81,7 @@ class ClassroomJoinScene(TrainerScene):
                 return
             if message.get("type") == "refused":
                 reason = message.get("reason")
-                key = f"classroom.refused.{reason}" if reason in ("wrong_code", "name_taken") else "classroom.refused.other"
+                key = f"classroom.refused.{reason}" if reason in ("wrong_code", "name_taken", "locked_out") else "classroom.refused.other"
                 self.say(self.t(key, detail=message.get("detail", reason)), theme.BAD)
                 self._close_link()
                 return
@@ -100,7 +100,7 @@ class ClassroomJoinScene(TrainerScene):
             self._close_link()
             return
         link, self.link = self.link, None
-        unsent = list(link.link.outbox.pending.values())
+        unsent = link.link.unsent_at_welcome  # not the outbox now: it may have sent and lost some since
         play = self.attempt(ClassroomPlay, entry.scenario, welcome, link.send, unsent=unsent)
         if play is None:
             link.close()

@@ -24,7 +24,8 @@ KPI_COLUMNS = ("you", "expert", "standard")
 
 
 class DebriefScene(Scene):
-    """Built once from the finished session; the replays run in the background while the trainee reads."""
+    """Drawn at once: the trainee's run is played out to its end and replayed in the background, and the
+    tabs fill in as the results arrive (the timeline and principles once the run has ended)."""
 
     name = "debrief"
 
@@ -34,11 +35,17 @@ class DebriefScene(Scene):
         self.session = session
         self.tab = "score"
         self.scroll = 0
-        self.kpis = {"you": session.finish()}  # this run; the policies' come with the replays
+        self.kpis: dict[str, dict[str, float]] = {}  # this run's once it has ended; the policies' with the replays
         self.error = ""
         scenario = session.scenario
-        self.series = build_series(scenario, session.run.playbook_of_play())
-        self.replays = Replays(scenario, session.seed, self.series, replications).start()
+
+        def prepare():
+            """In the replays' thread: play what is left of the run out, then the series to replay."""
+            self.kpis["you"] = session.finish()
+            return build_series(scenario, session.run.playbook_of_play())
+
+        self.replays = Replays(scenario, session.seed, prepare, replications).start()
+        self._rows_prepared = False  # the rows were built after the run had ended
         self.judgement = None
         self._collected = False
         self._chart: tuple[tuple, pygame.Surface] | None = None
@@ -51,8 +58,19 @@ class DebriefScene(Scene):
         self.replays.cancel()
         self._collect()
 
+    @property
+    def series(self):
+        return self.replays.series
+
+    @property
+    def prepared(self) -> bool:
+        """The trainee's run has been played to its end (the timeline and principles can be shown)."""
+        return self.replays.prepared
+
     def update(self, dt: float) -> None:
         super().update(dt)
+        if self.prepared and not self._rows_prepared:
+            self.layout()
         self._collect()
 
     def _collect(self) -> None:
@@ -144,6 +162,9 @@ class DebriefScene(Scene):
     # -- content --------------------------------------------------------------------------------
     def _build_rows(self) -> list[tuple[int, object]]:
         fonts = self.app.fonts
+        self._rows_prepared = self.prepared
+        if not self.prepared:
+            return []
         if self.tab == "timeline":
             entries = build_timeline(self.session, self.t, self.app.local)
             rows = []
@@ -183,8 +204,17 @@ class DebriefScene(Scene):
         self.buttons.draw(surface, self.app.fonts)
         self._draw_record_line(surface)
 
+    def _draw_preparing(self, surface: pygame.Surface) -> bool:
+        """While the run is played to its end: say so (True), instead of an empty tab."""
+        if self.prepared or self.replays.error is not None:
+            return False
+        draw_text(surface, self.app.fonts, self.t("debrief.preparing"), (CONTENT.left + 8, CONTENT.top + 6), theme.H2, theme.TEXT_DIM)
+        return True
+
     def _draw_timeline(self, surface: pygame.Surface) -> None:
         fonts = self.app.fonts
+        if self._draw_preparing(surface):
+            return
         if not self._rows:
             draw_text(surface, fonts, self.t("debrief.no_events"), CONTENT.topleft, theme.BODY, theme.TEXT_DIM)
         y = CONTENT.top + 4 - self.scroll
@@ -200,6 +230,8 @@ class DebriefScene(Scene):
 
     def _draw_lessons(self, surface: pygame.Surface) -> None:
         fonts = self.app.fonts
+        if self._draw_preparing(surface):
+            return
         colours = {"followed": theme.GOOD, "missed": theme.WARN, "broken": theme.BAD, "not_seen": theme.DISABLED}
         y = CONTENT.top + 4 - self.scroll
         for height, lesson in self._rows:
@@ -221,7 +253,8 @@ class DebriefScene(Scene):
             return
         judgement = self.judgement
         if judgement is None:
-            text = self.t("debrief.computing", done=self.replays.done, total=self.replays.total)
+            text = (self.t("debrief.computing", done=self.replays.done, total=self.replays.total) if self.prepared
+                    else self.t("debrief.preparing"))
             draw_text(surface, fonts, text, (x, y), theme.H2, theme.TEXT_DIM)
             y += fonts.line_height(theme.H2) + 8
         else:
@@ -294,7 +327,7 @@ class DebriefScene(Scene):
             draw_wrapped(surface, fonts, replays.error, CONTENT.inflate(-20, -20), theme.BODY, theme.BAD)
             return
         if not replays.finished:
-            text = self.t("debrief.computing", done=replays.done, total=replays.total)
+            text = self.t("debrief.computing", done=replays.done, total=replays.total) if self.prepared else self.t("debrief.preparing")
             draw_text(surface, fonts, text, CONTENT.center, theme.H2, theme.TEXT_DIM, anchor="center")
             return
         key = (self.app.settings.lang, self.app.fonts.scale)
@@ -314,7 +347,7 @@ class DebriefScene(Scene):
         titles = {kpi: self.t(f"kpi.{kpi}") for kpi in CHART_KPIS}
         size = (CONTENT.width, CONTENT.height - 40)
         shown = [series for series in self.replays.series if series.key in labels]
-        source = self.app.fonts.source
+        source = self.app.fonts.cjk_source
 
         def work() -> None:
             chart = render_chart(shown, labels, titles, size, source)

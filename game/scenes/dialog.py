@@ -38,7 +38,7 @@ class DialogScene(Scene):
         self.decision = session.run.pending
         self.customer = session.run.pending_customer
         self.on_close = on_close
-        self.order = dialog_order(self.decision, session.seed)
+        self.order = dialog_order(session.scenario, self.decision, session.seed)
         self._rng = answer_rng(session.seed, self.decision)  # scripted play's random answers
         self.seconds = self.decision.timer_s if seconds == -1.0 else seconds
         self.left = self.seconds if self.seconds is not None else self.decision.timer_s

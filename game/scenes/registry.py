@@ -24,6 +24,7 @@ SCENES = {
     "trainer_debrief": "trainer_debrief:RecordDebriefScene",
     "classroom_join": "classroom_join:ClassroomJoinScene",
     "classroom_console": "classroom_console:ClassroomConsoleScene",
+    "classroom_debrief": "classroom_debrief:ClassroomDebriefScene",
 }
 
 

@@ -1,4 +1,4 @@
-"""The title screen: start, trainer sessions, language, settings, quit."""
+"""The title screen: start, join a classroom, trainer sessions, language, settings, quit."""
 from __future__ import annotations
 
 import math
@@ -19,19 +19,23 @@ class TitleScene(Scene):
 
     def layout(self) -> None:
         self.buttons.clear()
-        x, w, h = 440, 400, 48
+        x, w, h, gap = 440, 400, 48, 10
         entries = [
             ("start", self.t("title.start"), self.open_picker, pygame.K_s, "primary"),
+            ("classroom", self.t("title.classroom"), self.open_classroom, pygame.K_j, "normal"),
             ("trainer", self.t("title.trainer"), self.open_trainer, pygame.K_t, "normal"),
             ("language", self.t("title.language", language=LANG_NAMES[self.app.settings.lang]), self.toggle_language, pygame.K_l, "normal"),
             ("settings", self.t("title.settings"), self.open_settings, None, "normal"),
             ("quit", self.t("title.quit"), self.app.quit, pygame.K_ESCAPE, "danger"),
         ]
         for i, (bid, label, action, key, style) in enumerate(entries):
-            self.buttons.add(Button(bid, pygame.Rect(x, 316 + i * (h + 12), w, h), label, action, key=key, style=style))
+            self.buttons.add(Button(bid, pygame.Rect(x, 300 + i * (h + gap), w, h), label, action, key=key, style=style))
 
     def open_picker(self) -> None:
         self.app.push(make_scene("picker", self.app))
+
+    def open_classroom(self) -> None:
+        self.app.push(make_scene("classroom_join", self.app))
 
     def open_trainer(self) -> None:
         self.app.push(make_scene("trainer_sessions", self.app))

@@ -83,7 +83,7 @@ class TraineeScene(TrainerScene):
         records = self.attempt(self.app.records)
         scenario = self.scenario_of(turn.scenario_id)
         options = self.app.options
-        session = records and self.attempt(resume_turn, records, scenario, turn.id, options.autoplay, options.speed)
+        session = records and self.attempt(resume_turn, records, scenario, turn.id, options.answers, options.speed)
         if session:
             self.open(make_scene("briefing", self.app, scenario, resumed=session))
 

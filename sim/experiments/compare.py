@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..errors import UserError
+from ..interrupts import Incomplete
 from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
 from .parallel import Runner, Variant
@@ -46,11 +47,15 @@ class Comparison:
     def replications(self) -> int:
         return self.results[0].replications
 
+    @property
+    def complete(self) -> bool:
+        return all(r.complete for r in self.results)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
             "baseline": self.baseline, "seed": self.seed, "replications": self.replications,
-            "common_random_numbers": self.common_random_numbers,
+            "common_random_numbers": self.common_random_numbers, "complete": self.complete,
             "alternatives": {r.label: r.to_dict() for r in self.results},
             "differences": self.differences,
         }
@@ -116,10 +121,18 @@ def compare_alternatives(
         Variant(a.scenario, seed if common_random_numbers else independent_seed(seed, i), a.policy)
         for i, a in enumerate(alternatives)
     ]
-    results = replicate_variants(
-        variants, replications, labels=labels, precision=precision, kpis=kpis, max_replications=max_replications,
-        together=True, runner=runner, workers=workers, dask=dask, on_progress=on_progress,
-    )
+    try:
+        results = replicate_variants(
+            variants, replications, labels=labels, precision=precision, kpis=kpis, max_replications=max_replications,
+            together=True, runner=runner, workers=workers, dask=dask, on_progress=on_progress,
+        )
+    except Incomplete as stop:  # the replications every alternative finished, still paired
+        raise Incomplete(_comparison(stop.partial, seed, common_random_numbers), stop.cause) from None
+    return _comparison(results, seed, common_random_numbers)
+
+
+def _comparison(results: list[Replications], seed: int, common_random_numbers: bool) -> Comparison:
+    """Each alternative's summary and its difference from the first, replication by replication."""
     base = results[0]
     differences = {
         other.label: {name: paired_difference(base.values(name), other.values(name)) for name in base.kpis}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import socket
+import threading
 import warnings
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import UserError, UserNote
+from ..interrupts import Incomplete
 from ..exercise.runtime import run_once
 from ..scenario import Scenario
 
@@ -58,6 +61,41 @@ def default_workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """In a worker process: end it as soon as the command that started it is gone, however it ended.
+
+    A command killed outright (SIGKILL, an out-of-memory kill) cannot stop its workers; without this
+    they would simulate on for minutes, holding the resource tracker and the caller's pipes. A
+    daemon thread waits for ``parent_pid`` to end (a pidfd where the system has one, else a check
+    every half second) and ends this process at once.
+    """
+
+    def parent_alive() -> bool:
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # it exists, under another user: not our parent's pid reused by us
+        return True
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent_pid)
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            select.select([handle], [], [])  # readable once the process has ended
+        else:
+            while parent_alive():
+                threading.Event().wait(0.5)
+        os._exit(1)
+
+    if not parent_alive():
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -145,31 +183,39 @@ class Runner:
         return "this process" if self.workers == 1 else f"{self.workers} local processes"
 
     def run(self, tasks: Sequence[Task], on_progress: Callable[[int], None] | None = None) -> list[dict[str, float]]:
-        """KPIs of every task, in the order of ``tasks``; ``on_progress(done)`` after each finished chunk."""
+        """KPIs of every task, in the order of ``tasks``; ``on_progress(done)`` after each finished chunk.
+
+        An interrupt raises :class:`Incomplete` whose ``partial`` holds each task's KPIs, None where
+        the task had not finished.
+        """
         tasks = list(tasks)
         chunks = _chunks(tasks, max(self.workers * CHUNKS_PER_WORKER, min(len(tasks), PROGRESS_STEPS)))
-        if self._client is not None:
-            results = self._run_dask(chunks, on_progress)
-        elif self.workers == 1 or len(chunks) == 1:
-            results = self._run_here(chunks, on_progress)
-        else:
-            results = self._run_pool(chunks, on_progress)
+        results: list[list[dict[str, float]] | None] = [None] * len(chunks)
+        try:
+            if self._client is not None:
+                self._run_dask(chunks, results, on_progress)
+            elif self.workers == 1 or len(chunks) == 1:
+                self._run_here(chunks, results, on_progress)
+            else:
+                self._run_pool(chunks, results, on_progress)
+        except KeyboardInterrupt as stop:
+            finished = [kpis for chunk, done in zip(chunks, results) for kpis in (done or [None] * len(chunk))]
+            raise Incomplete(finished, stop) from None
         return [kpis for chunk in results for kpis in chunk]
 
-    def _run_here(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
-        results, done = [], 0
-        for chunk in chunks:
-            results.append(run_chunk(chunk))
+    def _run_here(self, chunks: list[list[Task]], results: list, on_progress) -> None:
+        done = 0
+        for index, chunk in enumerate(chunks):
+            results[index] = run_chunk(chunk)
             done += len(chunk)
             if on_progress:
                 on_progress(done)
-        return results
 
-    def _run_pool(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
+    def _run_pool(self, chunks: list[list[Task]], results: list, on_progress) -> None:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context())
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context(),
+                                             initializer=exit_with_parent, initargs=(os.getpid(),))
         futures: dict[Future, int] = {self._pool.submit(run_chunk, chunk): i for i, chunk in enumerate(chunks)}
-        results: list[Any] = [None] * len(chunks)
         done = 0
         try:
             for future in as_completed(futures):
@@ -181,7 +227,6 @@ class Runner:
         except BaseException:
             self._stop_pool()  # an error or an interrupt: the chunks still running are of no use
             raise
-        return results
 
     def _stop_pool(self) -> None:
         """End the worker processes now, without waiting for the chunks they are running."""
@@ -195,20 +240,19 @@ class Runner:
         for process in processes:
             process.join(timeout=5)
 
-    def _run_dask(self, chunks: list[list[Task]], on_progress) -> list[list[dict[str, float]]]:
+    def _run_dask(self, chunks: list[list[Task]], results: list, on_progress) -> None:
         from distributed import as_completed as dask_completed
 
         futures = self._client.map(run_chunk, chunks, pure=False)
-        sizes = {future.key: len(chunk) for future, chunk in zip(futures, chunks)}
+        index_of = {future.key: i for i, future in enumerate(futures)}
         done = 0
         try:
             for future in dask_completed(futures, loop=self._client.loop):
-                if future.status == "error":
-                    break  # gather below raises the task's own error
-                done += sizes[future.key]
+                index = index_of[future.key]
+                results[index] = future.result()  # raises the task's own error
+                done += len(chunks[index])
                 if on_progress:
                     on_progress(done)
-            return self._client.gather(futures)
         except ModuleNotFoundError as exc:
             raise UserError(
                 f"the Dask workers cannot import '{exc.name}'; install this project on every worker "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..errors import UserError
+from ..interrupts import Incomplete
 from ..model.kpis import whole_run
 from ..model.simulation import Model
 from ..scenario import Scenario
@@ -36,6 +37,7 @@ class Replications:
     kpis: dict[str, dict[str, Any]]
     precision: float | None = None
     imprecise: list[str] = field(default_factory=list)  # requested KPIs still wider than the precision goal
+    complete: bool = True  # False when an interrupt stopped it before its replications were all run
 
     @property
     def replications(self) -> int:
@@ -50,6 +52,7 @@ class Replications:
         data: dict[str, Any] = {
             "label": self.label, "seed": self.seed, "policy": self.policy, "replications": self.replications,
             "precision": self.precision, "imprecise": list(self.imprecise), "kpis": self.kpis,
+            "complete": self.complete,
         }
         if with_runs:
             data["runs"] = self.runs
@@ -175,24 +178,63 @@ def replicate_variants(
             if on_progress:
                 on_progress(finished, total)  # the batch's size is known before its first replication ends
             report = (lambda n, base=finished, total=total: on_progress(base + n, total)) if on_progress else None
-            results = iter(active.run(tasks, report))
-            for done, goal in zip(runs, planned):
-                done.extend(next(results) for _ in range(len(done), goal))
+            try:
+                batch = active.run(tasks, report)
+            except Incomplete as stop:
+                finished_runs(runs, planned, stop.partial, together)
+                complete = [len(done) == goal for done, goal in zip(runs, planned)]
+                if precision is not None:  # a variant finished only if it needed no further batch
+                    complete = [ok and _next_size(summarise(done), _precision_kpis(done, kpis), precision, len(done),
+                                                  max_replications) == len(done) for ok, done in zip(complete, runs)]
+                partial = _summaries(variants, labels, runs, precision, kpis, complete)
+                raise Incomplete(partial, stop.cause) from None
+            finished_runs(runs, planned, batch, together)
             finished = sum(len(done) for done in runs)
             if precision is None:
                 break
-            summaries = [summarise(done) for done in runs]
-            names = list(kpis) if kpis else whole_run(list(summaries[0]))
-            planned = [_next_size(s, names, precision, len(d), max_replications) for s, d in zip(summaries, runs)]
+            planned = [_next_size(summarise(done), _precision_kpis(done, kpis), precision, len(done), max_replications)
+                       for done in runs]
             if together:
                 planned = [max(planned)] * len(planned)
-    results_out = []
-    for variant, label, done in zip(variants, labels, runs):
+    return _summaries(variants, labels, runs, precision, kpis)
+
+
+def finished_runs(runs: list[list[dict[str, float]]], planned: Sequence[int], batch: Sequence[dict[str, float] | None],
+                  together: bool) -> None:
+    """Append a batch's results (in task order, None where a task did not finish) to each variant's runs.
+
+    Each variant keeps only its first replications up to the first one missing, so what it holds is
+    exactly what a run with fewer replications gives; ``together`` cuts every variant to the same count
+    (paired comparisons).
+    """
+    results = iter(batch)
+    for done, goal in zip(runs, planned):
+        outcomes = [next(results) for _ in range(len(done), goal)]
+        missing = next((i for i, kpis in enumerate(outcomes) if kpis is None), len(outcomes))
+        done.extend(outcomes[:missing])
+    if together:
+        shortest = min(len(done) for done in runs)
+        for done in runs:
+            del done[shortest:]
+
+
+def _precision_kpis(runs: Sequence[dict[str, float]], kpis: Sequence[str] | None) -> list[str]:
+    """The KPIs a precision goal applies to: those asked for, else every whole-run KPI."""
+    return list(kpis) if kpis else whole_run(list(runs[0]) if runs else [])
+
+
+def _summaries(variants: Sequence[Variant], labels: Sequence[str], runs: Sequence[list[dict[str, float]]],
+               precision: float | None, kpis: Sequence[str] | None, complete: Sequence[bool] | None = None,
+               ) -> list[Replications]:
+    """Each variant's replications, summarised, with the KPIs still imprecise."""
+    results = []
+    for index, (variant, label, done) in enumerate(zip(variants, labels, runs)):
         summary = summarise(done)
-        names = list(kpis) if kpis else whole_run(list(summary))
-        imprecise = [n for n in names if not is_precise(summary[n], precision)] if precision is not None else []
-        results_out.append(Replications(label, variant.seed, variant.policy, done, summary, precision, imprecise))
-    return results_out
+        imprecise = ([n for n in _precision_kpis(done, kpis) if not is_precise(summary[n], precision)]
+                     if precision is not None else [])
+        results.append(Replications(label, variant.seed, variant.policy, done, summary, precision, imprecise,
+                                    complete=complete is None or complete[index]))
+    return results
 
 
 def replicate(
@@ -218,7 +260,10 @@ def replicate(
     if warmup_min is not None:
         scenario = scenario_variant(scenario, {"operation.warmup_min": warmup_min}, "--warmup")
     variant = Variant(scenario, seed, policy)
-    return replicate_variants(
-        [variant], replications, precision=precision, kpis=kpis, max_replications=max_replications,
-        runner=runner, workers=workers, dask=dask, on_progress=on_progress,
-    )[0]
+    try:
+        return replicate_variants(
+            [variant], replications, precision=precision, kpis=kpis, max_replications=max_replications,
+            runner=runner, workers=workers, dask=dask, on_progress=on_progress,
+        )[0]
+    except Incomplete as stop:
+        raise Incomplete(stop.partial[0], stop.cause) from None

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from ..errors import UserError
+from ..interrupts import Incomplete
 from ..scenario import Scenario
 from ..scenario.variants import scenario_variant
 from ..scenario.yaml_source import YamlLimitError, load_value
@@ -109,6 +110,11 @@ class SweepResult:
     policy: str | None
     params: list[Param]
     points: list[SweepPoint]
+    planned_points: int | None = None  # when an interrupt stopped the sweep: the points it was to run
+
+    @property
+    def complete(self) -> bool:
+        return self.planned_points is None or len(self.points) == self.planned_points
 
     def kpi_names(self) -> list[str]:
         return list(self.points[0].kpis) if self.points else []
@@ -132,6 +138,7 @@ class SweepResult:
         return {
             "scenario": self.scenario, "seed": self.seed, "policy": self.policy,
             "params": {p.key: list(p.values) for p in self.params},
+            "complete": self.complete, "planned_points": self.planned_points or len(self.points),
             "points": [
                 {"settings": p.settings, "replications": p.replications, "kpis": p.kpis, "imprecise": p.imprecise}
                 for p in self.points
@@ -168,11 +175,17 @@ def sweep(
     check_workload(Variant(scenario, seed, policy), len(points), most,  # before building thousands of variants
                    runner.workers if runner else min(workers or default_workers(), default_workers()), flag, note=False)
     variants = [Variant(scenario_variant(scenario, settings, "--param"), seed, policy) for settings in points]
-    results = replicate_variants(
-        variants, replications, precision=precision, kpis=kpis, max_replications=max_replications,
-        runner=runner, workers=workers, dask=dask, on_progress=on_progress,
-    )
-    return SweepResult(
-        scenario.name, seed, policy, params,
-        [SweepPoint(settings, r.replications, r.kpis, r.imprecise) for settings, r in zip(points, results)],
-    )
+    try:
+        results = replicate_variants(
+            variants, replications, precision=precision, kpis=kpis, max_replications=max_replications,
+            runner=runner, workers=workers, dask=dask, on_progress=on_progress,
+        )
+    except Incomplete as stop:  # keep the points that finished, in grid order
+        finished = [(settings, r) for settings, r in zip(points, stop.partial) if r.complete]
+        raise Incomplete(SweepResult(scenario.name, seed, policy, params, _points(finished), len(points)), stop.cause) from None
+    return SweepResult(scenario.name, seed, policy, params, _points(zip(points, results)))
+
+
+def _points(results) -> list[SweepPoint]:
+    """Sweep points from ``(settings, Replications)`` pairs."""
+    return [SweepPoint(settings, r.replications, r.kpis, r.imprecise) for settings, r in results]

@@ -32,6 +32,7 @@ class Customer:
         "loss", "distributive", "interactional", "recovery", "recovered", "recovery_delay", "handovers",
         "bonus", "blame", "failed_at", "failure", "failures", "complained", "tags", "name", "process",
         "hold_until", "extra_wait", "path", "stays", "pending", "deferred", "kind", "settled", "tallies",
+        "outcome_tallies",
     )
 
     def __init__(self, cid: int, segment: str, arrived_at: float, service_min: float,
@@ -67,6 +68,7 @@ class Customer:
         self.pending = 0  # recoveries ordered for this customer and not finished yet
         self.deferred: tuple | None = None  # the visit's conclusion, waiting for those recoveries
         self.tallies: tuple = ()  # the KPI tallies the visit is booked in (none during the warm-up)
+        self.outcome_tallies: tuple = ()  # the same for what failures did (with failures on)
         self.kind: str | None = None  # the failure type (or disruption) of the worst felt failure
         self.settled: int | None = None  # judged at a station on the way, with this many failures felt by then
 

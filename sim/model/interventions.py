@@ -77,8 +77,9 @@ def _recovery_work(model, chosen: list["Customer"], action: Action):
     for customer in chosen:
         delay = now - customer.failed_at if customer.failed_at is not None else 0.0
         model.receive_recovery(customer, picked, delay, int(escalated))
-        if model.failing and customer.arrived_at >= model.measure_from:
-            model.outcomes.recovery_cost += (staff_cost + money) * recovery_cost_factor(delay, recovery.cost_curve)
+        cost = (staff_cost + money) * recovery_cost_factor(delay, recovery.cost_curve)
+        for tally in customer.outcome_tallies:
+            tally.recovery_cost += cost
         model.log(EventKind.RECOVERY_ACTION, customer.id, customer.segment, actions=list(action.actions),
                   by=pool.name, source=action.source)
         model.recovery_done(customer)

@@ -26,11 +26,13 @@ def dimension_of(kpi: str) -> str | None:
     return first if first in DIMENSIONS and kpi.count(".") >= 2 else None
 
 
-SHARES = {"abandon_rate", "prob_wait", "service_level", "complaint_rate", "retention_rate", "recovered_retention_rate"}
+SHARES = {"abandon_rate", "prob_wait", "service_level", "complaint_rate", "retention_rate", "recovered_retention_rate",
+          "paradox_share"}
 NON_NEGATIVE = {
     "arrived", "served", "abandoned", "balked", "mean_queue_length", "failures", "failures_prevented", "failure_rate",
-    "dissatisfied", "complaints", "silent_dissatisfied", "proactive_recoveries", "wom_reached", "customers_lost_wom",
-    "wom_positive_reached", "customers_won_wom", "recovery_cost", "revenue_lost", "escalations_passed_on",
+    "dissatisfied", "left_dissatisfied", "complaints", "silent_dissatisfied", "proactive_recoveries", "wom_reached",
+    "customers_lost_wom", "wom_negative_tellers", "wom_positive_tellers", "wom_positive_reached", "customers_won_wom",
+    "market", "market_value", "recovery_cost", "revenue_lost", "escalations_passed_on", "quality_score",
 }
 
 

@@ -1,22 +1,35 @@
-"""KPIs of what failures did: dissatisfaction, complaints, recovery, retention, word of mouth, money."""
+"""KPIs of what failures did: dissatisfaction, complaints, recovery, retention, word of mouth, money.
+
+Like the queue KPIs (:mod:`sim.model.kpis`), they are kept for the whole run and for each segment and
+each block of the day a customer arrived in (``segment.vip.complaints``, ``block.09:00.retention_rate``),
+by streaming counters: memory depends on the number of parts, never on the number of customers.
+Word of mouth reaches a segment's market, not an hour of the day, so its reach and the revenue it
+loses are reported per segment only.
+"""
 from __future__ import annotations
 
-from .kpis import safe_ratio
+from typing import Iterable
+
+from .accumulators import DayBlocks
+from .kpis import BLOCK, SEGMENT, safe_ratio
 from .retention import PATHS
 from .word_of_mouth import WordOfMouthLedger
 
 RECOVERED = ("resolved_quickly", "resolved_slowly", "unresolved")  # customers who got a recovery attempt
 
 
-class OutcomeKpis:
-    """Streaming counters over the customers whose visit ended after the warm-up."""
+class OutcomeTally:
+    """Streaming counters over one group of customers (the whole run, a segment, a block of the day)
+    whose visit ended after the warm-up."""
 
-    def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float, no_failure_retention: float,
-                 values: dict[str, float]):
-        self.ledger = ledger
+    __slots__ = ("visits", "no_failure_retention", "satisfied", "satisfied_value", "failures", "failures_prevented",
+                 "concluded", "dissatisfied", "left_dissatisfied", "complaints", "complainers", "proactive", "recoveries", "paradoxes",
+                 "recovery_delay_sum", "recovery_cost", "revenue_lost_leaving", "quality_sum", "stayed",
+                 "path_count", "path_stayed", "path_quality")
+
+    def __init__(self, visits_per_customer: float, no_failure_retention: float):
         self.visits = visits_per_customer
         self.no_failure_retention = no_failure_retention
-        self.values = values  # revenue of one visit, per segment
         # the common case (no felt failure) is booked by two additions on the hot path
         self.satisfied = 0
         self.satisfied_value = 0.0
@@ -39,10 +52,12 @@ class OutcomeKpis:
         self.path_stayed = dict.fromkeys(PATHS, 0.0)
         self.path_quality = dict.fromkeys(PATHS, 0.0)
 
-    def conclude(self, path: str, stays: float, perceived: float, value: float, dissatisfied: bool) -> None:
-        """Book one finished visit; ``stays`` is the customer's chance of coming back, ``dissatisfied`` how it left."""
+    def conclude(self, path: str, stays: float, perceived: float, value: float, complained: bool = False,
+                 lifted: bool = False, left_dissatisfied: bool = False) -> None:
+        """Book one finished visit; ``stays`` is the customer's chance of coming back, ``lifted`` the paradox,
+        ``left_dissatisfied`` whether the customer left below their expectation."""
         self.concluded += 1
-        self.left_dissatisfied += dissatisfied
+        self.left_dissatisfied += left_dissatisfied
         self.quality_sum += perceived
         self.path_count[path] += 1
         self.path_quality[path] += perceived
@@ -51,6 +66,8 @@ class OutcomeKpis:
         self.stayed += stays
         self.path_stayed[path] += stays
         self.revenue_lost_leaving += (1.0 - stays) * value * self.visits
+        self.complainers += complained  # the complaint rate's numerator: visits ended
+        self.paradoxes += lifted
 
     def conclude_satisfied(self, value: float) -> None:
         """Book a visit with no felt failure (the fast path of :meth:`conclude`: perceived quality 1)."""
@@ -68,13 +85,9 @@ class OutcomeKpis:
         self.revenue_lost_leaving += (1.0 - r) * self.satisfied_value * self.visits
         self.satisfied, self.satisfied_value = 0, 0.0
 
-    def results(self, served: float, people: dict[str, int]) -> dict[str, float]:
-        """The outcome KPIs; ``people`` counts the customers of each segment who came (all part of its market)."""
+    def results(self, served: float) -> dict[str, float]:
+        """The group's own KPIs (everything but word of mouth); ``served`` is how many of it were served."""
         self._merge_satisfied()
-        self.ledger.flush()
-        ledger = self.ledger
-        market = {name: max(m.size, people.get(name, 0) + m.lost + m.won) for name, m in ledger.markets.items()}
-        lost_value = sum(m.lost * self.values[name] for name, m in ledger.markets.items()) * self.visits
         recovered = sum(self.path_count[p] for p in RECOVERED)
         results = {
             "failures": float(self.failures),
@@ -90,6 +103,55 @@ class OutcomeKpis:
             "retention_rate": safe_ratio(self.stayed, self.concluded),
             "recovered_retention_rate": safe_ratio(sum(self.path_stayed[p] for p in RECOVERED), recovered),
             "paradox_share": safe_ratio(self.paradoxes, recovered),
+            "recovery_cost": self.recovery_cost,
+            "quality_score": safe_ratio(self.quality_sum, self.concluded),
+        }
+        for path in PATHS:
+            results[f"customers.{path}"] = float(self.path_count[path])
+            results[f"retention.{path}"] = safe_ratio(self.path_stayed[path], self.path_count[path])
+            results[f"quality.{path}"] = safe_ratio(self.path_quality[path], self.path_count[path])
+        return results
+
+
+class OutcomeKpis:
+    """The outcome tallies of a run: the whole run, each segment and each block of the day, and the
+    word-of-mouth ledger of every segment's market."""
+
+    def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float, no_failure_retention: float,
+                 values: dict[str, float], blocks: DayBlocks, measure_from: float):
+        self.ledger = ledger
+        self.visits = visits_per_customer
+        self.values = values  # revenue of one visit, per segment
+        self.blocks = blocks
+        self.measure_from = measure_from
+        self.whole = OutcomeTally(visits_per_customer, no_failure_retention)
+        self.segments = {name: OutcomeTally(visits_per_customer, no_failure_retention) for name in values}
+        self.by_block = [OutcomeTally(visits_per_customer, no_failure_retention) for _ in blocks.labels]
+
+    def tallies(self, segment: str, arrived_at: float) -> tuple[OutcomeTally, ...]:
+        """Where a customer of ``segment`` arriving at ``arrived_at`` is booked (nothing during the warm-up)."""
+        if arrived_at < self.measure_from:
+            return ()
+        return self.whole, self.segments[segment], self.by_block[self.blocks.of(arrived_at)]
+
+    def parts(self) -> Iterable[tuple[str, OutcomeTally]]:
+        """``("segment.vip", tally)``, then ``("block.09:00", tally)`` for each block of the day."""
+        for name, tally in self.segments.items():
+            yield f"{SEGMENT}.{name}", tally
+        for label, tally in zip(self.blocks.labels, self.by_block):
+            yield f"{BLOCK}.{label}", tally
+
+    def results(self, served: dict[str, float], people: dict[str, int]) -> dict[str, float]:
+        """The outcome KPIs of the whole run, then of each part under ``DIMENSION.NAME.``.
+
+        ``served`` counts the customers served, by part key ("" for the whole run); ``people`` the
+        customers of each segment who came (all part of its market).
+        """
+        self.ledger.flush()
+        ledger = self.ledger
+        market = {name: max(m.size, people.get(name, 0) + m.lost + m.won) for name, m in ledger.markets.items()}
+        results = self.whole.results(served.get("", 0.0))
+        results.update({
             "wom_negative_tellers": float(ledger.negative_tellers),
             "wom_reached": float(ledger.total("heard_bad")),
             "customers_lost_wom": float(ledger.total("lost")),
@@ -98,12 +160,23 @@ class OutcomeKpis:
             "customers_won_wom": float(ledger.total("won")),
             "market": float(sum(market.values())),
             "market_value": sum(market[name] * self.values[name] for name in market) * self.visits,
-            "recovery_cost": self.recovery_cost,
-            "revenue_lost": self.revenue_lost_leaving + lost_value,
-            "quality_score": safe_ratio(self.quality_sum, self.concluded),
-        }
-        for path in PATHS:
-            results[f"customers.{path}"] = float(self.path_count[path])
-            results[f"retention.{path}"] = safe_ratio(self.path_stayed[path], self.path_count[path])
-            results[f"quality.{path}"] = safe_ratio(self.path_quality[path], self.path_count[path])
+            "revenue_lost": self.whole.revenue_lost_leaving + self._lost_by_word_of_mouth(ledger.markets),
+        })
+        for key, tally in self.parts():
+            for kpi, value in tally.results(served.get(key, 0.0)).items():
+                results[f"{key}.{kpi}"] = value
+        for name, m in ledger.markets.items():
+            key = f"{SEGMENT}.{name}"
+            results[f"{key}.wom_reached"] = float(m.heard_bad)
+            results[f"{key}.customers_lost_wom"] = float(m.lost)
+            results[f"{key}.wom_positive_reached"] = float(m.heard_good)
+            results[f"{key}.customers_won_wom"] = float(m.won)
+            results[f"{key}.market"] = float(market[name])
+            results[f"{key}.market_value"] = market[name] * self.values[name] * self.visits
+            results[f"{key}.revenue_lost"] = (self.segments[name].revenue_lost_leaving
+                                              + self._lost_by_word_of_mouth({name: m}))
         return results
+
+    def _lost_by_word_of_mouth(self, markets) -> float:
+        """Lifetime revenue of the people word of mouth turned away, in ``markets`` (name -> market)."""
+        return sum(m.lost * self.values[name] for name, m in markets.items()) * self.visits

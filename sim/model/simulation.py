@@ -120,7 +120,7 @@ class Model:
         self.ledger = WordOfMouthLedger(wom, self.streams["word_of_mouth"].generator, self.market_sizes(scenario),
                                         graph_seed=self.seed)
         self.outcomes = OutcomeKpis(self.ledger, wom.visits_per_customer, scenario.behaviour.retention.no_failure,
-                                    {name: flow.value for name, flow in self.flows.items()})
+                                    {name: flow.value for name, flow in self.flows.items()}, self.blocks, self.measure_from)
         self.people = dict.fromkeys(self.flows, 0)  # customers of each segment who came (part of its market)
         # off-site levels of the escalation chain with a capacity: when each of their case handlers is next free
         self.off_site_free = {level: [0.0] * step.capacity for level, step in enumerate(self.chain)
@@ -198,6 +198,7 @@ class Model:
         self._next_id += 1
         if self.failing:
             self.people[flow.name] += 1
+            customer.outcome_tallies = self.outcomes.tallies(flow.name, customer.arrived_at)
             for disruption in self.active_disruptions:
                 if disruption.segment in (None, flow.name):
                     self._disrupt(customer, disruption)
@@ -319,7 +320,8 @@ class Model:
                 self.today.visits += 1
                 customer.path = "no_failure"
                 if counted:
-                    self.outcomes.conclude_satisfied(flow.value)
+                    for tally in customer.outcome_tallies:
+                        tally.conclude_satisfied(flow.value)
                     if 1.0 - customer.expectation >= self.delight_margin:
                         self.ledger.tell_good(flow.name)
                 if logging:
@@ -374,8 +376,8 @@ class Model:
             return
         kind, severity = failure
         if draws.uniform() < self.response.prevention:
-            if customer.arrived_at >= self.measure_from:
-                self.outcomes.failures_prevented += 1
+            for tally in customer.outcome_tallies:
+                tally.failures_prevented += 1
             self.log(EventKind.FAILURE, customer.id, customer.segment, category=kind.category, severity=severity,
                      prevented=True, failure_type=kind.name, station=pool.name)
             return
@@ -399,8 +401,9 @@ class Model:
         customer.feel_failure(category, severity, loss, blame_share, self.env.now, kind)
         self.judge(customer)
         self.today.failures += 1
+        for tally in customer.outcome_tallies:
+            tally.failures += 1
         if customer.arrived_at >= self.measure_from:
-            self.outcomes.failures += 1
             if kind in self.failures_by_kind:
                 self.failures_by_kind[kind] += 1
         if self.events is not None:
@@ -562,7 +565,8 @@ class Model:
         if complained:
             self._record_complaint(customer, flow)
         elif counted:
-            self.outcomes.proactive += 1
+            for tally in customer.outcome_tallies:
+                tally.proactive += 1
         return self._recovery_visit(customer, flow, pool, request, counted)
 
     def _judge_on_the_way(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool):
@@ -579,7 +583,8 @@ class Model:
         if complained:
             self._record_complaint(customer, flow)
         elif counted:
-            self.outcomes.proactive += 1
+            for tally in customer.outcome_tallies:
+                tally.proactive += 1
         return self._recovery_visit(customer, flow, pool, request, counted, conclude=False)
 
     def _recovery_visit(self, customer: Customer, flow: SegmentFlow, pool: StaffPool, request, counted: bool,
@@ -593,10 +598,10 @@ class Model:
             self.today.answered += 1
         self.receive_recovery(customer, actions, delay, handovers)
         cost = (staff_cost + sum(a.cost for a in actions)) * recovery_cost_factor(delay, recovery.cost_curve)
-        if counted:
-            self.outcomes.recovery_cost += cost
-            self.outcomes.recoveries += 1
-            self.outcomes.recovery_delay_sum += delay
+        for tally in customer.outcome_tallies:
+            tally.recovery_cost += cost
+            tally.recoveries += 1
+            tally.recovery_delay_sum += delay
         self.log(EventKind.RESOLUTION, customer.id, customer.segment, delay_min=delay, satisfied=customer.satisfied,
                  recovery=round(customer.recovery, 4))
         if conclude:
@@ -607,8 +612,8 @@ class Model:
 
     def _record_complaint(self, customer: Customer, flow: SegmentFlow) -> None:
         customer.complained = True
-        if customer.arrived_at >= self.measure_from:
-            self.outcomes.complaints += 1
+        for tally in customer.outcome_tallies:
+            tally.complaints += 1
         category = customer.failure[0]
         kind = customer.kind
         if kind in self.complaints_today:
@@ -724,9 +729,8 @@ class Model:
         positive = not negative and customer.perceived - customer.bonus - customer.expectation >= self.delight_margin
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
-            self.outcomes.conclude(path, chance, customer.perceived, flow.value, negative)
-            self.outcomes.complainers += customer.complained  # the complaint rate's numerator: visits ended
-            self.outcomes.paradoxes += lifted
+            for tally in customer.outcome_tallies:
+                tally.conclude(path, chance, customer.perceived, flow.value, customer.complained, lifted, negative)
             if negative:
                 self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
             elif positive:
@@ -783,7 +787,9 @@ class Model:
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
         results.update(self._block_utilisation(end, staff))
         if self.failing:
-            results.update(self.outcomes.results(self.queue.whole.served, self.people))
+            served = {key: tally.served for key, tally in self.queue.parts.items()}
+            served[""] = self.queue.whole.served
+            results.update(self.outcomes.results(served, self.people))
             results["escalations_passed_on"] = float(self.escalations_passed_on)
             for kind, count in self.failures_by_kind.items():
                 results[f"failures.{kind}"] = float(count)

@@ -36,6 +36,7 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "complaints": ("Complaints", "per replication"),
     "complaint_rate": ("Complaint rate", "share of the dissatisfied"),
     "silent_dissatisfied": ("Silent dissatisfied", "per replication"),
+    "left_dissatisfied": ("Left dissatisfied", "per replication"),
     "mean_recovery_delay_min": ("Mean recovery delay", "min"),
     "retention_rate": ("Retention", "share of customers who return"),
     "wom_reached": ("Reached by negative word of mouth", "people per replication"),
@@ -380,6 +381,7 @@ def plot_staffing(result: Any, opens_at_min: int, currency: str = "") -> Figure:
 
 # -- per block of the day -------------------------------------------------------------------------------------
 INTRADAY_KPIS = ("service_level", "mean_wait_min", "abandon_rate", "utilization")
+OUTCOME_INTRADAY_KPIS = ("dissatisfied", "complaints", "retention_rate", "quality_score")
 
 
 def block_labels(kpis: Mapping[str, Any]) -> list[str]:

@@ -140,18 +140,28 @@ def outcome_sections(scenario: Scenario, runs: dict[str, list[dict[str, float]]]
     return sections
 
 
+SEGMENT_TABLE_KPIS = ("arrived", "mean_wait_min", "p90_wait_min", "service_level", "abandon_rate", "dissatisfied",
+                      "complaints", "left_dissatisfied", "retention_rate", "customers_lost_wom", "revenue_lost")
+
+
 def intraday_section(summaries: dict[str, dict], currency: str, targets: dict[str, float] | None = None) -> list[Section]:
-    """Queue KPIs per block of the day (chart with bands) and per segment (table), when there is more than one."""
+    """Queue and outcome KPIs per block of the day (charts with bands) and per segment (table), when there is more than one."""
     sections = []
     figure = plots.plot_intraday(summaries, targets=targets, currency=currency)
     if figure is not None:
         sections.append(Section("Through the day", [
             "Queue KPIs of the customers who arrived in each block of the day (block.HH:MM.KPI in the JSON)."],
             figure=figure, image="intraday"))
+    outcomes = plots.plot_intraday(summaries, kpis=plots.OUTCOME_INTRADAY_KPIS, currency=currency)
+    if outcomes is not None:
+        sections.append(Section("Outcomes through the day", [
+            "What failures did to the customers who arrived in each block of the day: dissatisfied customers and "
+            "complaints per replication, the share expected to come back, and perceived quality."],
+            figure=outcomes, image="intraday_outcomes"))
     first = next(iter(summaries.values()))
     segments = [n for n in first if dimension_of(n) == "segment"]
     if len({n.split(".")[1] for n in segments}) > 1:
-        shown = [n for n in segments if n.split(".", 2)[2] in ("arrived", "mean_wait_min", "p90_wait_min", "service_level", "abandon_rate")]
+        shown = [n for n in segments if n.split(".", 2)[2] in SEGMENT_TABLE_KPIS]
         sections.append(kpi_table("By segment", summaries, currency, shown))
     return sections
 
@@ -179,6 +189,9 @@ def run_report(directory: str | Path, scenario: Scenario, result: Any, where: st
     ]
     intro = [f"Scenario {scenario.name}; {result.replications} replications, seed {result.seed}"
              + (f", policy {result.policy}" if result.policy else "") + (f"; run on {where}" if where else "") + "."]
+    if not result.complete:
+        intro.append(f"INCOMPLETE: the run was stopped; these are the first {result.replications} replications, "
+                     "the ones that had finished.")
     return write_report(directory, f"{_title(scenario)}: simulation report", intro, sections)
 
 
@@ -198,6 +211,9 @@ def sweep_report(directory: str | Path, scenario: Scenario, result: Any, kpis: S
     sections.append(Section("All points", header=header, rows=rows))
     intro = [f"Scenario {scenario.name}; {len(result.points)} points, seed {result.seed} at every point (common random numbers)"
              + (f"; run on {where}" if where else "") + "."]
+    if not result.complete:
+        intro.append(f"INCOMPLETE: the sweep was stopped; only the {len(result.points)} of its {result.planned_points} "
+                     "points that had finished are shown.")
     return write_report(directory, f"{_title(scenario)}: sweep", intro, sections)
 
 
@@ -222,6 +238,9 @@ def compare_report(directory: str | Path, scenario: Scenario, comparison: Any, k
     ]
     intro = [f"Scenario {scenario.name}; {comparison.replications} replications per alternative, seed {comparison.seed}"
              + (f"; run on {where}" if where else "") + "."]
+    if not comparison.complete:
+        intro.append(f"INCOMPLETE: the comparison was stopped; these are the first {comparison.replications} "
+                     "replications, the ones every alternative had finished.")
     return write_report(directory, f"{_title(scenario)}: comparison", intro, sections)
 
 

@@ -159,13 +159,25 @@ def _with_defaults(data: dict[str, Any], doc: YamlDocument) -> dict[str, Any] | 
         return None
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Read, merge, override and validate one scenario file; raise :class:`ScenarioError` on any problem."""
-    path = Path(path)
+def _merged(path: Path, overrides: Mapping[str, Any] | None) -> tuple[dict[str, Any], YamlDocument | _Overridden]:
+    """The file's data with its ``extends:`` chain merged in and ``overrides`` applied, and its document."""
     data, doc = _resolve_extends(path)
     if overrides:
         data = apply_overrides(data, overrides, str(path), lambda: _with_defaults(data, doc))
         doc = _Overridden(doc, overrides)
+    return data, doc
+
+
+def scenario_file_data(path: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a file of its own holds for this scenario with ``overrides``: the file's data, its ``extends:``
+    chain merged in (so it stands alone) and the overrides applied; defaults it leaves out stay out."""
+    return _merged(Path(path), overrides)[0]
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read, merge, override and validate one scenario file; raise :class:`ScenarioError` on any problem."""
+    path = Path(path)
+    data, doc = _merged(path, overrides)
     scenario = validate_data(data, doc)
     scenario._source = path
     return scenario

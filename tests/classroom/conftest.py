@@ -149,12 +149,12 @@ def served(room):
 class ThreadedServer:
     """The classroom server on its own thread and event loop, so a plain (blocking) test can talk to it."""
 
-    def __init__(self, room):
+    def __init__(self, room, limits: Limits = Limits(), port: int = 0):
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = room.server()
-        self.port = asyncio.run_coroutine_threadsafe(self.server.start("127.0.0.1", 0), self.loop).result(10)
+        self.server = room.server(limits)
+        self.port = asyncio.run_coroutine_threadsafe(self.server.start("127.0.0.1", port), self.loop).result(10)
         self.url = f"ws://127.0.0.1:{self.port}"
 
     def stop(self) -> None:

@@ -8,7 +8,7 @@ import requests
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from trainer.classroom.limits import Limits, RateLimiter
+from trainer.classroom.limits import CodeLockout, Limits, RateLimiter
 from trainer.classroom.records import ClassroomRecords
 
 
@@ -61,6 +61,55 @@ def test_only_the_code_lets_a_trainee_in_and_wrong_codes_are_logged(room):
     assert welcome["type"] == "welcome" and welcome["name"] == "Ana" and welcome["seed"] == 3
     reasons = [e["data"]["reason"] for e in ClassroomRecords(room.records).events(room.classroom, "refused")]
     assert reasons == ["wrong_code", "wrong_code"]
+
+
+def test_repeated_wrong_codes_lock_that_address_out_for_a_while(room):
+    limits = Limits(wrong_codes=4, wrong_codes_window_s=60, lockout_s=1.5)
+
+    async def attempt(url, code, source="127.0.0.1", role="trainee", client="game-1"):
+        async with connect(url, local_addr=(source, 0)) as ws:
+            await ws.send(_hello(code, None if role == "console" else "Ana", role=role, client=client))
+            return await _answer(ws)
+
+    async def body(server, url):
+        guesses = [await attempt(url, f"GUESS{n}") for n in range(4)]
+        right_but_locked = await attempt(url, room.classroom.join_code)
+        console_locked = await attempt(url, room.classroom.console_code, role="console")
+        other_computer = await attempt(url, room.classroom.join_code, source="127.0.0.2", client="game-2")
+        await asyncio.sleep(1.6)
+        after_the_lockout = await attempt(url, room.classroom.join_code)
+        return guesses, right_but_locked, console_locked, other_computer, after_the_lockout
+
+    guesses, locked, console_locked, other, after = asyncio.run(_with_server(room, body, limits))
+    assert [g["reason"] for g in guesses] == ["wrong_code"] * 4
+    assert locked["reason"] == console_locked["reason"] == "locked_out" and "try again in 2 s" in locked["detail"]
+    assert other["type"] == "welcome"  # another computer of the room is not affected
+    assert after["type"] == "welcome" and after["name"] == "Ana"
+    store = ClassroomRecords(room.records)
+    assert [e["data"]["address"] for e in store.events(room.classroom, "locked_out")] == ["127.0.0.1"]
+    assert [e["data"]["reason"] for e in store.events(room.classroom, "refused")] == ["wrong_code"] * 4 + ["locked_out"] * 2
+
+
+def test_the_lockout_counts_wrong_codes_within_its_window_and_a_right_code_clears_them():
+    now = [0.0]
+    lockout = CodeLockout(limit=3, window_s=10, lockout_s=30, clock=lambda: now[0])
+    assert [lockout.failed("a"), lockout.failed("a")] == [False, False]
+    now[0] = 11.0  # those two are old now
+    assert [lockout.failed("a"), lockout.failed("a")] == [False, False] and lockout.remaining("a") == 0
+    lockout.succeeded("a")  # the right code: the count starts again
+    assert [lockout.failed("a"), lockout.failed("a"), lockout.failed("a")] == [False, False, True]
+    assert lockout.remaining("a") == 30 and lockout.remaining("b") == 0
+    now[0] = 41.0
+    assert lockout.remaining("a") == 0 and not lockout.failed("a")
+
+
+def test_the_lockout_forgets_old_addresses_so_its_memory_stays_bounded():
+    now = [0.0]
+    lockout = CodeLockout(limit=3, window_s=10, lockout_s=30, clock=lambda: now[0], max_addresses=100)
+    for n in range(5000):
+        now[0] = n * 0.001
+        lockout.failed(f"10.0.{n // 256}.{n % 256}")
+    assert len(lockout._failures) <= 101
 
 
 def test_a_name_in_use_on_another_computer_is_refused(room):
@@ -210,3 +259,26 @@ def test_a_trainee_sees_the_group_only_once_the_trainer_reveals_it(room):
     lines = anonymised[-1]["trainees"]
     assert {line["name"] for line in lines} == {"Ana", "#2"} and [line["me"] for line in lines if line["name"] == "Ana"] == [True]
     assert {line["name"] for line in named[-1]["trainees"]} == {"Ana", "Bo"}
+
+
+def test_the_console_moves_every_clock_on_once_the_exercise_has_started(room):
+    async def body(server, url):
+        async with connect(url) as ana, connect(url) as console:
+            await ana.send(_hello(room.classroom.join_code, "Ana", client="a"))
+            await console.send(_hello(room.classroom.console_code, None, role="console", client="c"))
+            await _answer(ana), await _answer(console)
+            replies = []
+            for command in ({"id": "a1", "action": "advance", "minutes": 15}, {"id": "s", "action": "start"},
+                            {"id": "a2", "action": "advance"}, {"id": "a3", "action": "advance", "minutes": 15}):
+                await console.send(json.dumps({"type": "command", **command}))
+                while (reply := await _answer(console))["type"] == "board":
+                    pass
+                replies.append(reply)
+            heard = [m for m in [await _answer(ana), await _answer(ana)] if m["type"] == "inject"]
+        return replies, heard, server.board.injects
+
+    replies, heard, listed = asyncio.run(_with_server(room, body))
+    assert [r.get("reason", r["type"]) for r in replies] == ["invalid", "ack", "invalid", "ack"]
+    assert "needs a started exercise" in replies[0]["detail"] and "needs minutes" in replies[2]["detail"]
+    assert heard == [{"type": "inject", "seq": 1, "advance": 15.0}] and listed == ["+15 min"]
+    assert ClassroomRecords(room.records).injects(room.classroom) == [{"seq": 1, "advance": 15.0}]

@@ -89,7 +89,19 @@ def test_a_trainee_joins_plays_and_the_console_runs_the_room(room, tmp_path, lan
         _frames_until(trainee_app, lambda: room_play.play.done and room_play.link.link.unacknowledged == 0)
         _frames_until(console_app, lambda: console.board["finished"] == 1)
         _shot(console_app, tmp_path, f"console-ended-{lang}")
+
+        # The trainee's debrief replays the run in the background and the score with its interval follows.
+        _frames_until(trainee_app, lambda: trainee_app.top.name == "debrief" and trainee_app.top.judgement is not None, 60)
+        judged = trainee_app.top.judgement.score
+        _frames_until(console_app, lambda: console.board["trainees"][0]["interval"] is not None, 20)
+        line = console.board["trainees"][0]
+        assert line["score"] == pytest.approx(judged.value) and line["replications"] == judged.replications == 20
+        assert line["interval"] == pytest.approx([judged.low, judged.high])
+        _shot(console_app, tmp_path, f"console-interval-{lang}")
     finally:
+        room_link = locals().get("room_play")
+        if room_link is not None:
+            room_link.link.close()
         for app in (console_app, trainee_app):
             for scene in app.stack:
                 for holder in (scene, getattr(scene, "room", None)):
@@ -101,6 +113,7 @@ def test_a_trainee_joins_plays_and_the_console_runs_the_room(room, tmp_path, lan
 
     record = room.records.session_records(room.classroom.session_id)[0]
     assert record.trainee.name == "Ana Lima" and record.turn.finished
+    assert record.turn.score == pytest.approx(judged.value)  # as a game played alone records it
     store = ClassroomRecords(room.records)
     assert [e["data"].get("action") for e in store.events(room.classroom, "command")] == ["start", "inject", "end"]
     assert len(store.events(room.classroom, "inject")) == 1

@@ -96,6 +96,87 @@ def test_chinese_without_a_usable_font_is_said_on_screen(make_app):
     from game.fonts import FontSource
 
     app = make_app(lang="en")
-    app.fonts.source = FontSource(None, 0, has_cjk=False)
+    latin_only = FontSource(None, 0, has_cjk=False)
+    app.fonts = FontBook(latin_only, chain=[latin_only])  # as on a machine with no Chinese font at all
     app.set_language("zh")
     assert "--font" in app.notice
+
+
+MIXED = ("Delay → 30 min ✓ 航班延误", "顾客: Thank you! 谢谢 → ✓", "Gate B12 → 登机口 ✓ ×2 …")
+
+
+def _subset(path: str, index: int, text: str, out) -> str:
+    """A font holding only the glyphs of ``text`` (and the missing-glyph box), cut from a real font."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    options = subset.Options()
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    font.save(str(out))
+    return str(out)
+
+
+@pytest.fixture(scope="module")
+def single_fonts(tmp_path_factory):
+    """Each kind of font alone: Chinese only, Latin and marks only, Latin only (pygame's default), full CJK."""
+    from game.fonts import FontSource, packaged_cjk_font, symbol_font
+
+    cjk = packaged_cjk_font()
+    if cjk is None:
+        pytest.skip("the noto-cjk-sans-otc package is not installed")
+    folder = tmp_path_factory.mktemp("fonts")
+    chinese = "".join(sorted({c for text in MIXED for c in text if ord(c) > 0x2E80}))
+    return {
+        "chinese_only": FontSource(_subset(cjk.path, cjk.index, chinese, folder / "zh_only.otf"), 0),
+        "symbols": symbol_font(),
+        "pygame_default": FontSource(None, 0, has_cjk=False),
+        "noto_cjk": cjk,
+    }
+
+
+@pytest.mark.parametrize("which", ["chinese_only", "symbols", "pygame_default", "noto_cjk"])
+def test_every_character_of_a_mixed_line_is_drawn_by_a_font_that_has_it(single_fonts, which):
+    """English, Chinese, arrows and ticks in one line, whatever font is chosen: no missing-glyph boxes."""
+    primary = single_fonts[which]
+    alone = FontBook(primary, chain=[primary])
+    book = FontBook(primary)
+    for text in MIXED:
+        alone_missing = [c for c, m in zip(text, alone.face(20).get_metrics(text)) if m is None and not c.isspace()]
+        for which_font, run in book.runs(text):
+            metrics = book.face(20, which_font).get_metrics(run)
+            assert all(m is not None for m in metrics), (which, run, book.chain[which_font])
+        assert "".join(run for _, run in book.runs(text)) == text
+        if alone_missing:  # the chosen font alone would draw boxes: the chain draws them differently
+            tofu = pygame.image.tobytes(alone.render(alone_missing[0], 20, (0, 0, 0)), "RGBA")
+            assert pygame.image.tobytes(book.render(alone_missing[0], 20, (0, 0, 0)), "RGBA") != tofu
+        line = book.render(text, 20, (0, 0, 0))
+        widths = sum(book.render(run, 20, (0, 0, 0)).get_width() for _, run in book.runs(text))
+        assert line.get_width() == widths and line.get_height() <= book.line_height(20) + 2
+
+
+def test_a_chinese_only_font_still_shows_english(single_fonts):
+    """``--font`` with a font that has only Chinese glyphs: English comes from the next font of the chain."""
+    from game.fonts import resolve_font
+
+    source = resolve_font(single_fonts["chinese_only"].path)
+    book = FontBook(source)
+    runs = book.runs("Thank you 谢谢")
+    assert [book.chain[which] for which, _ in runs][1] == source and runs[0][1] == "Thank you "
+    assert book.chain[runs[0][0]] != source and book.has_cjk
+    assert len(book.wrap("Thank you for waiting, 谢谢您的耐心 → ✓", 18, 120)) > 1
+
+
+def test_a_dollar_in_a_name_is_drawn_as_a_dollar_on_the_debrief_chart():
+    from game.debrief.chart import render_chart
+    from game.debrief.replay import Series
+    from sim.exercise import Playbook
+
+    name = "Ana $x^$"  # a formula that does not parse: drawn as text it must not raise
+    series = [Series("you", Playbook(), runs=[{"customers_lost_wom": 3.0, "recovery_cost": 1.0, "retention_rate": 0.9}] * 3)]
+    titles = {"customers_lost_wom": f"{name} lost", "recovery_cost": "cost $", "retention_rate": "$\\frac{1}{0}"}
+    surface = render_chart(series, {"you": name}, titles, (900, 400))
+    assert surface.get_size() == (900, 400)

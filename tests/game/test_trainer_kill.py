@@ -72,7 +72,14 @@ def test_sigkill_mid_turn_keeps_every_decision_and_the_turn_resumes(tmp_path, tw
         [turn] = records.turns(session.id)
     assert not turn.finished and turn.seed == 0
 
-    resumed = subprocess.run([*game, "--resume", str(turn.id), "--autoplay", "expert", "--headless", "--replays", "2"],
+    # a demo never carries on a recorded turn: refused in one line, the file untouched
+    demo = subprocess.run([*game, "--resume", str(turn.id), "--autoplay", "expert", "--headless"],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    assert demo.returncode == 2 and "never recorded" in demo.stderr and len(demo.stderr.strip().splitlines()) == 1
+    assert _decisions(db) == after_kill
+
+    # the scripted turn is finished by the same rule, and the resume says so
+    resumed = subprocess.run([*game, "--resume", str(turn.id), "--answers", "expert", "--headless", "--replays", "2"],
                              cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
 
@@ -85,4 +92,5 @@ def test_sigkill_mid_turn_keeps_every_decision_and_the_turn_resumes(tmp_path, tw
     assert record.turn.finished and record.turn.score >= 95
     resume = next(o for o in record.outcomes if o.kind == "resume")
     assert resume.data["answers"] == len(after_kill)  # replayed up to the last answer given before the kill
+    assert resume.data["scripted"] == "expert"
     assert resume.sim_minute == record.decisions[len(after_kill) - 1].sim_minute

@@ -67,7 +67,7 @@ def test_an_interrupted_turn_resumes_where_it_stopped(make_app, tmp_path, two_sc
         (i + 1, point, choice) for i, (point, choice) in enumerate(EXPERT.items())]
     assert [o.kind for o in after.outcomes] == ["start", "decision", "action", "decision", "resume", "decision", "decision"]
     assert after.outcomes[4].data == {"answers": 2, "actions": 1}
-    assert after.outcomes[1].data["shown"] == [c.id for c in dialog_order(flight.exercise.decisions[0], 0)]
+    assert after.outcomes[1].data["shown"] == [c.id for c in dialog_order(flight, flight.exercise.decisions[0], 0)]
 
     # the resumed turn ends exactly as the same answers and action played without a break
     offer = interrupted.run.steps[0]

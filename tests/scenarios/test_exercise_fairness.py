@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from game.answers import expert_choice
 from game.debrief import lessons
 from scenario_checks import scenario_files
 from sim import load_scenario
@@ -13,7 +14,7 @@ from sim.scenario.base import text_in
 
 PLAYABLE = [p for p in scenario_files() if load_scenario(p).exercise is not None]
 LANGS = ("en", "zh")
-LONGEST_OVER_SHORTEST = 2.2  # within one decision and language: no answer stands out by its length alone
+LONGEST_OVER_SHORTEST = 1.5  # within one decision and language: no answer stands out by its length alone
 
 
 def _exercise(path):
@@ -44,6 +45,29 @@ def test_good_and_bad_answers_are_of_similar_length(path):
         for lang in LANGS:
             lengths = {c.id: len(text_in(c.text, lang)) for c in decision.choices}
             assert max(lengths.values()) <= LONGEST_OVER_SHORTEST * min(lengths.values()), (decision.id, lang, lengths)
+
+
+def test_the_experts_answer_is_not_told_apart_by_its_length():
+    """Over the library, the expert's answer is the longest (or the shortest) of its dialog no more often than
+    chance would make it: at most the expected count plus two standard deviations, each dialog and language
+    counted as a draw with probability 1 / (number of answers)."""
+    longest = shortest = 0
+    expected = variance = 0.0
+    for path in PLAYABLE:
+        scenario, exercise = _exercise(path)
+        for decision in exercise.decisions:
+            best = expert_choice(scenario, decision)
+            for lang in LANGS:
+                lengths = {c.id: len(text_in(c.text, lang)) for c in decision.choices}
+                others = [n for cid, n in lengths.items() if cid != best]
+                longest += lengths[best] > max(others)
+                shortest += lengths[best] < min(others)
+                share = 1 / len(lengths)
+                expected += share
+                variance += share * (1 - share)
+    bound = expected + 2 * variance ** 0.5
+    assert longest <= bound, f"the expert's answer is the longest in {longest} dialogs; chance gives about {expected:.0f}"
+    assert shortest <= bound, f"the expert's answer is the shortest in {shortest} dialogs; chance gives about {expected:.0f}"
 
 
 @pytest.mark.parametrize("path", PLAYABLE, ids=lambda p: p.stem)

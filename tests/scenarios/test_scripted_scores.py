@@ -16,28 +16,40 @@ PLAYABLE = [p for p in scenario_files() if load_scenario(p).exercise is not None
 REPLAYS = 4
 
 
+FIRST_SEEDS = (0, 1, 2)  # turns on which "always the first answer" is played (the dialogs' order depends on the seed)
+EXPERT_LEVEL = 90  # the score the expert's answers must reach
+
+
 @pytest.fixture(scope="module")
 def scores():
-    """Each scenario's score under each rule (expert, worst, first), over the same seeds."""
-    found, cache = {}, {}  # the policies' runs are shared by the three rules
+    """Each scenario's score under each rule (expert, worst on seed 0; first on each of FIRST_SEEDS)."""
+    found, cache = {}, {}  # the policies' runs are shared by the rules
     for path in PLAYABLE:
         scenario = load_scenario(path)
-        found[path.stem] = {rule: report(scenario, rule, seed=0, replications=REPLAYS, cache=cache)
-                            for rule in ("expert", "worst", "first")}
+        found[path.stem] = {rule: report(scenario, rule, seed=0, replications=REPLAYS, cache=cache) for rule in ("expert", "worst")}
+        found[path.stem]["first"] = [report(scenario, "first", seed=seed, replications=REPLAYS, cache=cache) for seed in FIRST_SEEDS]
     return found
 
 
 def test_the_experts_answers_score_at_least_90_and_the_worst_at_most_20(scores):
     for name, results in scores.items():
-        assert results["expert"]["score"] >= 90, (name, results["expert"]["score"])
+        assert results["expert"]["score"] >= EXPERT_LEVEL, (name, results["expert"]["score"])
         assert results["worst"]["score"] <= 20, (name, results["worst"]["score"])
         low, high = results["worst"]["ci95"]
         assert low <= results["worst"]["score"] <= high
 
 
-def test_always_the_first_answer_does_not_score_as_the_expert_in_most_scenarios(scores):
-    matching = [name for name, results in scores.items() if results["first"]["score"] >= results["expert"]["score"] - 5]
-    assert len(matching) < len(scores) / 2, matching
+def test_always_the_first_answer_does_not_reach_the_experts_level(scores):
+    """The expert's answer sits in a different position at each decision of a turn, so pressing the first
+    answer meets it once at most; a turn reaches the expert's level only where one decision's answer (or a
+    partial answer with the same operation settings) carries the whole outcome: measured on 6 seeds, 1 turn
+    in 60 (the restaurant kitchen, where checking back on tables is all the model rewards)."""
+    turns = [(name, r["seed"], r["score"]) for name, results in scores.items() for r in results["first"]]
+    expert_level = [turn for turn in turns if turn[2] >= EXPERT_LEVEL]
+    assert len(expert_level) <= 1, expert_level
+    for name, results in scores.items():
+        mean = sum(r["score"] for r in results["first"]) / len(results["first"])
+        assert mean < EXPERT_LEVEL - 20, (name, [r["score"] for r in results["first"]])
 
 
 def test_scripted_play_writes_the_score_with_its_interval_and_the_kpis(tmp_path, capsys):

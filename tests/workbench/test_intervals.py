@@ -25,6 +25,9 @@ def test_no_interval_leaves_its_kpis_range(path):
     assert cut > 0  # some intervals did reach a bound, so the check above had work to do
     assert kpi_range("block.09:00.service_level") == (0.0, 1.0)
     assert kpi_range("segment.vip.arrived") == (0.0, math.inf)
+    assert kpi_range("block.09:00.paradox_share") == (0.0, 1.0)
+    assert kpi_range("segment.vip.left_dissatisfied") == (0.0, math.inf)
+    assert kpi_range("block.09:00.customers.silent") == (0.0, math.inf)
 
 
 def test_a_share_every_replication_puts_at_one_gets_wilsons_interval_not_certainty():

@@ -30,6 +30,7 @@ def assert_one_clear_message(err: str, path) -> None:
     ("--json", "sweep.json", ["sweep", "-r", "2", "--param", "staff.agent.count=3,4"]),
     ("--csv", "sweep.csv", ["sweep", "-r", "2", "--param", "staff.agent.count=3,4"]),
     ("--json", "compare.json", ["compare", "-r", "2", "--policy", "standard_process", "--policy", "empowered"]),
+    ("--queue-log", "queue_log.csv", ["run", "-r", "1"]),
 ])
 def test_a_full_disk_leaves_the_old_file_intact(full_disk, lounge_file, capsys, flag, name, command):
     target = full_disk.folder / name

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from workbench_helpers import same_numbers
 
 import run_sim
+import sim
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,3 +83,30 @@ def test_user_mistakes_get_one_clear_message(lounge_file, args, fragment):
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") <= 2  # one message (and at most a hint or a problem line)
+
+
+def test_staff_writes_the_schedule_as_a_scenario_file_that_runs_to_the_same_result(lounge_file, lounge, tmp_path, capsys):
+    from sim.exercise.runtime import run_once
+    from sim.scenario.variants import scenario_variant
+
+    out = tmp_path / "plans" / "lounge_staffed.yaml"
+    code = run_sim.main(["staff", str(lounge_file), "--target", "service_level>=0.75", "-r", "5", "--workers", "1",
+                         "--set", "operation.service_level_threshold_min=4", "--json", str(tmp_path / "staff.json"),
+                         "--out", str(out)])
+    assert code == 0 and f"wrote {out}" in capsys.readouterr().out
+    assert run_sim.main(["validate", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# The cheapest staffing") and "service_level>=0.75" in text
+    overrides = json.loads((tmp_path / "staff.json").read_text())["overrides"]
+    written = sim.load_scenario(out)
+    assert written.operation.service_level_threshold_min == 4  # the command line's settings are kept too
+    same = scenario_variant(lounge, {"operation.service_level_threshold_min": 4, **overrides})
+    for replication in range(2):
+        assert same_numbers(run_once(written, 3, replication), run_once(same, 3, replication))
+    # an existing file is kept unless --force; the source file is never replaced
+    assert run_sim.main(["staff", str(lounge_file), "--target", "service_level>=0.75", "-r", "5", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == text
+    assert run_sim.main(["staff", str(lounge_file), "--target", "service_level>=0.75", "-r", "5", "--workers", "1",
+                         "--out", str(lounge_file), "--force"]) == 2
+    assert "the scenario file the schedule was found for" in capsys.readouterr().err
+    assert sim.load_scenario(lounge_file).staff["agent"].count == lounge.staff["agent"].count

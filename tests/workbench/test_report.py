@@ -35,7 +35,7 @@ def check_folder(index, names):
 def test_run_report_has_the_day_the_funnel_word_of_mouth_and_the_cost_curve(lounge, tmp_path):
     result = replicate(lounge, 6, seed=1, workers=1)
     index = report.run_report(tmp_path / "run", lounge, result, "this process")
-    check_folder(index, ["intraday", "queue_and_staff", "funnel", "word_of_mouth", "recovery_cost"])
+    check_folder(index, ["intraday", "intraday_outcomes", "queue_and_staff", "funnel", "word_of_mouth", "recovery_cost"])
     text = index.read_text(encoding="utf-8")
     assert "Evening lounge: simulation report" in text and "Retention (share of customers who return)" in text
 
@@ -46,7 +46,7 @@ def test_sweep_compare_and_staffing_reports(lounge, tmp_path):
                  ["sweep_service_level", "sweep_retention_rate"])
     compared = compare(lounge, ["standard_process", "empowered"], replications=4, workers=1)
     check_folder(report.compare_report(tmp_path / "compare", lounge, compared),
-                 ["differences", "intraday", "funnel", "word_of_mouth", "recovery_cost"])
+                 ["differences", "intraday", "intraday_outcomes", "funnel", "word_of_mouth", "recovery_cost"])
     staffed = optimise_staffing(lounge, ["service_level>=0.7"], replications=4, workers=1)
     check_folder(report.staffing_report(tmp_path / "staff", lounge, staffed), ["staffing", "targets_by_block"])
 

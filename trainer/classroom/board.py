@@ -28,6 +28,8 @@ class Standing:
     kpis: dict[str, float] = field(default_factory=dict)
     waiting: bool = False
     finished: bool = False
+    interval: list[float] | None = None  # the final score's 95 % interval, once the trainee's game replayed the run
+    replications: int | None = None
 
 
 class Board:
@@ -42,7 +44,8 @@ class Board:
         self.revealed = 0
         self.injects: list[str] = []
         self.standings: dict[int, Standing] = {}
-        self.history: list[tuple[float, float | None, float]] = []  # (seconds since start, mean score, mean minute)
+        # (seconds since start, mean score, mean minute, lowest score, highest score): the group chart's points
+        self.history: list[tuple[float, float | None, float, float | None, float | None]] = []
         self.version = 0
         self._clock = clock
         self._started = clock()
@@ -65,11 +68,13 @@ class Board:
         self.touch()
 
     def sample_history(self) -> None:
-        """Add a point to the group chart (mean provisional score and mean simulated minute)."""
+        """Add a point to the group chart: the mean provisional score, the mean simulated minute, and the
+        lowest and highest score (the spread of the room)."""
         scores = [s.score for s in self.standings.values() if s.score is not None]
         minutes = [s.minute for s in self.standings.values()]
         point = (round(self._clock() - self._started, 1), round(sum(scores) / len(scores), 1) if scores else None,
-                 round(sum(minutes) / len(minutes), 1) if minutes else 0.0)
+                 round(sum(minutes) / len(minutes), 1) if minutes else 0.0,
+                 round(min(scores), 1) if scores else None, round(max(scores), 1) if scores else None)
         if self.history and self.history[-1][1:] == point[1:]:
             return
         self.history.append(point)

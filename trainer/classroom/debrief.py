@@ -12,8 +12,10 @@ import base64
 import io
 import statistics
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
+from typing import Any, Mapping
 
 from ..models import Session, TurnRecord
 from ..scoreboard import MistakeCount, common_mistakes
@@ -50,10 +52,17 @@ class GroupDebrief:
     worst: TurnRecord | None
     mistakes: tuple[MistakeCount, ...]
     with_names: bool
+    titles: Mapping[str, BilingualText] = field(default_factory=dict)  # decision point id -> its title
+
+    def title(self, decision: str, lang: str | None = None) -> str:
+        """A decision point as trainees saw it: its title in ``lang`` (its id when the scenario is not at hand)."""
+        return localize(self.titles.get(decision), lang, fallback=decision)
 
 
-def build_group_debrief(records: TrainerRecords, classroom: Classroom, *, names: bool = False) -> GroupDebrief:
-    """The classroom's group debrief from its records; ``names`` shows who gave each answer."""
+def build_group_debrief(records: TrainerRecords, classroom: Classroom, *, names: bool = False,
+                        titles: Mapping[str, BilingualText] | None = None) -> GroupDebrief:
+    """The classroom's group debrief from its records; ``names`` shows who gave each answer; ``titles`` are the
+    scenario's decision titles (see :func:`decision_titles`), in whose order the decision points are listed."""
     store = ClassroomRecords(records)
     members = store.members(classroom)
     turn_ids = {m.turn.id for m in members}
@@ -76,17 +85,68 @@ def build_group_debrief(records: TrainerRecords, classroom: Classroom, *, names:
             statistics.fmean(changes) if changes else None, statistics.fmean(scores) if scores else None,
             tuple(sorted(r["trainee"].name for r in rows)) if names else ()))
     finished = sorted((r for r in turn_records if r.turn.finished), key=lambda r: (-(r.turn.score or 0), r.turn.id))
+    titles = dict(titles or {})
+    order = {decision: n for n, decision in enumerate(titles)}
+    answers = dict(sorted(answers.items(), key=lambda item: order.get(item[0], len(order))))
     return GroupDebrief(
         session=records.get_session(classroom.session_id), classroom=classroom, trainees=len(members),
         finished=len(finished),
         answers={d: tuple(sorted(rows, key=lambda a: (-a.times, a.choice))) for d, rows in answers.items()},
         best=finished[0] if finished else None, worst=finished[-1] if len(finished) > 1 else None,
-        mistakes=tuple(common_mistakes(turn_records)), with_names=names)
+        mistakes=tuple(common_mistakes(turn_records)), with_names=names, titles=titles)
+
+
+def plain_text(text) -> BilingualText:
+    """A scenario's player-facing text as the records keep it: a string, or ``{en, zh}``."""
+    return text if isinstance(text, str) else text.model_dump(exclude_none=True)
+
+
+def decision_titles(scenario) -> dict[str, BilingualText]:
+    """Each decision point's title in the scenario (plain text, or ``{en, zh}``), in the exercise's order."""
+    return {d.id: plain_text(d.title) for d in scenario.exercise.decisions}
+
+
+def file_titles(path: Path) -> dict[str, BilingualText]:
+    """The decision titles of a scenario file; none (the ids are shown) when it is missing or does not load."""
+    from sim import UserError, load_scenario
+
+    try:
+        return decision_titles(load_scenario(path)) if path.is_file() else {}
+    except (UserError, AttributeError):
+        return {}
+
+
+def debrief_data(debrief: GroupDebrief, key_kpis: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The group debrief as JSON-ready data, texts in every language given (the game picks the trainee's);
+    ``key_kpis``: the scenario's, shown first when runs are compared."""
+
+    def run(record: TurnRecord | None) -> dict[str, Any] | None:
+        if record is None:
+            return None
+        return {"name": record.trainee.name if debrief.with_names else None, "score": record.turn.score,
+                "kpis": dict(record.turn.kpis or {}),
+                "answers": [{"decision": d.decision_point_id, "choice": d.choice_id, "label": d.choice_label,
+                             "mistake": d.is_mistake} for d in record.decisions]}
+
+    return {
+        "session": debrief.session.name, "scenario": debrief.classroom.scenario_id, "seed": debrief.classroom.seed,
+        "trainees": debrief.trainees, "finished": debrief.finished, "names": debrief.with_names,
+        "key_kpis": list(key_kpis),
+        "decisions": [{"id": decision, "title": debrief.titles.get(decision, decision), "answers": [
+            {"choice": a.choice, "label": a.label if a.label is not None else a.choice, "times": a.times,
+             "mistake": a.mistake, "mood_change": a.mood_change, "mean_score": a.mean_score, "names": list(a.names)}
+            for a in answers]} for decision, answers in debrief.answers.items()],
+        "best": run(debrief.best), "worst": run(debrief.worst),
+        "mistakes": [{"decision": m.decision_point_id, "title": debrief.titles.get(m.decision_point_id, m.decision_point_id),
+                      "choice": m.choice_id, "label": m.label if m.label is not None else m.choice_id,
+                      "times": m.times, "trainees": m.trainees} for m in debrief.mistakes],
+    }
 
 
 def debrief_table(debrief: GroupDebrief, lang: str | None = None) -> tuple[list[str], list[list]]:
     """One row per decision point and answer (for CSV)."""
-    header = ["decision_point", "choice", "label", "times", "share", "mistake", "mean_mood_change", "mean_score"]
+    header = ["decision_point", "choice", "label", "times", "share", "mistake", "mean_mood_change", "mean_score",
+              "decision_title"]
     if debrief.with_names:
         header.append("trainees")
     rows = []
@@ -94,7 +154,7 @@ def debrief_table(debrief: GroupDebrief, lang: str | None = None) -> tuple[list[
         total = sum(a.times for a in answers)
         for a in answers:
             row = [decision, a.choice, a.text(lang), a.times, round(a.times / total, 4), "yes" if a.mistake else "no",
-                   _rounded(a.mood_change), _rounded(a.mean_score)]
+                   _rounded(a.mood_change), _rounded(a.mean_score), debrief.title(decision, lang)]
             if debrief.with_names:
                 row.append("; ".join(a.names))
             rows.append(row)
@@ -111,7 +171,8 @@ def debrief_png(debrief: GroupDebrief, lang: str | None = None, dpi: int = 110) 
 
     decisions = list(debrief.answers.items()) or [("(no answers yet)", ())]
     heights = [0.9 + 0.42 * max(len(a), 1) for _, a in decisions]
-    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 9}):
+    # parse_math off: session names and answers are data, "$" is a dollar sign
+    with rc_context({"font.family": ["DejaVu Sans", *_installed_cjk_fonts()], "font.size": 9, "text.parse_math": False}):
         figure = Figure(figsize=(9, sum(heights) + 0.6), dpi=dpi, layout="constrained")
         FigureCanvasAgg(figure)
         axes_list = figure.subplots(len(decisions), 1, height_ratios=heights, squeeze=False)[:, 0]
@@ -121,7 +182,7 @@ def debrief_png(debrief: GroupDebrief, lang: str | None = None, dpi: int = 110) 
                       color=["#d9534f" if a.mistake else "#5cb85c" for a in answers])
             axes.set_yticks(range(len(answers)), labels)
             axes.invert_yaxis()
-            axes.set_title(decision, loc="left", fontsize=10, fontweight="bold")
+            axes.set_title(debrief.title(decision, lang), loc="left", fontsize=10, fontweight="bold")
             for y, a in enumerate(answers):
                 note = f" {a.times}" + (f"  mood {a.mood_change:+.2f}" if a.mood_change is not None else "") + (
                     f"  score {a.mean_score:.0f}" if a.mean_score is not None else "")
@@ -147,7 +208,7 @@ def debrief_html(debrief: GroupDebrief, lang: str | None = None, png: bytes | No
     if png is not None:
         parts.append(f'<img alt="How the group answered" src="data:image/png;base64,{base64.b64encode(png).decode()}">')
     for decision, answers in debrief.answers.items():
-        parts.append(f"<h2>{escape(decision)}</h2><table><tr><th>Answer</th><th>Trainees</th><th>Mood change</th>"
+        parts.append(f"<h2>{escape(debrief.title(decision, lang))}</h2><table><tr><th>Answer</th><th>Trainees</th><th>Mood change</th>"
                      f"<th>Mean score</th>{'<th>Who</th>' if debrief.with_names else ''}</tr>")
         for a in answers:
             cls = ' class="mistake"' if a.mistake else ""
@@ -158,7 +219,7 @@ def debrief_html(debrief: GroupDebrief, lang: str | None = None, png: bytes | No
     parts.append("<h2>Best and worst runs</h2>" + _side_by_side(debrief, lang))
     parts.append("<h2>Common mistakes</h2><table><tr><th>Bad choice</th><th>Decision point</th><th>Times</th>"
                  "<th>Trainees</th></tr>")
-    parts += [f"<tr><td>{escape(m.text(lang))}</td><td>{escape(m.decision_point_id)}</td><td>{m.times}</td>"
+    parts += [f"<tr><td>{escape(m.text(lang))}</td><td>{escape(debrief.title(m.decision_point_id, lang))}</td><td>{m.times}</td>"
               f"<td>{m.trainees}</td></tr>" for m in debrief.mistakes]
     parts.append("</table></body></html>")
     return "\n".join(parts)
@@ -178,7 +239,7 @@ def _side_by_side(debrief: GroupDebrief, lang: str | None) -> str:
             answer = next((d for d in run.decisions if d.decision_point_id == point), None)
             mark = ' class="mistake"' if answer is not None and answer.is_mistake else ""
             cells.append(f"<td{mark}>{escape(answer.label(lang)) if answer else '-'}</td>")
-        rows.append(f"<tr><th>{escape(point)}</th>{''.join(cells)}</tr>")
+        rows.append(f"<tr><th>{escape(debrief.title(point, lang))}</th>{''.join(cells)}</tr>")
     kpis = sorted({k for _, run in runs for k in (run.turn.kpis or {})})
     for kpi in kpis:
         rows.append(f"<tr><th>{escape(kpi)}</th>"

@@ -82,6 +82,10 @@ class Link:
         self.outbox = outbox or Outbox()
         self.retry_delays = retry_delays
         self.welcome: dict[str, Any] | None = None
+        # What was still unacknowledged when the welcome came, before this connection sent anything: with the
+        # welcome's record of what the server kept, exactly what was played (a game that restarted rebuilds
+        # its run from both; read later, the outbox may have lost what the server acknowledged meanwhile).
+        self.unsent_at_welcome: list[dict[str, Any]] = []
         self.fatal: dict[str, Any] | None = None  # the server refused us for good (wrong code, name taken)
         self.connections = 0
         self.connected = asyncio.Event()
@@ -116,6 +120,7 @@ class Link:
                         return
                     failures = 0
                     self.connections += 1
+                    self.unsent_at_welcome = [dict(m) for m in self.outbox.pending.values()]
                     self.welcome = first
                     self.on_message(first)
                     self._ws = ws

@@ -39,11 +39,17 @@ function fmt(v) { return v === null || v === undefined ? "-" : (Math.abs(v) < 1 
 function chart(history) {
   const svg = el("chart"), w = 900, h = 180, pad = 30;
   const pts = history.filter(p => p[1] !== null);
-  let body = `<text x="${pad}" y="18" fill="#9aa6b8" font-size="13">group mean score (0-100) over time</text>`;
+  let body = `<text x="${pad}" y="18" fill="#9aa6b8" font-size="13">group score (0-100) over time: mean, and lowest to highest</text>`;
   body += `<line x1="${pad}" y1="${h - pad}" x2="${w - 8}" y2="${h - pad}" stroke="#2b3442"/>`;
   if (pts.length > 0) {
     const t0 = pts[0][0], t1 = Math.max(pts[pts.length - 1][0], t0 + 1);
-    const xy = pts.map(p => [pad + (p[0] - t0) / (t1 - t0) * (w - pad - 8), h - pad - p[1] / 100 * (h - 2 * pad)]);
+    const x = (p) => pad + (p[0] - t0) / (t1 - t0) * (w - pad - 8), y = (v) => h - pad - v / 100 * (h - 2 * pad);
+    const spread = pts.filter(p => p.length >= 5 && p[3] !== null);
+    if (spread.length > 1) {
+      const band = spread.map(p => [x(p), y(p[4])]).concat(spread.slice().reverse().map(p => [x(p), y(p[3])]));
+      body += `<polygon fill="#2c4a70" points="${band.map(p => p.join(",")).join(" ")}"/>`;
+    }
+    const xy = pts.map(p => [x(p), y(p[1])]);
     body += `<polyline fill="none" stroke="#58a6ff" stroke-width="3" points="${xy.map(p => p.join(",")).join(" ")}"/>`;
     body += xy.map(p => `<circle cx="${p[0]}" cy="${p[1]}" r="3" fill="#58a6ff"/>`).join("");
     const last = xy[xy.length - 1];
@@ -67,7 +73,8 @@ function render(b) {
     cell(row, Math.round(t.minute), "num");
     cell(row, t.decisions + (t.waiting ? " (deciding)" : ""), t.waiting ? "num wait" : "num");
     cell(row, t.mistakes, "num");
-    cell(row, fmt(t.score) + (t.finished ? " final" : ""), t.finished ? "num done" : "num");
+    const interval = t.interval ? ` (${fmt(t.interval[0])}-${fmt(t.interval[1])})` : "";
+    cell(row, fmt(t.score) + interval + (t.finished ? " final" : ""), t.finished ? "num done" : "num");
     const bar = cell(row, ""); bar.innerHTML = `<div class="bar" style="width:${(t.score || 0) * 2}px"></div>`;
     for (const k of b.key_kpis) cell(row, fmt(t.kpis[k]), "num");
   }

@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 16 * 1024  # a report is a few hundred bytes; anything near this is refused
@@ -102,8 +102,26 @@ class FinishReport(_Message):
     kpis: Kpis
 
 
+class IntervalReport(_Message):
+    """The finished run's score measured as the game's debrief measures it: the trainee's answers and actions
+    replayed over ``replications`` seeds next to the scenario's policies, with its 95 % interval."""
+
+    kind: Literal["interval"]
+    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    low: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    high: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    replications: Annotated[int, Field(ge=1, le=10_000)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "IntervalReport":
+        if not self.low <= self.score <= self.high:
+            raise ValueError("an interval needs low <= score <= high")
+        return self
+
+
 ReportBody = Annotated[
-    Union[DecisionReport, ActionReport, InjectReport, ProgressReport, FinishReport], Field(discriminator="kind")
+    Union[DecisionReport, ActionReport, InjectReport, ProgressReport, FinishReport, IntervalReport],
+    Field(discriminator="kind"),
 ]
 
 
@@ -129,10 +147,12 @@ class Command(_Message):
 
     type: Literal["command"]
     id: MessageId
-    action: Literal["start", "pause", "resume", "timers", "inject", "end", "reveal"]
+    action: Literal["start", "pause", "resume", "timers", "inject", "advance", "end", "reveal"]
     timer: TimerSetting | None = Field(None, description="with 'timers': scenario timers, off, or seconds")
     inject: Ident | None = Field(None, description="with 'inject': one of the scenario's injects")
     disruption: Disruption | None = Field(None, description="with 'inject': a disruption instead")
+    minutes: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)] | None = Field(
+        None, description="with 'advance': move every trainee's clock on this many simulated minutes")
     reveal: bool = Field(True, description="with 'reveal': show (true) or hide (false) the group's results")
     names: bool = Field(False, description="with 'reveal': show names (otherwise trainees are anonymised)")
 

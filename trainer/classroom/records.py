@@ -55,6 +55,21 @@ class Member:
         return trainee_sender(self.trainee.id)
 
 
+def thrown_event(seq: int, command: Mapping[str, Any]) -> dict[str, Any]:
+    """The message of the trainer's ``seq``-th throw to the room, from its command: an inject of the scenario,
+    a disruption, or a move of every clock by some minutes."""
+    if command.get("action") == "advance":
+        return {"seq": seq, "advance": command["minutes"]}
+    return {"seq": seq, **{k: v for k, v in command.items() if k in ("inject", "disruption")}}
+
+
+def thrown_label(thrown: Mapping[str, Any]) -> str:
+    """How the board lists a throw: the inject's id, "disruption", or "+15 min"."""
+    if "advance" in thrown:
+        return f"+{thrown['advance']:g} min"
+    return thrown.get("inject") or "disruption"
+
+
 def trainee_sender(trainee_id: int) -> str:
     return f"trainee:{trainee_id}"
 
@@ -151,6 +166,8 @@ class ClassroomRecords:
                                             data=body.model_dump(exclude={"kind"}, exclude_none=True))
             elif body.kind == "finish":
                 member = replace(member, turn=self.records.finish_turn(turn_id, score=body.score, kpis=body.kpis))
+            elif body.kind == "interval":  # the score over replications replaces the one run's, as a solo game records it
+                member = replace(member, turn=self.records.rescore_turn(turn_id, score=body.score))
         return True, member
 
     def record_command(self, classroom: Classroom, client: str, command: Command) -> tuple[bool, Classroom]:
@@ -198,10 +215,10 @@ class ClassroomRecords:
                      recorded_at=r[6]) for r in rows]
 
     def injects(self, classroom: Classroom) -> list[dict[str, Any]]:
-        """The trainer's injects to the room, numbered from 1 in the order they were thrown."""
-        thrown = [e["data"] for e in self.events(classroom, "command") if e["data"].get("action") == "inject"]
-        return [{"seq": n, **{k: v for k, v in data.items() if k in ("inject", "disruption")}}
-                for n, data in enumerate(thrown, start=1)]
+        """What the trainer threw to the room (injects, disruptions, moves of the clock), numbered from 1 in
+        the order they were thrown; a move of the clock is ``{"advance": minutes}``."""
+        thrown = [e["data"] for e in self.events(classroom, "command") if e["data"].get("action") in ("inject", "advance")]
+        return [thrown_event(n, data) for n, data in enumerate(thrown, start=1)]
 
     def played(self, classroom: Classroom, member: Member) -> list[dict[str, Any]]:
         """A member's decisions, actions and applied injects in order: what a restarted game replays."""

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import math
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
@@ -26,11 +28,13 @@ from websockets.http11 import Request, Response
 
 from ..errors import RecordsError
 from ..store import TrainerRecords
+from ..text import BilingualText
 from .board import Board
-from .limits import Limits, RateLimiter
+from .debrief import build_group_debrief, debrief_data, debrief_html, debrief_png, decision_titles, plain_text
+from .limits import CodeLockout, Limits, RateLimiter
 from .page import board_page
 from .protocol import Command, Hello, ProtocolError, Report, encode, parse_incoming, scenario_digest
-from .records import Classroom, ClassroomRecords, Member, console_sender
+from .records import Classroom, ClassroomRecords, Member, console_sender, thrown_event, thrown_label
 from .writer import RecordsWriter
 
 CLOSE_POLICY = 1008  # websocket close code: the peer broke the rules (wrong code, too many bad messages)
@@ -60,6 +64,8 @@ class ScenarioFacts:
     choices: dict[str, frozenset[str]] = field(default_factory=dict)
     injects: tuple[str, ...] = ()
     key_kpis: tuple[str, ...] = ()
+    titles: dict[str, BilingualText] = field(default_factory=dict)  # decision point id -> title, for the debrief
+    inject_titles: dict[str, BilingualText] = field(default_factory=dict)  # inject id -> title, for the console
 
     @classmethod
     def of(cls, scenario, source_text: str) -> "ScenarioFacts":
@@ -69,6 +75,8 @@ class ScenarioFacts:
             choices={d.id: frozenset(c.id for c in d.choices) for d in exercise.decisions},
             injects=tuple(i.id for i in exercise.injects),
             key_kpis=tuple(k.kpi for k in (getattr(scenario.meta, "key_kpis", None) or ())),
+            titles=decision_titles(scenario),
+            inject_titles={i.id: plain_text(i.title) for i in exercise.injects},
         )
 
 
@@ -87,6 +95,7 @@ class ClassroomServer:
         self.peers: set[_Peer] = set()
         self.trainees: dict[int, _Peer] = {}
         self.refused = 0
+        self.lockout = CodeLockout(limits.wrong_codes, limits.wrong_codes_window_s, limits.lockout_s)
         self._writer: RecordsWriter | None = None
         self._server: Server | None = None
         self._tasks: list[asyncio.Task] = []
@@ -118,7 +127,7 @@ class ClassroomServer:
         room = self.classroom
         self.board.phase, self.board.timer, self.board.revealed = room.phase, room.timer, room.revealed
         self.thrown = self.store.injects(room)
-        self.board.injects = [i.get("inject") or "disruption" for i in self.thrown]
+        self.board.injects = [thrown_label(i) for i in self.thrown]
         for member in self.store.members(room):
             standing = self.board.standing(member.trainee.id, member.trainee.name)
             for event in self.store.events(room, sender=member.sender):
@@ -126,21 +135,31 @@ class ClassroomServer:
             if member.turn.finished:
                 standing.finished, standing.score = True, member.turn.score
 
-    # -- HTTP: the projector page ---------------------------------------------------------------
-    def _http(self, connection: ServerConnection, request: Request) -> Response | None:
+    # -- HTTP: the projector page and the group debrief ------------------------------------------
+    async def _http(self, connection: ServerConnection, request: Request) -> Response | None:
         if len(self.peers) >= self.limits.max_connections:
             return connection.respond(503, "The classroom is full.\n")
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return None
         url = urlsplit(request.path)
-        key = parse_qs(url.query).get("key", [""])[0]
-        if url.path not in ("/board", "/board.json"):
+        query = parse_qs(url.query)
+        key = query.get("key", [""])[0]
+        if url.path not in ("/board", "/board.json", "/debrief", "/debrief.json"):
             return connection.respond(404, "Not found. The scoreboard is at /board?key=CONSOLE-CODE.\n")
         if not hmac.compare_digest(key.encode(), self.classroom.console_code.encode()):
             return connection.respond(403, "Wrong or missing key: open the address srl-trainer serve printed.\n")
         if url.path == "/board.json":
             return _response(200, json.dumps(self.board.snapshot()), "application/json")
-        return _response(200, board_page(self.board.session), "text/html; charset=utf-8")
+        if url.path == "/board":
+            return _response(200, board_page(self.board.session), "text/html; charset=utf-8")
+        names = query.get("names", ["0"])[0] == "1"
+        debrief = await self._write(partial(build_group_debrief, self.records, self.classroom, names=names,
+                                            titles=self.facts.titles))
+        if url.path == "/debrief.json":
+            return _response(200, json.dumps(debrief_data(debrief, self.facts.key_kpis), ensure_ascii=False), "application/json")
+        lang = "zh" if query.get("lang", ["en"])[0] == "zh" else "en"
+        png = await asyncio.to_thread(debrief_png, debrief, lang)
+        return _response(200, debrief_html(debrief, lang, png), "text/html; charset=utf-8")
 
     # -- connections ----------------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
@@ -171,10 +190,19 @@ class ClassroomServer:
         if not isinstance(hello, Hello):
             await self._refuse(peer, None, "hello_first", "the first message must be a hello", close=True)
             return None
+        address = _address(peer.ws)
+        locked = self.lockout.remaining(address)
+        if locked:
+            await self._refuse(peer, None, "locked_out", f"too many wrong codes from this computer; try again in "
+                               f"{math.ceil(locked)} s with the code your trainer gives", close=True)
+            return None
         wanted = self.classroom.console_code if hello.role == "console" else self.classroom.join_code
         if not hmac.compare_digest(hello.code.upper().encode(), wanted.encode()):
+            if self.lockout.failed(address):
+                await self._log(peer, "locked_out", {"address": address, "seconds": self.limits.lockout_s})
             await self._refuse(peer, None, "wrong_code", "wrong code for this classroom", close=True)
             return None
+        self.lockout.succeeded(address)
         if hello.role == "trainee" and hello.name is None:
             await self._refuse(peer, None, "name_missing", "a trainee joins with a name", close=True)
             return None
@@ -251,11 +279,11 @@ class ClassroomServer:
     def _welcome_console(self) -> dict[str, Any]:
         return {"type": "welcome", "role": "console", "session": self.board.session,
                 "scenario": self.classroom.scenario_id, "join_code": self.classroom.join_code,
-                "injects": list(self.facts.injects), "phase": self.board.phase, "timer": self.board.timer}
+                "injects": list(self.facts.injects), "inject_titles": self.facts.inject_titles, "phase": self.board.phase, "timer": self.board.timer}
 
     # -- messages -------------------------------------------------------------------------------
     async def _report(self, peer: _Peer, report: Report) -> None:
-        problem = self._check_report(report)
+        problem = self._check_report(report) or self._check_report_of(peer, report)
         if problem is not None:
             await self._refuse(peer, report.id, "invalid", problem)
             return
@@ -277,6 +305,12 @@ class ClassroomServer:
             return f"there is no inject number {body.seq}"
         return None
 
+    def _check_report_of(self, peer: _Peer, report: Report) -> str | None:
+        """What the sender's own run rules out (on top of :meth:`_check_report`)."""
+        if report.body.kind == "interval" and not peer.member.turn.finished:
+            return "an interval comes after the run's finish"
+        return None
+
     def _apply_to_board(self, trainee_id: int, kind: str, minute: float | None, data: dict[str, Any]) -> None:
         standing = self.board.standings[trainee_id]
         changes: dict[str, Any] = {"minute": max(standing.minute, minute or 0.0)}
@@ -289,6 +323,8 @@ class ClassroomServer:
         elif kind == "finish":
             changes.update(kpis=self._shown_kpis(data.get("kpis", {})), score=data.get("score"), finished=True,
                            waiting=False)
+        elif kind == "interval":
+            changes.update(score=data["score"], interval=[data["low"], data["high"]], replications=data["replications"])
         elif kind not in ("action", "inject"):
             return
         self.board.update(trainee_id, **changes)
@@ -308,11 +344,10 @@ class ClassroomServer:
             board.phase, board.timer, board.revealed = self.classroom.phase, self.classroom.timer, self.classroom.revealed
             board.touch()
             trainees = [p.ws for p in self.trainees.values()]
-            if command.action == "inject":
-                thrown = {"seq": len(self.thrown) + 1,
-                          **command.model_dump(include={"inject", "disruption"}, exclude_none=True)}
+            if command.action in ("inject", "advance"):
+                thrown = thrown_event(len(self.thrown) + 1, command.model_dump(exclude_none=True))
                 self.thrown.append(thrown)
-                board.injects.append(command.inject or "disruption")
+                board.injects.append(thrown_label(thrown))
                 broadcast(trainees, encode({"type": "inject", **thrown}))
             else:
                 broadcast(trainees, encode({"type": "state", "phase": board.phase, "timer": board.timer,
@@ -324,12 +359,14 @@ class ClassroomServer:
             return "the exercise has ended"
         if command.action == "start" and self.board.phase != "lobby":
             return "the exercise has already started"
-        if command.action in ("pause", "inject") and self.board.phase not in ("running", "paused"):
+        if command.action in ("pause", "inject", "advance") and self.board.phase not in ("running", "paused"):
             return f"'{command.action}' needs a started exercise"
         if command.action == "resume" and self.board.phase != "paused":
             return "the exercise is not paused"
         if command.action == "timers" and command.timer is None:
             return "'timers' needs timer: scenario, off or a number of seconds"
+        if command.action == "advance" and command.minutes is None:
+            return "'advance' needs minutes: how far to move every trainee's clock on"
         if command.action == "inject":
             if (command.inject is None) == (command.disruption is None):
                 return "'inject' needs either inject (one of the scenario's) or disruption"
@@ -360,8 +397,7 @@ class ClassroomServer:
         elif peer.role == "console":
             sender = console_sender(peer.client)
         else:
-            host = peer.ws.remote_address[0] if peer.ws.remote_address else "?"
-            sender = f"peer:{host}"
+            sender = f"peer:{_address(peer.ws)}"
         await self._write(self.store.log, self.classroom, sender, kind, data)
 
     # -- pushing the board ----------------------------------------------------------------------
@@ -390,6 +426,11 @@ class ClassroomServer:
                 snapshot = self.board.snapshot(names=self.board.revealed == 2, me=peer.member.trainee.id)
                 broadcast([peer.ws], encode(snapshot))
             peer.sent_version = version
+
+
+def _address(ws: ServerConnection) -> str:
+    """The address a connection comes from (its host, without the port)."""
+    return str(ws.remote_address[0]) if ws.remote_address else "?"
 
 
 def _response(status: int, body: str, content_type: str) -> Response:
