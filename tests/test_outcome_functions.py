@@ -29,7 +29,7 @@ from sim.model.word_of_mouth import (
     simulate_reach,
 )
 from sim.scenario.behaviour import Attribution, Behaviour, Quality, Retention
-from sim.scenario.recovery import Justice, Paradox
+from sim.scenario.recovery import CostCurve, Justice, Paradox
 from sim.scenario.word_of_mouth import WordOfMouth
 
 JUSTICE = Justice()
@@ -173,6 +173,10 @@ def test_recovery_cost_follows_the_curve_between_its_anchors():
     assert recovery_cost_factor(720) == pytest.approx(math.sqrt(10.0))
     assert recovery_cost_factor(1440) == pytest.approx(10.0)
     assert recovery_cost_factor(10080) == pytest.approx(100.0) == recovery_cost_factor(50_000)
+    # a curve with a free anchor (nothing spent on the spot) is linear up to the next one
+    free_on_the_spot = CostCurve(on_the_spot=0.0, next_day=10.0)
+    assert recovery_cost_factor(0.5, free_on_the_spot) == pytest.approx(10.0 * 0.5 / 1440)
+    assert recovery_cost_factor(720, free_on_the_spot) == pytest.approx(5.0)
 
 
 def test_stories_spread_over_generations_bad_twice_as_far_as_good():
@@ -194,6 +198,12 @@ def test_winning_and_losing_share_the_market():
     market.spread(rng, 3000, True, WordOfMouth(conversion=1.0))
     assert market.won + market.lost <= market.size
     assert MarketSegment(0).demand_factor == 1.0
+    # 3000 contacts on 1000 people reach each person at least once with chance 1 - (1 - 1/1000)^3000
+    bad = MarketSegment(1000)
+    bad.spread(rng, 3000, True, WordOfMouth())
+    reached = 1000 * (1 - (1 - 1 / 1000) ** 3000)
+    assert bad.heard_bad <= bad.size and abs(bad.heard_bad - reached) < 4 * math.sqrt(reached * (1 - reached / 1000))
+    assert abs(bad.lost - 0.3 * bad.heard_bad) < 4 * math.sqrt(0.3 * 0.7 * bad.heard_bad)  # each first hearer once
 
 
 def test_mood_shows_perceived_quality_against_expectation_from_minus_1_to_1():
