@@ -110,12 +110,14 @@ def resolve_font(path: str | None) -> FontSource:
 
 
 def symbol_font() -> FontSource | None:
-    """DejaVu Sans as matplotlib installs it: Latin, arrows, ticks and other marks a CJK-only font lacks."""
-    try:
-        import matplotlib
-    except ImportError:
+    """DejaVu Sans as matplotlib installs it: Latin, arrows, ticks and other marks a CJK-only font lacks
+    (found without importing matplotlib, which is slow to import)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    path = Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
     return FontSource(str(path), 0, has_cjk=False) if path.is_file() else None
 
 
@@ -153,6 +155,10 @@ class FontBook:
         self._chain = chain
         self._faces: dict[tuple[int, int], pygame.freetype.Font] = {}
         self._font_of: dict[str, int] = {}
+        self._has: dict[tuple[int, str], bool] = {}
+        self._runs: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
+        self._wrapped: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._line_heights: dict[int, int] = {}
         self._cjk: tuple[list[FontSource], FontSource | None] | None = None
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
 
@@ -161,9 +167,8 @@ class FontBook:
         """The fonts tried for each character, the chosen one first."""
         if self._chain is None or self._chain[0] != self.source:
             self._chain = fallback_chain(self.source)
-            self._faces.clear()
-            self._font_of.clear()
-            self._cache.clear()
+            for cache in (self._faces, self._font_of, self._has, self._runs, self._wrapped, self._line_heights, self._cache):
+                cache.clear()
         return self._chain
 
     @property
@@ -184,7 +189,8 @@ class FontBook:
         """Change the text size setting (clears the cache)."""
         if scale != self.scale:
             self.scale = scale
-            self._cache.clear()
+            for cache in (self._cache, self._wrapped, self._line_heights):
+                cache.clear()
 
     def px(self, size: int) -> int:
         """The pixel size of a nominal text size under the current scale."""
@@ -204,7 +210,10 @@ class FontBook:
 
     def has_glyph(self, which: int, char: str) -> bool:
         """Whether the ``which``-th font of the chain has a glyph for ``char``."""
-        return self.face(16, which).get_metrics(char)[0] is not None
+        found = self._has.get((which, char))
+        if found is None:
+            found = self._has[(which, char)] = self.face(16, which).get_metrics(char)[0] is not None
+        return found
 
     def font_for(self, char: str) -> int:
         """The index in the chain of the first font with a glyph for ``char`` (the chosen font if none has)."""
@@ -217,6 +226,9 @@ class FontBook:
     def runs(self, text: str) -> list[tuple[int, str]]:
         """``text`` cut into runs of characters drawn by the same font: (chain index, characters).
         A space stays with the run it follows when that font has one, so a sentence is not cut at every word."""
+        cached = self._runs.get(text)
+        if cached is not None:
+            return cached
         runs: list[tuple[int, str]] = []
         for char in text:
             which = self.font_for(char)
@@ -226,6 +238,9 @@ class FontBook:
                 runs[-1] = (which, runs[-1][1] + char)
             else:
                 runs.append((which, char))
+        self._runs[text] = runs
+        if len(self._runs) > self.MAX_CACHED:
+            self._runs.popitem(last=False)
         return runs
 
     def render(self, text: str, size: int, color, bold: bool = False) -> pygame.Surface:
@@ -258,14 +273,25 @@ class FontBook:
 
     def line_height(self, size: int) -> int:
         """The step between lines: room for the tallest font of the chain, as a line may mix them."""
-        return round(max(self.face(size, which).get_sized_height() for which in range(len(self.chain))) * 1.12)
+        found = self._line_heights.get(size)
+        if found is None:
+            found = round(max(self.face(size, which).get_sized_height() for which in range(len(self.chain))) * 1.12)
+            self._line_heights[size] = found
+        return found
 
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
-        """Break ``text`` into lines no wider than ``width``: between words, or between Chinese characters."""
+        """Break ``text`` into lines no wider than ``width``: between words, or between Chinese characters (cached)."""
+        key = (text, size, width, bold)
+        cached = self._wrapped.get(key)
+        if cached is not None:
+            return list(cached)
         lines: list[str] = []
         for paragraph in text.split("\n"):
             lines.extend(self._wrap_paragraph(paragraph, size, width, bold))
-        return lines
+        self._wrapped[key] = lines
+        if len(self._wrapped) > self.MAX_CACHED:
+            self._wrapped.popitem(last=False)
+        return list(lines)
 
     def _text_width(self, text: str, size: int, bold: bool) -> int:
         """The width of ``text`` drawn through the chain, measured without drawing it."""

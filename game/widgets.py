@@ -80,6 +80,15 @@ def draw_bar(surface: pygame.Surface, rect: pygame.Rect, share: float, color, ba
         pygame.draw.rect(surface, color, filled, border_radius=rect.height // 2)
 
 
+def fit_text(fonts: FontBook, text: str, size: int, width: int) -> str:
+    """``text`` as it fits ``width``: whole, or cut with an ellipsis, never clipped mid-letter."""
+    if fonts.width(text, size) <= width:
+        return text
+    while text and fonts.width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 @dataclass
 class Button:
     """A clickable, focusable button; ``key`` is an optional keyboard shortcut (a pygame key code)."""
@@ -116,6 +125,11 @@ class Button:
             draw_wrapped(surface, fonts, self.label, inner, self.size, color, max_lines=3)
             return
         lines = fonts.wrap(self.label, self.size, inner.width)
+        if len(lines) > 1 and fonts.line_height(self.size) * 2 > self.rect.height:  # no room for two lines
+            size = next((s for s in range(self.size - 1, theme.TINY - 1, -1) if fonts.width(self.label, s) <= inner.width), theme.TINY)
+            rendered = fonts.render(fit_text(fonts, self.label, size, inner.width), size, color)
+            surface.blit(rendered, rendered.get_rect(**({"midleft": inner.midleft} if self.hint else {"center": self.rect.center})))
+            return
         if len(lines) == 1:
             rendered = fonts.render(lines[0], self.size, color)
             anchor = "midleft" if self.hint else "center"

@@ -1,11 +1,11 @@
-"""The replay distribution chart, drawn by matplotlib's Agg canvas and turned into a pygame surface."""
+"""The replay distribution chart, drawn by matplotlib's Agg canvas and turned into a pygame surface.
+
+matplotlib is imported when the chart is first drawn (in the debrief's chart thread), not when the
+debrief opens: importing it takes about a second, which the screen must not wait for."""
 from __future__ import annotations
 
 import numpy as np
 import pygame
-from matplotlib import font_manager, rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .. import theme
 from .replay import CHART_KPIS, Series
@@ -23,6 +23,8 @@ def font_families(source) -> list[str]:
     families = ["DejaVu Sans"]
     if source is None or source.path is None:
         return families
+    from matplotlib import font_manager
+
     manager = font_manager.fontManager
     if not any(entry.fname == source.path for entry in manager.ttflist):
         manager.addfont(source.path)
@@ -35,6 +37,10 @@ def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[
                  font=None) -> pygame.Surface:
     """One strip plot per KPI (customers lost by word of mouth, recovery cost, retention): a dot per run, a bar at the median."""
     dpi = 100
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # parse_math off: labels and titles are data (a trainee's or a scenario's name), "$" is a dollar sign
     with rc_context({"font.family": font_families(font), "font.size": 10, "axes.unicode_minus": False,
                      "text.parse_math": False}):

@@ -8,7 +8,7 @@ from sim.exercise.runtime import Happening
 
 from .. import theme
 from ..session import Session
-from ..venue.background import render_background
+from ..venue.background import render_background, render_labels
 from ..venue.boards import BoardPainter, BoardState
 from ..venue.crowd import Crowd
 from ..venue.geometry import VENUE_RECT, SeatPlan, Viewport
@@ -19,17 +19,19 @@ from ..venue.hud import (
     TickerLine,
     draw_sidebar_customer,
     draw_sidebar_staff,
+    draw_speech,
     draw_ticker,
     draw_top_bar,
     render_banner,
 )
 from ..venue.sprites import SpriteBank
 from ..venue.staff import StaffView
-from ..widgets import Button, draw_panel, draw_text
+from ..widgets import Button, draw_panel, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
 
 BANNER_S = 7.0
+REPLY_S = 6.0  # seconds the customer's answer stays over their head
 END_CONFIRM_S = 4.0
 SPEED_KEYS = {pygame.K_0: 0, pygame.K_1: 1, pygame.K_2: 2, pygame.K_3: 4, pygame.K_4: 4}
 VERB_TOP = 300  # y of the first action button in the sidebar
@@ -74,6 +76,8 @@ class PlayScene(Scene):
         self.events_seen = 0
         self.complaints = 0
         self._background: tuple[tuple, pygame.Surface] | None = None
+        self._labels: tuple[tuple, pygame.Surface] | None = None
+        self.reply: tuple[int, str, float] | None = None  # the customer answering back: (id, words, seconds left)
         self.record_error_shown = ""
 
     # -- layout ---------------------------------------------------------------------------------
@@ -181,6 +185,10 @@ class PlayScene(Scene):
         self._read_events()
         self.crowd.cast_seats = {cid: self.cast_seats[cast] for cid, cast in self.session.run.cast_of.items()}
         self.crowd.sync(self.session.model.present, self.roles_of_segment, dt)
+        if self.reply is not None:
+            self.reply = (self.reply[0], self.reply[1], self.reply[2] - dt) if self.reply[2] > dt else None
+        model = self.session.model
+        self.staff.update(model.pools, model.now, self._helping(), dt)
         for board in self.boards.values():
             board.update(dt)
         if self.banner is not None:
@@ -248,6 +256,22 @@ class PlayScene(Scene):
 
     def _after_dialog(self, text: str, good: bool) -> None:
         self._say(text, theme.GOOD if good else theme.BAD)
+        records = self.session.run.records
+        if records:  # the customer answers back in the venue, and the trainee's colleague goes over
+            record = records[-1]
+            choice = next((c for c in self.session.run.decisions[record.decision].choices if c.id == record.choice), None)
+            words = self.app.local(choice.reply) if choice is not None and choice.reply is not None else ""
+            if words and record.customer in self.crowd.members:
+                self.reply = (record.customer, words, REPLY_S)
+
+    def _helping(self) -> dict[str, list]:
+        """Where each role's staff should be: the customers they help, the one the trainee answered first."""
+        trainee = self.session.exercise.trainee_role
+        helping = self.crowd.helped(self.roles_of_segment, self.staff.roles, trainee)
+        position = self.crowd.position(self.reply[0]) if self.reply is not None else None
+        if position is not None and trainee in self.staff.roles:
+            helping[trainee] = [position] + [p for p in helping.get(trainee, []) if p != position]
+        return helping
 
     def _read_events(self) -> None:
         """Turn new model events about complaints and the cast into ticker lines."""
@@ -325,9 +349,12 @@ class PlayScene(Scene):
         surface.blit(self._background_layer(), VENUE_RECT.topleft)
         for board in self.boards.values():
             self.painter.draw(surface, board, self.app.local, lang)
-        self.staff.draw(surface, self.sprites, model.pools, model.now, self.selected_role)
         self.crowd.draw(surface, self.sprites, self.roles_of_segment, self.selected_customer)
+        self.staff.draw(surface, self.sprites, self.selected_role)
+        surface.blit(self._labels_layer(), VENUE_RECT.topleft)
         self._draw_cast_names(surface)
+        if self.reply is not None and self.crowd.position(self.reply[0]) is not None:
+            draw_speech(surface, self.app.fonts, self.reply[1], self.crowd.position(self.reply[0]), VENUE_RECT)
         self._draw_sidebar(surface)
         hint = self.t("play.ended") if session.over else (self.t("play.paused") if session.paused else "")
         draw_ticker(surface, self.app.fonts, self.ticker, hint)
@@ -364,6 +391,12 @@ class PlayScene(Scene):
             self._background = (key, render_background(self.layout_spec, self.view, self.app.fonts, self.app.local))
         return self._background[1]
 
+    def _labels_layer(self) -> pygame.Surface:
+        key = (self.app.settings.lang, self.app.fonts.scale)
+        if self._labels is None or self._labels[0] != key:
+            self._labels = (key, render_labels(self.layout_spec, self.view, self.app.fonts, self.app.local))
+        return self._labels[1]
+
     def _policy_label(self) -> str:
         policy = self.session.scenario.policies.get(self.session.autoplay or "")
         return self.app.local(policy.label) if policy is not None and policy.label is not None else (self.session.autoplay or "")
@@ -371,8 +404,9 @@ class PlayScene(Scene):
     def _draw_sidebar(self, surface: pygame.Surface) -> None:
         draw_panel(surface, SIDEBAR)
         fonts = self.app.fonts
-        bottom = VERB_TOP - 32
-        draw_text(surface, fonts, self.t("play.actions"), (SIDEBAR.left + 14, VERB_TOP - 26), theme.SMALL, theme.ACCENT, bold=True)
+        heading = VERB_TOP - 4 - fonts.line_height(theme.SMALL)  # above the first button at any text size
+        bottom = heading - 6
+        draw_text(surface, fonts, self.t("play.actions"), (SIDEBAR.left + 14, heading), theme.SMALL, theme.ACCENT, bold=True)
         if self.selected_customer is not None and self.selected_customer in self.crowd.members:
             draw_sidebar_customer(surface, fonts, self._card(self.selected_customer), SIDEBAR.top + 12, bottom)
         elif self.selected_role is not None:
@@ -383,7 +417,8 @@ class PlayScene(Scene):
             draw_sidebar_staff(surface, fonts, self._role_label(self.selected_role),
                                [self.t("play.staff_on_duty", busy=busy, on_duty=on_duty)], SIDEBAR.top + 12)
         else:
-            draw_text(surface, fonts, self.t("play.select_hint"), (SIDEBAR.left + 14, SIDEBAR.top + 14), theme.SMALL, theme.TEXT_DIM)
+            draw_wrapped(surface, fonts, self.t("play.select_hint"), pygame.Rect(SIDEBAR.left + 14, SIDEBAR.top + 14, SIDEBAR.width - 28,
+                         bottom - SIDEBAR.top - 14), theme.SMALL, theme.TEXT_DIM)
 
     def _card(self, cid: int) -> CustomerCard:
         member = self.crowd.members[cid]

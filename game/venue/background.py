@@ -40,7 +40,17 @@ def render_background(layout: Layout, view: Viewport, fonts: FontBook, local) ->
             colour = FIXTURE_COLOURS.get(fixture.kind, theme.PANEL_LIGHT)
             pygame.draw.rect(surface, colour, rect, border_radius=6)
             pygame.draw.rect(surface, tuple(min(255, c + 30) for c in colour), rect, width=1, border_radius=6)
+    return surface
+
+
+def render_labels(layout: Layout, view: Viewport, fonts: FontBook, local) -> pygame.Surface:
+    """The fixtures' names on a transparent layer drawn over the people, so a crowd never hides them."""
+    area = view.area
+    surface = pygame.Surface(area.size, pygame.SRCALPHA)
+    offset = (-area.left, -area.top)
+    for fixture in layout.fixtures:
         if fixture.label is not None:
+            rect = view.rect(fixture.rect).move(offset)
             _draw_label(surface, fonts, local(fixture.label), rect, fixture.kind in ("seats", "sofa"))
     return surface
 
@@ -48,15 +58,21 @@ def render_background(layout: Layout, view: Viewport, fonts: FontBook, local) ->
 def _draw_label(surface: pygame.Surface, fonts: FontBook, text: str, rect: pygame.Rect, above: bool) -> None:
     """A fixture's name: above a block of seats, or inside other fixtures (wrapped to their width)."""
     if above:
-        label = fonts.render(text, theme.TINY, theme.TEXT_DIM)
-        surface.blit(label, (rect.left + 2, rect.top - label.get_height() - 1))
+        label = fonts.render(text, theme.TINY, theme.TEXT)
+        _plate(surface, label, label.get_rect(bottomleft=(rect.left + 2, rect.top - 1)))
         return
     y = rect.top + 3
     fit = max(1, (rect.height - 24) // fonts.line_height(theme.TINY))  # leave room for the staff tokens
     for line in fonts.wrap(text, theme.TINY, rect.width - 6)[:fit]:
         label = fonts.render(line, theme.TINY, theme.TEXT)
-        surface.blit(label, label.get_rect(midtop=(rect.centerx, y)))
+        _plate(surface, label, label.get_rect(midtop=(rect.centerx, y)))
         y += fonts.line_height(theme.TINY)
+
+
+def _plate(surface: pygame.Surface, label: pygame.Surface, where: pygame.Rect) -> None:
+    """A label on a dark translucent plate, readable over people and seats alike."""
+    pygame.draw.rect(surface, (16, 20, 28, 190), where.inflate(6, 0), border_radius=4)
+    surface.blit(label, where)
 
 
 def _draw_floor(surface: pygame.Surface, kind: str, view: Viewport, layout: Layout, offset) -> None:

@@ -7,6 +7,7 @@ from sim.scenario.exercise import Board, BoardUpdate
 
 from .. import theme
 from ..fonts import FontBook
+from ..widgets import fit_text
 from .geometry import Viewport
 
 STYLE = {
@@ -77,29 +78,57 @@ class BoardPainter:
             xs.append(x)
             x += (size[0] - 16) * column.width / total
         header_colour = tuple(c // 2 + 60 for c in cell_colour)
-        for column, cx in zip(board.columns, xs):
-            surface.blit(fonts.render(local(column.title), theme.TINY, header_colour), (cx, y))
-        row_h = round(fonts.line_height(theme.TINY) * 0.95)
-        y += row_h
+        widths = [int(nxt - cx - 4) for cx, nxt in zip(xs, [*xs[1:], size[0] - 8])]
+        texts = [[local(column.title) for column in board.columns]]
+        texts += [[local(cells[c.key]) if cells.get(c.key) is not None else "" for c in board.columns] for _, cells in state.rows]
+        text_size = fitting_size(fonts, texts, widths)
+        for column, cx, width in zip(board.columns, xs, widths):
+            surface.blit(fonts.render(fit(fonts, local(column.title), text_size, width), text_size, header_colour), (cx, y))
+        line_h = round(fonts.line_height(text_size) * 0.95)
+        y += line_h
         for row_id, cells in state.rows:
+            lines = [cell_lines(fonts, local(cells[c.key]) if cells.get(c.key) is not None else "", text_size, width)
+                     for c, width in zip(board.columns, widths)]
+            row_h = line_h * max(1, *(len(cell) for cell in lines))
             if y + row_h > size[1] - 2:
                 break
             if row_id in state.changed:
                 pygame.draw.rect(surface, (120, 60, 40) if board.kind != "tickets" else (250, 220, 140), (4, y - 1, size[0] - 8, row_h))
-            for column, cx, nxt in zip(board.columns, xs, [*xs[1:], size[0] - 8]):
-                value = cells.get(column.key)
-                if value is None:
-                    continue
-                width = int(nxt - cx - 4)
-                surface.blit(fonts.render(fit(fonts, local(value), theme.TINY, width), theme.TINY, cell_colour), (cx, y))
+            for cx, cell in zip(xs, lines):
+                for i, line in enumerate(cell):
+                    surface.blit(fonts.render(line, text_size, cell_colour), (cx, y + i * line_h))
             y += row_h
         return surface
 
 
-def fit(fonts, text: str, size: int, width: int) -> str:
-    """``text`` as it fits ``width``: whole, or cut with an ellipsis, never clipped mid-letter."""
-    if fonts.width(text, size) <= width:
-        return text
-    while text and fonts.width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+def cell_lines(fonts, text: str, size: int, width: int, most: int = 2) -> list[str]:
+    """A cell's text in lines that fit ``width``: wrapped onto ``most`` lines, the last cut with an ellipsis."""
+    if not text:
+        return []
+    lines = fonts.wrap(text, size, width)
+    if len(lines) > most:
+        lines = lines[:most - 1] + [fit(fonts, " ".join(lines[most - 1:]), size, width)]
+    return [fit(fonts, line, size, width) for line in lines]
+
+
+SMALLEST = 8  # board text never shrinks below this nominal size (12 px at 1.5x, about the normal size)
+
+
+def fitting_size(fonts, rows: list[list[str]], widths: list[int]) -> int:
+    """The largest text size, from the venue's TINY down to SMALLEST, at which the column titles (the first
+    row) fit their columns and every cell fits in two lines (a board is a sign of fixed size: large text
+    grows on it only as far as the sign allows)."""
+    def fits(size: int) -> bool:
+        titles = all(fonts.width(text, size) <= width for text, width in zip(rows[0], widths))
+        return titles and all(_whole(fonts, text, size, width) for row in rows[1:] for text, width in zip(row, widths) if text)
+
+    return next((size for size in range(theme.TINY, SMALLEST, -1) if fits(size)), SMALLEST)
+
+
+def _whole(fonts, text: str, size: int, width: int) -> bool:
+    """Whether ``text`` shows whole in a cell of ``width`` (in at most two lines, nothing cut)."""
+    lines = fonts.wrap(text, size, width)
+    return len(lines) <= 2 and all(fonts.width(line, size) <= width for line in lines)
+
+
+fit = fit_text  # a cell's text whole, or cut with an ellipsis

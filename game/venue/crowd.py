@@ -81,6 +81,21 @@ class Crowd:
                 best, best_d = member.cid, d
         return best
 
+    def helped(self, roles_of_segment: dict[str, str], stations: set[str], trainee_role: str | None) -> dict[str, list]:
+        """Where staff are needed, by role: customers whose recovery is under way (by their server's role, or
+        the trainee's when that role has no station), then those being served at their seat."""
+        recovering: dict[str, list] = {}
+        serving: dict[str, list] = {}
+        for member in self.members.values():
+            if member.leaving or member.departed:
+                continue
+            state, role = member.record.state, roles_of_segment.get(member.record.segment)
+            if state == "recovering":
+                recovering.setdefault(role if role in stations else trainee_role, []).append(tuple(member.pos))
+            elif state == "in_service" and role in stations:
+                serving.setdefault(role, []).append(tuple(member.pos))
+        return {role: recovering.get(role, []) + serving.get(role, []) for role in set(recovering) | set(serving)}
+
     def position(self, cid: int) -> tuple[float, float] | None:
         member = self.members.get(cid)
         return tuple(member.pos) if member else None

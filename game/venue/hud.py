@@ -90,6 +90,27 @@ def draw_ticker(surface: pygame.Surface, fonts: FontBook, lines: list[TickerLine
     draw_text(surface, fonts, hint, (TICKER.right - 12, TICKER.bottom - 6), theme.TINY, theme.TEXT_DIM, anchor="bottomright")
 
 
+SPEECH_WIDTH = 280
+
+
+def draw_speech(surface: pygame.Surface, fonts: FontBook, text: str, speaker: tuple[float, float], bounds: pygame.Rect) -> None:
+    """A customer's words in a bubble above them (kept inside ``bounds``), with a tail pointing at the speaker."""
+    lines = fonts.wrap(text, theme.SMALL, SPEECH_WIDTH - 20)[:3]
+    step = fonts.line_height(theme.SMALL)
+    width = min(SPEECH_WIDTH, max(fonts.width(line, theme.SMALL) for line in lines) + 20)
+    bubble = pygame.Rect(0, 0, width, len(lines) * step + 12)
+    bubble.midbottom = (round(speaker[0]), round(speaker[1]) - 22)
+    bubble.clamp_ip(bounds)
+    tip = (round(speaker[0]), round(speaker[1]) - 12)
+    base = min(max(tip[0], bubble.left + 12), bubble.right - 12)
+    pygame.draw.polygon(surface, theme.TEXT, [(base - 7, bubble.bottom - 1), (base + 7, bubble.bottom - 1), tip])
+    pygame.draw.rect(surface, theme.TEXT, bubble, border_radius=10)
+    y = bubble.top + 6
+    for line in lines:
+        surface.blit(fonts.render(line, theme.SMALL, theme.TEXT_DARK), (bubble.left + 10, y))
+        y += step
+
+
 def render_banner(fonts: FontBook, title: str, cue: str, colour: tuple) -> pygame.Surface:
     """The cue of an inject as a panel, rendered once and faded out by the caller."""
     panel = pygame.Surface(BANNER.size, pygame.SRCALPHA)
