@@ -110,6 +110,11 @@ class ClassroomPlay:
         return happening
 
     @property
+    def finished(self) -> bool:
+        """Whether the run's end is reported (the recorder interface the debrief reads)."""
+        return self.done
+
+    @property
     def running(self) -> bool:
         return self.phase == "running" and not self.done
 

@@ -21,6 +21,7 @@ from .registry import make_scene
 TABS = ("score", "timeline", "lessons", "kpis", "replay")
 CONTENT = pygame.Rect(48, 150, 1184, 476)
 KPI_COLUMNS = ("you", "expert", "standard")
+LESSON_CHIP_X = 330  # the principles tab: names left of it (wrapped), the verdict from it, then the moments
 
 
 class DebriefScene(Scene):
@@ -52,6 +53,7 @@ class DebriefScene(Scene):
         self._chart_job: tuple[tuple, threading.Thread] | None = None
         self.chart_shown = False  # the replay chart has been drawn at least once
         self._rows: list[tuple[int, object]] = []
+        self._moments_x = 540
 
     def removed(self) -> None:
         """The debrief closes: stop the replays (a turn left before its score is ready stays unfinished)."""
@@ -175,11 +177,14 @@ class DebriefScene(Scene):
                 rows.append((height + 10, entry))
             return rows
         if self.tab == "lessons":
+            chip = max(fonts.width(self.t(f"debrief.{v}"), theme.SMALL, True) for v in ("followed", "missed", "broken", "not_seen")) + 14
+            self._moments_x = LESSON_CHIP_X + chip + 16  # the moments start after the widest verdict at any text size
             rows = []
             for lesson in assess(self.session.run, self.app.local):
                 text = self._moments(lesson)
-                lines = len(fonts.wrap(text, theme.SMALL, CONTENT.width - 560)) if text else 1
-                rows.append((max(fonts.line_height(theme.BODY), lines * fonts.line_height(theme.SMALL)) + 14, lesson))
+                lines = len(fonts.wrap(text, theme.SMALL, CONTENT.width - self._moments_x - 20)) if text else 1
+                names = len(fonts.wrap(self.t(f"lesson.{lesson.key}"), theme.BODY, LESSON_CHIP_X - 20, True))
+                rows.append((max(names * fonts.line_height(theme.BODY), lines * fonts.line_height(theme.SMALL)) + 14, lesson))
             return rows
         return []
 
@@ -199,8 +204,10 @@ class DebriefScene(Scene):
         surface.set_clip(clip)
         total = sum(height for height, _ in self._rows)
         if total - self.scroll > CONTENT.height:
-            draw_text(surface, self.app.fonts, self.t("scroll_hint") + " ▼", (CONTENT.right, 117), theme.TINY,
-                      theme.TEXT_DIM, anchor="midright")
+            hint = self.app.fonts.render(self.t("scroll_hint") + " ▼", theme.TINY, theme.WARN)
+            where = hint.get_rect(bottomright=(CONTENT.right - 6, CONTENT.bottom - 4))  # inside the panel: never under a tab
+            pygame.draw.rect(surface, theme.PANEL, where.inflate(12, 6), border_radius=6)
+            surface.blit(hint, where)
         self.buttons.draw(surface, self.app.fonts)
         self._draw_record_line(surface)
 
@@ -236,13 +243,14 @@ class DebriefScene(Scene):
         y = CONTENT.top + 4 - self.scroll
         for height, lesson in self._rows:
             if y + height >= CONTENT.top and y <= CONTENT.bottom:
-                draw_text(surface, fonts, self.t(f"lesson.{lesson.key}"), (CONTENT.left + 8, y), theme.BODY, theme.TEXT, bold=True)
+                draw_wrapped(surface, fonts, self.t(f"lesson.{lesson.key}"), pygame.Rect(CONTENT.left + 8, y, LESSON_CHIP_X - 20, height),
+                             theme.BODY, theme.TEXT, bold=True)
                 verdict = f"debrief.{lesson.verdict}"
-                draw_chip(surface, fonts, self.t(verdict), (CONTENT.left + 330, y + 2), colours[lesson.verdict])
+                draw_chip(surface, fonts, self.t(verdict), (CONTENT.left + LESSON_CHIP_X, y + 2), colours[lesson.verdict])
                 text = self._moments(lesson)
                 if text:
-                    draw_wrapped(surface, fonts, text, pygame.Rect(CONTENT.left + 540, y + 2, CONTENT.width - 560, height),
-                                 theme.SMALL, theme.TEXT)
+                    draw_wrapped(surface, fonts, text, pygame.Rect(CONTENT.left + self._moments_x, y + 2,
+                                                                   CONTENT.width - self._moments_x - 20, height), theme.SMALL, theme.TEXT)
             y += height
 
     def _draw_score(self, surface: pygame.Surface) -> None:
@@ -256,6 +264,8 @@ class DebriefScene(Scene):
             text = (self.t("debrief.computing", done=self.replays.done, total=self.replays.total) if self.prepared
                     else self.t("debrief.preparing"))
             draw_text(surface, fonts, text, (x, y), theme.H2, theme.TEXT_DIM)
+            if not self.prepared:  # the answers are still being completed in the background
+                return
             y += fonts.line_height(theme.H2) + 8
         else:
             score = judgement.score

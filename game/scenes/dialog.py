@@ -228,10 +228,11 @@ class DialogScene(Scene):
             text = self.t("dialog.mood_change", before=self.t(theme.mood_word_key(before)), after=self.t(theme.mood_word_key(after)),
                           change=f"{after - before:+.2f}")
             draw_text(surface, fonts, text, (x, y), theme.BODY, theme.TEXT)
-            draw_bar(surface, pygame.Rect(x, y + 30, 240, 12), (before + 1) / 2, theme.mood_colour(before))
-            draw_text(surface, fonts, "→", (x + 262, y + 36), theme.BODY, theme.TEXT, anchor="center")
-            draw_bar(surface, pygame.Rect(x + 284, y + 30, 240, 12), (after + 1) / 2, theme.mood_colour(after))
-            y += 60
+            bars = y + fonts.line_height(theme.BODY) + 6  # below the line at any text size
+            draw_bar(surface, pygame.Rect(x, bars, 240, 12), (before + 1) / 2, theme.mood_colour(before))
+            draw_text(surface, fonts, "→", (x + 262, bars + 6), theme.BODY, theme.TEXT, anchor="center")
+            draw_bar(surface, pygame.Rect(x + 284, bars, 240, 12), (after + 1) / 2, theme.mood_colour(after))
+            y = bars + 30
         chips = [(self.t(f"flag.{flag}"), theme.BAD) for flag in choice.flags]
         if chips:
             y = draw_chips(surface, fonts, chips, pygame.Rect(x, y, width, 60)) + 10

@@ -429,7 +429,7 @@ def plot_intraday(summaries: Mapping[str, Mapping[str, Any]], kpis: Sequence[str
         if kpi_range(kpi) == (0.0, 1.0):
             ax.set_ylim(-0.02, 1.02)
         else:
-            ax.set_ylim(bottom=0)
+            ax.set_ylim(0, ax.get_ylim()[1] * 1.04)  # head room: points at the top are drawn whole
         thousands(ax.yaxis)
         ax.grid(alpha=0.3)
         if len(summaries) > 1 or targets:

@@ -108,3 +108,24 @@ def test_an_interval_before_the_finish_or_out_of_order_is_refused(room):
     assert early["type"] == "refused" and "after the run's finish" in early["detail"]
     assert disordered["type"] == "refused" and disordered["reason"] == "invalid"
     assert ClassroomRecords(room.records).events(room.classroom, "interval") == []
+
+
+def test_the_debrief_of_a_trainee_who_left_early_shows_and_reports_the_score(room):
+    from .test_classroom_screens import _app, _frames_until
+    from game.scenes.registry import make_scene
+
+    sent: list[dict] = []
+    welcome = {"type": "welcome", "name": "Ana", "scenario": room.scenario.name, "seed": 5, "phase": "running",
+               "timer": "scenario", "injects": [], "played": [], "finished": False, "score": None}
+    play = ClassroomPlay(room.scenario, welcome, sent.append)
+    play.tick(5, speed=4)
+    app = _app("en")
+    try:
+        debrief = app.push(make_scene("debrief", app, play.session))
+        app.step(0.05)  # drawn while the replays run: "the score is stored when the replays are done"
+        _frames_until(app, lambda: debrief.judgement is not None, 60)
+        app.step(0.05)
+    finally:
+        app.close()
+    kinds = [m["body"]["kind"] for m in sent if m["body"]["kind"] != "progress"]
+    assert kinds == ["finish", "interval"] and play.score == pytest.approx(debrief.judgement.score.value)

@@ -9,6 +9,7 @@ import time
 from game.classroom.connect import join_link
 from game.classroom.play import ClassroomPlay
 from game.classroom.scripted import ANSWERS, ScriptedTrainee, scripted_answer
+from trainer import TrainerRecords
 from trainer.classroom.protocol import parse_incoming
 from trainer.classroom.records import ClassroomRecords
 
@@ -82,7 +83,9 @@ def test_a_game_closed_while_the_server_was_down_sends_what_it_kept_when_it_join
     _until(lambda: link.link.welcome is not None)
     play = ClassroomPlay(room.scenario, link.link.welcome, link.send)
     made = [_answer_next(play)]
-    store = ClassroomRecords(room.records)
+    # Read through a connection of this test's own: the server's thread writes through the room's.
+    reader = TrainerRecords.open(room.path, create=False)
+    store = ClassroomRecords(reader)
     _until(lambda: len(store.events(room.classroom, "decision")) == 1)  # the first answer is on the server
 
     served.stop()  # the server goes away; the game plays on and keeps what it cannot send
@@ -116,3 +119,4 @@ def test_a_game_closed_while_the_server_was_down_sends_what_it_kept_when_it_join
     record = room.records.session_records(room.classroom.session_id)[0]
     assert [(d.decision_point_id, d.choice_id) for d in record.decisions] == made and record.turn.finished
     assert len(store.events(room.classroom, "decision")) == len(made) and kept() == []
+    reader.close()

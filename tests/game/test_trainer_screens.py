@@ -102,6 +102,7 @@ def test_a_trainer_runs_a_session_from_the_screens(make_app, tmp_path, two_scena
 
     # reopened from the records, then replayed in full: the same seed, answers and action give the same KPIs
     assert seen["record_debrief"].record.turn.id == expert.turn.id
+    seen["full_debrief"].replays.wait()  # the debrief plays the run to its end in the background
     assert recorded_kpis(seen["full_debrief"].kpis["you"]) == expert.turn.kpis
     assert seen["full_debrief"].session.recorder is None  # looking back records nothing
 
