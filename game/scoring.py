@@ -34,7 +34,9 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "revenue_lost": False,
     "quality_score": True,
 }
-SCORED_KPIS = ("dissatisfied", "customers_lost_wom", "retention_rate", "quality_score")
+# judged on what the handling changes: who left dissatisfied after any recovery, not who a failure (a storm
+# that grounds every passenger) dissatisfied before it
+SCORED_KPIS = ("left_dissatisfied", "customers_lost_wom", "retention_rate", "quality_score")
 
 Kpis = Mapping[str, float]
 

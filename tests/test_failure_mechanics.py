@@ -63,6 +63,24 @@ def test_load_and_skill_raise_the_chance_of_failure():
     assert confidence_interval(differences)[1] > 0
 
 
+def test_rushed_staff_fail_more_and_calm_staff_do_not():
+    """The load effect acts on the share of a station's staff who are busy (DOMAIN.md: rushed staff make
+    more mistakes): with many idle agents it changes nothing, with every agent busy it raises failures."""
+    def failure_rates(agents: int, load_effect: float, skill: float = 1.0):
+        scenario = lounge(staff={"agent": {"count": agents, "skill": skill}, "supervisor": {"count": 1}},
+                          failures={"load_effect": load_effect})
+        return [run_once(scenario, 4, r)["failure_rate"] for r in range(10)]
+
+    calm_base = failure_rates(30, 0.0)  # utilisation about 20 %: never near the threshold
+    calm = confidence_interval(a - b for a, b in zip(failure_rates(30, 3.0), calm_base))
+    assert calm[1] <= 0 <= calm[2] and abs(calm[0]) < 0.25 * np.mean(calm_base), calm  # (a 4x effect if it acted)
+    rushed = [a - b for a, b in zip(failure_rates(3, 3.0), failure_rates(3, 0.0))]
+    assert confidence_interval(rushed)[1] > 0
+    # skill and load multiply: unskilled staff in a rush fail more than in a rush alone
+    unskilled = [a - b for a, b in zip(failure_rates(3, 3.0, skill=0.3), failure_rates(3, 3.0))]
+    assert confidence_interval(unskilled)[1] > 0
+
+
 def test_root_cause_analysis_makes_failures_rarer_on_later_days():
     def operation(analyse: bool):
         return load_scenario_text(yaml.safe_dump({

@@ -10,7 +10,7 @@ import pytest
 from sim.experiments.statistics import confidence_interval
 from sim.model.attribution import blame, complaint_factor, felt_blame, telling_factor
 from sim.model.complaints import complaint_probability
-from sim.model.justice import paradox_possible, recovery_satisfaction, speed_credit
+from sim.model.justice import paradox_possible, recovery_satisfaction, recovery_value, speed_credit
 from sim.model.recovery_cost import recovery_cost_factor
 from sim.model.retention import resolution_path, retention_probability, severity_damage
 from sim.model.satisfaction import (
@@ -18,6 +18,7 @@ from sim.model.satisfaction import (
     customer_tolerance,
     failure_loss,
     lognormal_sigma,
+    mood,
     perceived_quality,
     wait_loss,
 )
@@ -28,7 +29,7 @@ from sim.model.word_of_mouth import (
     simulate_reach,
 )
 from sim.scenario.behaviour import Attribution, Behaviour, Quality, Retention
-from sim.scenario.recovery import Justice, Paradox
+from sim.scenario.recovery import CostCurve, Justice, Paradox
 from sim.scenario.word_of_mouth import WordOfMouth
 
 JUSTICE = Justice()
@@ -138,6 +139,23 @@ def test_paths_name_how_a_visit_ended():
     assert resolution_path(False, False, False, 0, retention) == "silent"
     assert resolution_path(False, False, True, 0, retention) == "unresolved"
     assert resolution_path(False, True, False, 0, retention) == "unresolved"
+    # satisfied again, but with a recovery that made good too little of the loss: the complaint is not resolved
+    assert retention.resolved_min_value == 0.75
+    assert resolution_path(True, True, True, 0, retention, made_good=0.75) == "resolved_quickly"
+    assert resolution_path(True, True, True, 0, retention, made_good=0.74) == "unresolved"
+    assert resolution_path(True, True, False, 61, retention, made_good=0.74) == "unresolved"
+    assert resolution_path(False, True, True, 0, retention, made_good=1.0) == "unresolved"
+
+
+def test_a_recoverys_value_is_what_it_made_good_whatever_its_speed():
+    justice = Justice()
+    # a full fix and full words make good the whole loss; words alone only their weight for the category
+    assert recovery_value("delivery_system", 0.2, 0.2, 0.13, justice) == pytest.approx(1.0)
+    assert recovery_value("delivery_system", 0.2, 0.0, 0.13, justice) == pytest.approx(0.3)
+    assert recovery_value("employee_action", 0.2, 0.0, 0.13, justice) == pytest.approx(0.7)
+    assert recovery_value("delivery_system", 0.2, 0.1, 0.0, justice) == pytest.approx(0.35)
+    slow = recovery_satisfaction("delivery_system", 0.2, 0.2, 0.13, 1440.0, 1, justice)
+    assert slow < recovery_value("delivery_system", 0.2, 0.2, 0.13, justice)  # speed scales the value, not the reverse
 
 
 def test_the_paradox_needs_a_first_minor_failure_not_the_firms_stable_fault_fast_and_well_recovered():
@@ -155,6 +173,10 @@ def test_recovery_cost_follows_the_curve_between_its_anchors():
     assert recovery_cost_factor(720) == pytest.approx(math.sqrt(10.0))
     assert recovery_cost_factor(1440) == pytest.approx(10.0)
     assert recovery_cost_factor(10080) == pytest.approx(100.0) == recovery_cost_factor(50_000)
+    # a curve with a free anchor (nothing spent on the spot) is linear up to the next one
+    free_on_the_spot = CostCurve(on_the_spot=0.0, next_day=10.0)
+    assert recovery_cost_factor(0.5, free_on_the_spot) == pytest.approx(10.0 * 0.5 / 1440)
+    assert recovery_cost_factor(720, free_on_the_spot) == pytest.approx(5.0)
 
 
 def test_stories_spread_over_generations_bad_twice_as_far_as_good():
@@ -176,3 +198,15 @@ def test_winning_and_losing_share_the_market():
     market.spread(rng, 3000, True, WordOfMouth(conversion=1.0))
     assert market.won + market.lost <= market.size
     assert MarketSegment(0).demand_factor == 1.0
+    # 3000 contacts on 1000 people reach each person at least once with chance 1 - (1 - 1/1000)^3000
+    bad = MarketSegment(1000)
+    bad.spread(rng, 3000, True, WordOfMouth())
+    reached = 1000 * (1 - (1 - 1 / 1000) ** 3000)
+    assert bad.heard_bad <= bad.size and abs(bad.heard_bad - reached) < 4 * math.sqrt(reached * (1 - reached / 1000))
+    assert abs(bad.lost - 0.3 * bad.heard_bad) < 4 * math.sqrt(0.3 * 0.7 * bad.heard_bad)  # each first hearer once
+
+
+def test_mood_shows_perceived_quality_against_expectation_from_minus_1_to_1():
+    assert mood(0.9, 0.9) == 0.0
+    assert mood(0.8, 0.9) == pytest.approx(-0.5) and mood(1.0, 0.9) == pytest.approx(0.5)
+    assert mood(0.2, 0.9) == -1.0 and mood(1.05, 0.7) == 1.0

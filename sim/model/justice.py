@@ -23,18 +23,26 @@ def interactional_share(interactional: float, justice: Justice) -> float:
     return max(-1.0, min(1.0, interactional / justice.full_interactional))
 
 
+def recovery_value(category: str, loss: float, distributive: float, interactional: float, justice: Justice) -> float:
+    """What the recovery made good, -1..1, whatever its speed: distributive and interactional justice.
+
+    ``distributive`` and ``interactional`` are the quality the recovery's fixes and words gave back;
+    fixes count against the loss (a small gesture does not undo a large loss), words against a full
+    apology and explanation, each weighted for the failure's category.
+    """
+    weights = getattr(justice.weights, category)
+    outcome = min(1.0, distributive / loss) if loss > 0 else (1.0 if distributive > 0 else 0.0)
+    return weights.distributive * outcome + weights.interactional * interactional_share(interactional, justice)
+
+
 def recovery_satisfaction(category: str, loss: float, distributive: float, interactional: float,
                           delay_min: float, handovers: int, justice: Justice) -> float:
     """Share of the loss the recovery gives back in the customer's eyes, -1..1.
 
-    ``distributive`` and ``interactional`` are the quality the recovery's fixes and words gave back;
-    fixes count against the loss (a small gesture does not undo a large loss), words against a full
-    apology and explanation. Speed scales what was given: the same fix a day later is worth less. Bad
-    handling is not softened by coming fast.
+    Its :func:`recovery_value`, scaled by speed: the same fix a day later is worth less. Bad handling is
+    not softened by coming fast.
     """
-    weights = getattr(justice.weights, category)
-    outcome = min(1.0, distributive / loss) if loss > 0 else (1.0 if distributive > 0 else 0.0)
-    value = weights.distributive * outcome + weights.interactional * interactional_share(interactional, justice)
+    value = recovery_value(category, loss, distributive, interactional, justice)
     if value <= 0.0:
         return value
     return value * (1.0 - justice.speed_weight + justice.speed_weight * speed_credit(delay_min, handovers, justice))

@@ -23,7 +23,7 @@ class OutcomeTally:
     whose visit ended after the warm-up."""
 
     __slots__ = ("visits", "no_failure_retention", "satisfied", "satisfied_value", "failures", "failures_prevented",
-                 "concluded", "dissatisfied", "complaints", "complainers", "proactive", "recoveries", "paradoxes",
+                 "concluded", "dissatisfied", "left_dissatisfied", "complaints", "complainers", "proactive", "recoveries", "paradoxes",
                  "recovery_delay_sum", "recovery_cost", "revenue_lost_leaving", "quality_sum", "stayed",
                  "path_count", "path_stayed", "path_quality")
 
@@ -37,6 +37,7 @@ class OutcomeTally:
         self.failures_prevented = 0
         self.concluded = 0
         self.dissatisfied = 0
+        self.left_dissatisfied = 0  # still dissatisfied when the visit ended, after any recovery
         self.complaints = 0
         self.complainers = 0  # customers whose visit ended after a complaint
         self.proactive = 0
@@ -52,9 +53,11 @@ class OutcomeTally:
         self.path_quality = dict.fromkeys(PATHS, 0.0)
 
     def conclude(self, path: str, stays: float, perceived: float, value: float, complained: bool = False,
-                 lifted: bool = False) -> None:
-        """Book one finished visit; ``stays`` is the customer's chance of coming back, ``lifted`` the paradox."""
+                 lifted: bool = False, left_dissatisfied: bool = False) -> None:
+        """Book one finished visit; ``stays`` is the customer's chance of coming back, ``lifted`` the paradox,
+        ``left_dissatisfied`` whether the customer left below their expectation."""
         self.concluded += 1
+        self.left_dissatisfied += left_dissatisfied
         self.quality_sum += perceived
         self.path_count[path] += 1
         self.path_quality[path] += perceived
@@ -94,7 +97,7 @@ class OutcomeTally:
             "complaints": float(self.complaints),
             "complaint_rate": safe_ratio(self.complainers, self.dissatisfied),
             "silent_dissatisfied": float(self.path_count["silent"]),
-            "left_dissatisfied": float(self.path_count["silent"] + self.path_count["unresolved"]),
+            "left_dissatisfied": float(self.left_dissatisfied),
             "proactive_recoveries": float(self.proactive),
             "mean_recovery_delay_min": safe_ratio(self.recovery_delay_sum, self.recoveries),
             "retention_rate": safe_ratio(self.stayed, self.concluded),

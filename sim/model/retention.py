@@ -11,9 +11,12 @@ judged fair and fast brings the chance back near no failure; a slow one keeps ab
 the loss given back (the recovery paradox) never buys loyalty above no failure (de Matos et al. 2007).
 
 Paths (how a visit ended, for the KPIs): ``no_failure`` (satisfied without a recovery), ``silent``
-(dissatisfied, never complained, no recovery), ``unresolved`` (got a recovery or complained, still
-dissatisfied), ``resolved_quickly`` and ``resolved_slowly`` (satisfied after a recovery, within or
-beyond ``quick_within_min``).
+(dissatisfied, never complained, no recovery), ``unresolved`` (got a recovery or complained, and is still
+dissatisfied or was not satisfied with the recovery), ``resolved_quickly`` and ``resolved_slowly``
+(satisfied after a recovery that made good at least ``resolved_min_value`` of the loss, within or beyond
+``quick_within_min``). TARP's ladder sorts complainers by their satisfaction with the response: an
+acknowledgement that lifts a barely dissatisfied customer back over their expectation has not
+resolved their complaint.
 """
 from __future__ import annotations
 
@@ -40,10 +43,11 @@ def retention_probability(severity: str, recovery: float, blame: float, retentio
     return retention.no_failure * max(0.0, 1.0 - damage)
 
 
-def resolution_path(satisfied: bool, recovered: bool, complained: bool, delay_min: float, retention: Retention) -> str:
-    """The path of a visit that felt a failure."""
-    if satisfied:
-        if not recovered:
-            return "no_failure"
+def resolution_path(satisfied: bool, recovered: bool, complained: bool, delay_min: float, retention: Retention,
+                    made_good: float = 1.0) -> str:
+    """The path of a visit that felt a failure; ``made_good`` is the recovery's value (sim.justice.recovery_value)."""
+    if satisfied and not recovered:
+        return "no_failure"
+    if satisfied and made_good >= retention.resolved_min_value:
         return "resolved_quickly" if delay_min <= retention.quick_within_min else "resolved_slowly"
     return "unresolved" if recovered or complained else "silent"

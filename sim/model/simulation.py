@@ -33,7 +33,7 @@ from .failures import (
     skill_multiplier,
 )
 from .interventions import RECOVERY_PRIORITY, apply_action
-from .justice import interactional_share, paradox_possible, recovery_satisfaction
+from .justice import interactional_share, paradox_possible, recovery_satisfaction, recovery_value
 from .kpis import STATION, QueueKpis, safe_ratio
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
@@ -704,7 +704,9 @@ class Model:
         retention = scenario.behaviour.retention
         satisfied = customer.satisfied
         delay = customer.recovery_delay
-        path = resolution_path(satisfied, customer.recovered, customer.complained, delay, retention)
+        made_good = (recovery_value(customer.failure[0], customer.loss, customer.distributive, customer.interactional,
+                                    scenario.recovery.justice) if customer.recovered else 0.0)
+        path = resolution_path(satisfied, customer.recovered, customer.complained, delay, retention, made_good)
         felt = self.felt_blame(customer) if customer.failure is not None else 0.0
         paradox = scenario.recovery.paradox
         lifted = False
@@ -722,13 +724,13 @@ class Model:
         if self.frustration:
             chance *= max(0.0, 1.0 - self.memory.frustration_retention_effect * self.frustration)
         customer.path = path
-        negative = path in ("silent", "unresolved")
+        negative = not satisfied  # left dissatisfied: tells bad news
         # the paradox's lift is left out: it does not make customers praise the firm (de Matos et al. 2007)
         positive = not negative and customer.perceived - customer.bonus - customer.expectation >= self.delight_margin
         if counted:
             # KPIs book the chance of returning (its conditional expectation): same mean, less noise
             for tally in customer.outcome_tallies:
-                tally.conclude(path, chance, customer.perceived, flow.value, customer.complained, lifted)
+                tally.conclude(path, chance, customer.perceived, flow.value, customer.complained, lifted, negative)
             if negative:
                 self.ledger.tell_bad(flow.name, telling_factor(felt, self.attribution))
             elif positive:

@@ -71,6 +71,10 @@ class Retention(StrictModel):
     quick_within_min: Annotated[float, Field(gt=0)] = Field(
         60.0, description="a resolution within this many minutes of the complaint is booked as quick"
     )
+    resolved_min_value: Probability = Field(
+        0.75, description="share of the loss a recovery must make good (fixes, money and words, whatever its speed) "
+        "for the customer to be satisfied with it, TARP's 'complained, satisfied'; less is 'complained, not satisfied'",
+    )
     # accepted so that files written for the first outcome model still load; ignored (a note says so)
     unresolved: BySeverity | None = Field(None, description="retired: follows from recovery satisfaction")
     resolved_slowly: BySeverity | None = Field(None, description="retired: follows from recovery satisfaction")

@@ -83,10 +83,10 @@ class Disruption(StrictModel):
         "external", description="internal: the firm controls it (a system outage); external: it does not (a storm)"
     )
     stable: bool = Field(False, description="customers expect it to happen again (a recurring outage), not a one-off")
-    delay_min: Minutes = Field(0.0, description="extra wait imposed on every customer it hits")
+    delay_min: Minutes = Field(0.0, description="how long it holds up the service of every customer it hits")
     holds: bool = Field(
-        False, description="the delay holds the customers it hits: nobody is served before it is over "
-        "(otherwise it is felt as extra waiting, as when a flight leaves late after service)",
+        True, description="the delay holds the customers it hits: nobody is served before it is over; "
+        "false: it is only felt as extra waiting, after service (a flight that leaves late after the meal)",
     )
     window_min: Minutes = Field(0.0, description="it also hits customers arriving up to this long afterwards")
 

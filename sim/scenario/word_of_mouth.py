@@ -16,6 +16,10 @@ class SocialNetwork(StrictModel):
     rewiring: Probability = Field(0.1, description="share of acquaintances outside one's local circle")
 
 
+# people one person tells: a human count (and numpy's negative binomial needs a finite, moderate mean)
+PeopleTold = Annotated[float, Field(ge=0, le=1000)]
+
+
 class WordOfMouth(StrictModel):
     """Stories spread through a bounded market: each teller tells a long-tailed number of people, some of
     whom retell it; the people reached are drawn from the segment's market, so the same person can hear
@@ -28,13 +32,14 @@ class WordOfMouth(StrictModel):
     market_multiple: Annotated[float, Field(gt=0)] = Field(
         10.0, description="default market of a segment, as a multiple of its expected arrivals over the run"
     )
-    negative_mean_told: NonNegative = Field(9.5, description="people a dissatisfied customer tells, on average")
-    positive_mean_told: NonNegative = Field(4.75, description="people a delighted customer tells (about half as many)")
-    mean_retold: NonNegative = Field(
+    negative_mean_told: PeopleTold = Field(9.5, description="people a dissatisfied customer tells, on average")
+    positive_mean_told: PeopleTold = Field(4.75, description="people a delighted customer tells (about half as many)")
+    mean_retold: PeopleTold = Field(
         4.0, description="people someone who heard the story tells when they retell it (good or bad alike)"
     )
-    dispersion: Annotated[float, Field(gt=0)] = Field(
-        0.85, description="negative-binomial shape of the count told: small = long tail (about 13 % tell 20+)"
+    dispersion: Annotated[float, Field(ge=0.01, le=1000)] = Field(
+        0.85, description="negative-binomial shape of the count told: small = long tail (about 13 % tell 20+); "
+        "from 0.01 (almost everyone tells nobody) to 1000 (a Poisson count)"
     )
     retell_probability: Probability = Field(0.35, description="chance that someone who heard it passes it on")
     retell_decay: Probability = Field(0.5, description="each further generation retells with this factor less")

@@ -8,10 +8,11 @@ import pytest
 
 import numpy as np
 
+from sim import run_once
 from game.scoring import SCORED_KPIS, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
 
-STANDARD = {"dissatisfied": 20.0, "retention_rate": 0.5, "quality_score": 0.6, "customers_lost_wom": 100.0}
-EXPERT = {"dissatisfied": 10.0, "retention_rate": 0.9, "quality_score": 0.8, "customers_lost_wom": 0.0}
+STANDARD = {"left_dissatisfied": 20.0, "retention_rate": 0.5, "quality_score": 0.6, "customers_lost_wom": 100.0}
+EXPERT = {"left_dissatisfied": 10.0, "retention_rate": 0.9, "quality_score": 0.8, "customers_lost_wom": 0.0}
 
 
 def runs(kpis, n=8, spread=0.0, seed=1):
@@ -29,9 +30,9 @@ def test_the_standard_process_scores_0_and_the_expert_100():
 
 
 def test_scores_stay_between_0_and_100():
-    better = {"dissatisfied": 0.0, "retention_rate": 1.0, "quality_score": 1.0, "customers_lost_wom": 0.0}
+    better = {"left_dissatisfied": 0.0, "retention_rate": 1.0, "quality_score": 1.0, "customers_lost_wom": 0.0}
     assert score(runs(better), runs(EXPERT), runs(STANDARD)).value == 100
-    worse = {"dissatisfied": 30.0, "retention_rate": 0.4, "quality_score": 0.5, "customers_lost_wom": 150.0}
+    worse = {"left_dissatisfied": 30.0, "retention_rate": 0.4, "quality_score": 0.5, "customers_lost_wom": 150.0}
     assert score(runs(worse), runs(EXPERT), runs(STANDARD)).value == 0
     mixed = dict(worse, retention_rate=0.9)  # expert-level on one KPI of four, worse than standard on the rest
     assert score(runs(mixed), runs(EXPERT), runs(STANDARD)).value == 25
@@ -50,8 +51,8 @@ def test_the_interval_comes_from_the_spread_over_replications_and_contains_the_s
 
 
 def test_kpis_on_which_the_policies_agree_or_that_are_missing_are_skipped():
-    same = dict(EXPERT, dissatisfied=20.0)  # no difference on dissatisfied: it says nothing about the trainee
-    you = dict(EXPERT, dissatisfied=500.0, customers_lost_wom=math.nan)
+    same = dict(EXPERT, left_dissatisfied=20.0)  # no difference on it: it says nothing about the trainee
+    you = dict(EXPERT, left_dissatisfied=500.0, customers_lost_wom=math.nan)
     result = score(runs(you), runs(same), runs(STANDARD))
     assert result.value == 100 and result.kpis == ("retention_rate", "quality_score")
 
@@ -62,6 +63,16 @@ def test_without_a_difference_between_the_policies_the_score_is_the_perceived_qu
         score([], [], [])
 
 
+def test_the_default_score_counts_who_left_dissatisfied_not_who_a_failure_dissatisfied(flight):
+    """A storm dissatisfies the whole cabin whatever the crew does; the handling decides who leaves dissatisfied."""
+    assert "left_dissatisfied" in SCORED_KPIS and "dissatisfied" not in SCORED_KPIS
+    standard = [run_once(flight, 3, r, "standard_process") for r in range(3)]
+    expert = [run_once(flight, 3, r, "expert") for r in range(3)]
+    for s, e in zip(standard, expert):
+        assert e["left_dissatisfied"] < s["left_dissatisfied"] and e["left_dissatisfied"] < e["dissatisfied"]
+        assert s["left_dissatisfied"] == s["dissatisfied"]  # the standard answers bring nobody back
+
+
 def test_key_kpis_of_the_scenario_choose_what_is_scored(flight):
     assert scored_kpis(flight) == (tuple(k.kpi for k in flight.meta.key_kpis) or SCORED_KPIS)
     only = SimpleNamespace(meta=SimpleNamespace(key_kpis=[SimpleNamespace(kpi="complaints", better="lower")]))
@@ -70,9 +81,9 @@ def test_key_kpis_of_the_scenario_choose_what_is_scored(flight):
 
 
 def test_recorded_kpis_keep_finite_numbers_of_the_debrief_and_the_score():
-    kpis = {"dissatisfied": 3, "mean_recovery_delay_min": math.nan, "utilization": 0.5, "complaints": 1.0, "p90_wait_min": 7.0}
-    assert recorded_kpis(kpis) == {"dissatisfied": 3.0, "complaints": 1.0}
-    assert recorded_kpis(kpis, ("p90_wait_min",)) == {"dissatisfied": 3.0, "complaints": 1.0, "p90_wait_min": 7.0}
+    kpis = {"left_dissatisfied": 3, "mean_recovery_delay_min": math.nan, "utilization": 0.5, "complaints": 1.0, "p90_wait_min": 7.0}
+    assert recorded_kpis(kpis) == {"left_dissatisfied": 3.0, "complaints": 1.0}
+    assert recorded_kpis(kpis, ("p90_wait_min",)) == {"left_dissatisfied": 3.0, "complaints": 1.0, "p90_wait_min": 7.0}
 
 
 @pytest.mark.parametrize("flags, mood, was_timed_out, key, mistake", [
