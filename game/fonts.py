@@ -158,6 +158,7 @@ class FontBook:
         self._has: dict[tuple[int, str], bool] = {}
         self._runs: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
         self._wrapped: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._token_widths: dict[tuple[str, int, bool], int] = {}
         self._line_heights: dict[int, int] = {}
         self._cjk: tuple[list[FontSource], FontSource | None] | None = None
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
@@ -167,7 +168,7 @@ class FontBook:
         """The fonts tried for each character, the chosen one first."""
         if self._chain is None or self._chain[0] != self.source:
             self._chain = fallback_chain(self.source)
-            for cache in (self._faces, self._font_of, self._has, self._runs, self._wrapped, self._line_heights, self._cache):
+            for cache in (self._faces, self._font_of, self._has, self._runs, self._wrapped, self._token_widths, self._line_heights, self._cache):
                 cache.clear()
         return self._chain
 
@@ -298,19 +299,31 @@ class FontBook:
         style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
         return sum(self.face(size, which).get_rect(run, style=style).width for which, run in self.runs(text))
 
-    def _wrap_paragraph(self, text: str, size: int, width: int, bold: bool) -> list[str]:
-        def fits(candidate: str) -> bool:
-            return self._text_width(candidate, size, bold) <= width
+    def _token_width(self, token: str, size: int, bold: bool) -> int:
+        key = (token, size, bold)
+        found = self._token_widths.get(key)
+        if found is None:
+            if len(self._token_widths) > self.MAX_CACHED:
+                self._token_widths.clear()
+            found = self._token_widths[key] = self._text_width(token, size, bold)
+        return found
 
+    def _wrap_paragraph(self, text: str, size: int, width: int, bold: bool) -> list[str]:
+        """Greedy line filling. A candidate line is measured whole only near the limit: well inside it, the
+        sum of its tokens' widths decides (joining tokens moves a glyph by a pixel or two, not by a tenth),
+        so a long paragraph costs a few measurements per line instead of one per token."""
+        sure = width * 0.9
         lines: list[str] = []
-        current = ""
+        current, estimate = "", 0
         for token in _tokens(text):
             candidate = current + token
-            if not current or fits(candidate):
-                current = candidate
+            token_width = self._token_width(token, size, bold)
+            if not current or estimate + token_width <= sure or self._text_width(candidate, size, bold) <= width:
+                current, estimate = candidate, estimate + token_width
                 continue
             lines.append(current.rstrip())
             current = token.lstrip()
+            estimate = self._token_width(current, size, bold)
         if current or not lines:
             lines.append(current.rstrip())
         return lines
