@@ -90,11 +90,11 @@ def test_workers_and_servers_of_a_killed_sweep_end_with_it(lounge_file, tmp_path
 
 
 def read_progress_until(command: subprocess.Popen, done: int) -> str:
-    """Read the command's progress lines ("...: N/TOTAL replications, ...") until N reaches ``done``."""
+    """Read the command's progress lines ("...: N/TOTAL replications, ..." or "N replications") until N reaches ``done``."""
     seen = ""
     for line in command.stderr:
         seen += line
-        match = re.search(r": (\d+)/\d+ replications", line)
+        match = re.search(r": (\d+)(?:/\d+)? replications", line)
         if match and int(match[1]) >= done:
             return seen
     raise AssertionError(f"the command ended before {done} replications:\n{seen}")
@@ -150,5 +150,26 @@ def test_an_interrupted_run_writes_the_replications_it_finished(tmp_path):
         saved = json.loads((tmp_path / "run.json").read_text())
         assert saved["complete"] is False and 20 <= saved["replications"] < 1000
         assert "INCOMPLETE" in out
+    finally:
+        kill_session(command.pid)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_stopped_staffing_search_ends_like_a_stopped_sweep(tmp_path):
+    """The search has no schedule to trust until it is done: it writes nothing, says why it ended, leaves nothing."""
+    scenario = write_scenario(tmp_path, lounge_data(rates_per_hour=(50,) * 6))
+    command = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_sim.py"), "staff", str(scenario), "--target", "service_level>=0.9", "-r", "400",
+         "--workers", "2", "--json", str(tmp_path / "staff.json")],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        read_progress_until(command, 40)
+        command.send_signal(signal.SIGHUP)
+        _, err = command.communicate(timeout=180)
+        assert command.returncode == 128 + signal.SIGHUP, err
+        assert "stopped by SIGHUP" in err and "Traceback" not in err
+        assert not (tmp_path / "staff.json").exists()
+        assert wait_until_gone(command.pid, 5) == []
     finally:
         kill_session(command.pid)
