@@ -10,6 +10,8 @@ from .base import Scene
 from .registry import make_scene
 
 CARD_TOP, CARD_HEIGHT, CARD_GAP, VISIBLE = 100, 122, 12, 4
+# a page down or up, or all the way to the last or the first scenarios
+PAGE_KEYS = {pygame.K_PAGEDOWN: (1, False), pygame.K_PAGEUP: (-1, False), pygame.K_END: (1, True), pygame.K_HOME: (-1, True)}
 DIFFICULTY_COLOURS = {"easy": theme.GOOD, "medium": theme.WARN, "hard": theme.BAD}
 
 
@@ -37,8 +39,9 @@ class PickerScene(Scene):
         if event.type == pygame.MOUSEWHEEL:
             self.scroll(-event.y)
             return
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
-            self.scroll(VISIBLE if event.key == pygame.K_PAGEDOWN else -VISIBLE)
+        if event.type == pygame.KEYDOWN and event.key in PAGE_KEYS:
+            direction, to_the_end = PAGE_KEYS[event.key]
+            self.scroll(direction * (len(self.entries) if to_the_end else VISIBLE))
             return
         super().handle(event)
 

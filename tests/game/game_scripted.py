@@ -1,7 +1,58 @@
 """Scripted input for the game's tests: real pygame events posted into the real event loop."""
 from __future__ import annotations
 
+import random
+
 import pygame
+
+KEYS = [
+    *range(pygame.K_a, pygame.K_z + 1), *range(pygame.K_0, pygame.K_9 + 1), pygame.K_SPACE, pygame.K_RETURN,
+    pygame.K_ESCAPE, pygame.K_TAB, pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_PAGEUP,
+    pygame.K_PAGEDOWN, pygame.K_HOME, pygame.K_END, pygame.K_F11, pygame.K_KP_ENTER, pygame.K_BACKSPACE,
+]
+MODS = (0, 0, 0, pygame.KMOD_SHIFT)  # Shift+Tab selects the previous customer
+
+TYPED = ("Ana", "李娜", "x", " ", "2025-03-14", "=1+1")
+
+
+class RandomInput:
+    """Posts 0-4 random events a frame; Escape is rarer so that play gets time to run. Notes the scenes it met
+    and what ``notice(app, scene)`` says the scene on top showed (the features a test wants reached)."""
+
+    def __init__(self, seed: int, notice=lambda app, scene: set()):
+        self.rng = random.Random(seed)
+        self.notice = notice
+        self.posted = 0
+        self.scenes: set[str] = set()
+        self.seen: set[str] = set()
+
+    def before_frame(self, app) -> None:
+        rng = self.rng
+        if app.top is not None:
+            self.scenes.add(app.top.name)
+            self.seen |= self.notice(app, app.top)
+        for _ in range(rng.randint(0, 4)):
+            roll = rng.random()
+            pos = (rng.randrange(1280), rng.randrange(720))
+            if roll < 0.55:
+                button = rng.choice((1, 1, 1, 3))
+                pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button))
+                pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button))
+            elif roll < 0.6:
+                pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=rng.choice((-1, 1)), flipped=False))
+            elif roll < 0.62:
+                pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+            elif roll < 0.66:  # typing, for the trainer screens' text fields
+                pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=rng.choice(TYPED)))
+            else:
+                key = rng.choice(KEYS)
+                if key == pygame.K_ESCAPE and rng.random() < 0.7:
+                    key = pygame.K_SPACE
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=rng.choice(MODS), unicode="", scancode=0))
+            self.posted += 1
+
+    def after_frame(self, app) -> None:
+        pass
 
 
 def click_at(pos) -> None:

@@ -85,3 +85,36 @@ def test_the_catalog_reads_a_file_once_and_again_when_it_changes(tmp_path, monke
     path.write_text(path.read_text(encoding="utf-8").replace("Three hours", "Four hours", 1), encoding="utf-8")
     os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
     assert catalog.scan(tmp_path)[0] is not first[0] and len(loads) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_picker_pages_by_key_and_says_what_is_shown(make_app, monkeypatch, lang):
+    """The library holds more scenarios than fit: the picker says which are shown and how to reach the rest, and
+    Page Down / Page Up move a page, End / Home to the last and the first ones."""
+    import pygame
+
+    import game.scenes.picker as picker_module
+    from game.scenes.registry import make_scene
+    from game_scripted import press
+
+    hints: list[str] = []
+    draw = picker_module.draw_text
+    monkeypatch.setattr(picker_module, "draw_text", lambda surface, fonts, text, *a, **k: hints.append(text) or draw(
+        surface, fonts, text, *a, **k))
+    app = make_app(lang=lang)
+    picker = app.push(make_scene("picker", app))
+    count, page = len(picker.entries), picker_module.VISIBLE
+    assert count > page + 1  # the library needs more than one page
+    steps = [(None, 0), (pygame.K_PAGEDOWN, page), (pygame.K_END, count - page), (pygame.K_PAGEDOWN, count - page),
+             (pygame.K_PAGEUP, count - 2 * page if count >= 2 * page else 0), (pygame.K_HOME, 0), (pygame.K_PAGEUP, 0)]
+    for key, first in steps:
+        if key is not None:
+            press(key)
+        hints.clear()
+        app.step(0.05)
+        assert picker.first == first, (key, picker.first)
+        shown = f"{first + 1}-{min(first + page, count)} / {count}"
+        expected = app.text("picker.more" if first + page < count else "picker.top", shown=shown)
+        assert expected in hints, (key, hints[-3:])
+        names = {b.id for b in picker.buttons.buttons if b.id.startswith("scenario:")}
+        assert names == {f"scenario:{e.path.name}" for e in picker.entries[first:first + page]}
