@@ -1,9 +1,11 @@
 """The answers a trainee is offered at a decision point, and the scripted ways of picking one.
 
 The order of a dialog's answers is shuffled by the turn's seed, yet the same turn (resumed, replayed,
-scripted) shows the same order every time. The expert's answer is placed so that, over one exercise,
-it takes each position in turn (in a random order) before any position is used again: a trainee who
-always presses the same key meets the expert's answer no more often than chance would give.
+scripted) shows the same order every time. The answers are ranked (the expert's first, then by the
+scenario's own marks) and each rank is placed so that, over one exercise, it takes each position in turn
+(in a random order) before any position is used again: a trainee who always presses the same key meets the
+expert's answer, and the second best, and so on, no more often than chance would give, so a fixed key
+cannot collect the good answers of a turn.
 """
 from __future__ import annotations
 
@@ -23,33 +25,49 @@ def expert_choice(scenario, decision: Decision) -> str:
     return wanted if wanted is not None else max(decision.choices, key=merit).id
 
 
-def expert_positions(scenario, seed: int) -> dict[str, int]:
-    """Where the expert's answer sits in each decision's dialog for the turn's ``seed``: positions are
-    drawn without replacement from a bag refilled when it runs out, so no position repeats before the
-    others have had their turn. Dialogs with fewer answers draw first (they can use fewer positions)."""
+def ranked(scenario, decision: Decision) -> list[Choice]:
+    """The decision's answers from best to worst: the expert's, then the others by :func:`merit` (the first
+    written first on a tie)."""
+    best = expert_choice(scenario, decision)
+    others = sorted((c for c in decision.choices if c.id != best), key=merit, reverse=True)
+    return [c for c in decision.choices if c.id == best] + others
+
+
+def answer_positions(scenario, seed: int) -> dict[str, dict[str, int]]:
+    """Where each answer sits in each decision's dialog for the turn's ``seed`` (decision id -> choice id ->
+    position). Each rank (see :func:`ranked`) draws its positions without replacement from a bag of its own,
+    refilled when no position in it is still free in the dialog, so no rank holds a position twice before
+    the others have had their turn. Dialogs with fewer answers draw first (they can use fewer positions)."""
     rng = random.Random(f"{seed}:placement")
     decisions = scenario.exercise.decisions
-    bag: list[int] = []
-    positions: dict[str, int] = {}
+    widest = max(len(d.choices) for d in decisions)
+    bags: dict[int, list[int]] = {}
+    placed: dict[str, dict[str, int]] = {}
     for decision in sorted(decisions, key=lambda d: len(d.choices)):
-        fitting = [slot for slot in bag if slot < len(decision.choices)]
-        if not fitting:
-            bag = list(range(max(len(d.choices) for d in decisions)))
-            fitting = [slot for slot in bag if slot < len(decision.choices)]
-        slot = rng.choice(fitting)
-        bag.remove(slot)
-        positions[decision.id] = slot
-    return positions
+        free = set(range(len(decision.choices)))
+        slots: dict[str, int] = {}
+        for rank, choice in enumerate(ranked(scenario, decision)):
+            bag = bags.setdefault(rank, [])
+            if not free.intersection(bag):
+                bag[:] = range(widest)
+            slot = rng.choice([s for s in bag if s in free])
+            bag.remove(slot)
+            free.remove(slot)
+            slots[choice.id] = slot
+        placed[decision.id] = slots
+    return placed
+
+
+def expert_positions(scenario, seed: int) -> dict[str, int]:
+    """Where the expert's answer sits in each decision's dialog for the turn's ``seed``."""
+    placed = answer_positions(scenario, seed)
+    return {d.id: placed[d.id][expert_choice(scenario, d)] for d in scenario.exercise.decisions}
 
 
 def dialog_order(scenario, decision: Decision, seed: int) -> list[Choice]:
     """The decision's answers in the order the dialog shows them for the turn's ``seed``."""
-    best = expert_choice(scenario, decision)
-    others = [choice for choice in decision.choices if choice.id != best]
-    random.Random(f"{seed}:{decision.id}").shuffle(others)
-    expert = [choice for choice in decision.choices if choice.id == best]
-    slot = expert_positions(scenario, seed)[decision.id]
-    return others[:slot] + expert + others[slot:]
+    slots = answer_positions(scenario, seed)[decision.id]
+    return sorted(decision.choices, key=lambda choice: slots[choice.id])
 
 
 def answer_rng(seed: int, decision: Decision) -> random.Random:

@@ -55,11 +55,14 @@ class TurnRecorder:
         return self.error is not None
 
     @classmethod
-    def start(cls, plan: TurnPlan, session, scripted: str | None = None) -> "TurnRecorder":
+    def start(cls, plan: TurnPlan, session, scripted: str | None = None) -> "TurnRecorder | None":
         """Start the turn in the records (raises RecordsError) and attach a recorder to the session.
 
         A turn played by a rule (``srl-game --answers``) notes the rule in its start, so it is never
-        mistaken for a trainee's own play."""
+        mistaken for a trainee's own play. A demo (``--autoplay``: a policy answers) is never recorded,
+        whichever screen starts it: nothing is written and None is returned."""
+        if session.autoplay is not None:
+            return None
         turn = plan.records.start_turn(plan.trainee.id, plan.scenario_id, seed=session.seed)
         recorder = cls.attach(plan.records, turn, plan.trainee, session)
         extra = {SCRIPTED: scripted} if scripted is not None else {}

@@ -24,7 +24,7 @@ class BriefingScene(Scene):
     def __init__(self, app, scenario: Scenario, plan=None, resumed=None):
         super().__init__(app)
         self.scenario = scenario
-        self.plan = plan
+        self.plan = plan if app.options.autoplay is None else None  # a demo is never recorded as a trainee's turn
         self.resumed = resumed
         self.error = ""
 

@@ -1,5 +1,6 @@
-"""The order of a dialog's answers: the same for the same turn, and the expert's answer spread over the
-positions, so a trainee who always presses the same key meets it no more often than chance would give."""
+"""The order of a dialog's answers: the same for the same turn, and the expert's answer (and the second best)
+spread over the positions, so a trainee who always presses the same key meets them no more often than chance
+would give."""
 from __future__ import annotations
 
 import math
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from game.answers import dialog_order, expert_choice, expert_positions
+from game.answers import answer_positions, dialog_order, expert_choice, expert_positions, ranked
 from sim import load_scenario
 
 SCENARIOS = sorted(p for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")
@@ -52,3 +53,20 @@ def test_the_first_answer_is_the_experts_no_more_often_than_chance(scenario):
         bound = n * p + 2.33 * math.sqrt(n * p * (1 - p))
         assert set(where) == set(range(len(decision.choices))), (decision.id, where)
         assert where[0] <= bound, (decision.id, where)
+
+
+def test_a_fixed_key_does_not_collect_the_good_answers_of_a_turn(scenario):
+    """The second-best answer moves round the positions too: over one turn the first position holds one of a
+    dialog's two best answers about as often as a fair shuffle would give (2 / answers per dialog, summed), and
+    never at more decisions than the two ranks' rounds allow (each takes every position once before repeating,
+    give or take one dialog where the free positions force a repeat). A random shuffle of the others let the first
+    position gather a partial pre-shift plan, a partial gesture and the expert's answer in one turn."""
+    decisions = scenario.exercise.decisions
+    widest = max(len(d.choices) for d in decisions)
+    chance = sum(2 / len(d.choices) for d in decisions)
+    counts = []
+    for seed in SEEDS:
+        placed = answer_positions(scenario, seed)
+        counts.append(sum(placed[d.id][c.id] == 0 for d in decisions for c in ranked(scenario, d)[:2]))
+    assert max(counts) <= math.ceil(2 * len(decisions) / widest) + 1, Counter(counts)
+    assert sum(counts) / len(counts) <= chance, (sum(counts) / len(counts), chance)

@@ -113,3 +113,30 @@ def test_the_trainer_screens_tag_scripted_turns(played, make_app, monkeypatch, l
     app.push(make_scene("trainer_debrief", app, expert))
     app.step(0.05)
     assert any(app.text("trainer.scripted_note", rule="expert") in text for text in shown), shown[:3]
+
+
+def test_a_demo_started_from_a_trainees_page_is_not_recorded(make_app, tmp_path):
+    """``srl-game --autoplay expert --session S --trainee T``: the trainee's page stays open under the demo, and
+    a scenario started from it (or "Try again" after it) is still a demo, so nothing is written for the trainee."""
+    from game.recording import TurnPlan, TurnRecorder
+    from game.session import Session
+    from sim import load_scenario
+
+    db = tmp_path / "demo.sqlite3"
+    with TrainerRecords.open(db) as records:
+        session = records.create_session("Demo day", "2025-03-14", ["vip_lounge"])
+        ana = records.join_session(session.id, "Ana")
+    app = make_app(db=db)
+    app.options.autoplay = "expert"
+    page = app.push(make_scene("trainer_trainee", app, session, ana))
+    app.step(0.05)
+    page.buttons.get("play:vip_lounge").action()
+    briefing = app.top
+    assert briefing.name == "briefing" and briefing._recorded_note() == ""
+    briefing.start()
+    assert app.top.name == "play" and app.top.session.recorder is None
+    lounge = load_scenario(SCENARIO)
+    demo = Session(lounge, autoplay="expert")
+    assert TurnRecorder.start(TurnPlan(app.records(), ana, "vip_lounge"), demo) is None and demo.recorder is None
+    with TrainerRecords.open(db, create=False) as records:
+        assert records.turns(session.id) == []
