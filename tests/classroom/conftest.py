@@ -161,3 +161,14 @@ class ThreadedServer:
         asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+
+def close_apps(*apps) -> None:
+    """Close the games of a test and every classroom link their scenes (or their rooms) still hold."""
+    for app in apps:
+        for scene in app.stack:
+            for holder in (scene, getattr(scene, "room", None)):
+                link = getattr(holder, "link", None)
+                if link is not None:
+                    link.close()
+        app.close()

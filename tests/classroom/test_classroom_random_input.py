@@ -16,7 +16,7 @@ from game.app import App, Options
 from game.fonts import FontSource, find_cjk_font
 from game.scenes.registry import make_scene
 
-from .conftest import REPO, ThreadedServer
+from .conftest import REPO, ThreadedServer, close_apps
 
 sys.path.insert(0, str(REPO / "tests" / "game"))  # the game tests' random input
 from game_scripted import RandomInput  # noqa: E402
@@ -73,11 +73,5 @@ def test_random_input_on_the_classroom_screens_never_crashes(room, tmp_path):
         assert {"classroom_join", "classroom_console", "classroom_debrief", "play", "dialog"} <= driver.scenes, driver.scenes
         assert driver.posted > 1000
     finally:
-        for app in (console_app, trainee_app):
-            for scene in app.stack:
-                for holder in (scene, getattr(scene, "room", None)):
-                    link = getattr(holder, "link", None)
-                    if link is not None:
-                        link.close()
-            app.close()
+        close_apps(console_app, trainee_app)
         served.stop()

@@ -17,7 +17,7 @@ from game.fonts import FontSource, find_cjk_font
 from game.scenes.registry import make_scene
 from trainer.classroom.records import ClassroomRecords
 
-from .conftest import REPO, ThreadedServer
+from .conftest import REPO, ThreadedServer, close_apps
 
 
 def _app(lang: str) -> App:
@@ -102,13 +102,7 @@ def test_a_trainee_joins_plays_and_the_console_runs_the_room(room, tmp_path, lan
         room_link = locals().get("room_play")
         if room_link is not None:
             room_link.link.close()
-        for app in (console_app, trainee_app):
-            for scene in app.stack:
-                for holder in (scene, getattr(scene, "room", None)):
-                    link = getattr(holder, "link", None)
-                    if link is not None:
-                        link.close()
-            app.close()
+        close_apps(console_app, trainee_app)
         served.stop()
 
     record = room.records.session_records(room.classroom.session_id)[0]
