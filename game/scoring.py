@@ -100,11 +100,11 @@ def score(you: Sequence[Kpis], expert: Sequence[Kpis], standard: Sequence[Kpis],
         return _quality_score(you[:n], kpis)
     table = np.array([[[run[name] for name in used] for run in runs[:n]] for runs in (you, expert, standard)])
 
-    def statistic(rows: np.ndarray) -> float:
-        mine, best, base = (table[k][rows.astype(int)].mean(axis=0) for k in range(3))
-        return _combine(mine, best, base)
+    value = _combine(*(table[k].mean(axis=0) for k in range(3)))
 
-    value = statistic(np.arange(n))
+    def statistic(rows: np.ndarray) -> float:
+        resampled = _combine(*(table[k][rows.astype(int)].mean(axis=0) for k in range(3)))
+        return value if math.isnan(resampled) else resampled  # a resample that tells nothing apart
     positions = _positions(*(table[k].mean(axis=0) for k in range(3)))
     low, high = _interval(statistic, n, value, seed)
     return Score(round(value, 1), round(low, 1), round(high, 1), n, tuple(used),
@@ -119,7 +119,13 @@ def _positions(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> np.ndarr
 
 
 def _combine(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> float:
-    return float(SCORE_MAX * _positions(mine, best, base).mean())
+    """The mean position (0..100) over the KPIs on which ``best`` and ``base`` differ; NaN when they differ on none.
+
+    A KPI on which the policies tie says nothing about the trainee, in the whole sample (see :func:`score`) as in
+    one of the interval's resamples: one that draws only replications where the expert and the standard process
+    tie on a KPI must not count the expert's own answers as the standard process there."""
+    differ = np.abs(best - base) > 1e-9 * np.maximum(1.0, np.abs(base))
+    return float(SCORE_MAX * _positions(mine, best, base)[differ].mean()) if differ.any() else math.nan
 
 
 def _interval(statistic, n: int, value: float, seed: int) -> tuple[float, float]:

@@ -50,6 +50,21 @@ def test_the_interval_comes_from_the_spread_over_replications_and_contains_the_s
     assert single.low == single.high == single.value
 
 
+def test_replications_where_the_policies_tie_do_not_widen_the_interval_of_their_own_answers():
+    """The first replication ties the expert and the standard process on every KPI (nothing failed that day): an
+    interval resample that draws it alone tells nothing apart, so the expert's own answers stay at 100 for certain
+    and the standard process's at 0, instead of the tie counting as the standard process's level (once 66.7-100)."""
+    tie = [dict(STANDARD)] + runs(EXPERT, 3)[1:]
+    base = [dict(STANDARD)] + runs(STANDARD, 3)[1:]
+    expert = score(tie, tie, base)
+    assert (expert.value, expert.low, expert.high) == (100, 100, 100)
+    standard = score(base, tie, base)
+    assert (standard.value, standard.low, standard.high) == (0, 0, 0)
+    halfway = [dict(STANDARD)] + [{k: (STANDARD[k] + EXPERT[k]) / 2 for k in STANDARD}] * 2
+    middle = score(halfway, tie, base)
+    assert (middle.value, middle.low, middle.high) == (50, 50, 50)
+
+
 def test_kpis_on_which_the_policies_agree_or_that_are_missing_are_skipped():
     same = dict(EXPERT, left_dissatisfied=20.0)  # no difference on it: it says nothing about the trainee
     you = dict(EXPERT, left_dissatisfied=500.0, customers_lost_wom=math.nan)
