@@ -341,6 +341,9 @@ class FontBook:
         return lines
 
 
+OPENING_MARKS = "（「『“‘《"
+
+
 def _is_cjk(char: str) -> bool:
     code = ord(char)
     return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF or 0x3000 <= code <= 0x303F
@@ -356,6 +359,8 @@ def _tokens(text: str) -> list[str]:
                 tokens.append(word)
                 word = ""
             if tokens and char in "，。、；：！？）」』”’》" and len(tokens[-1]) <= 2:
+                tokens[-1] += char
+            elif tokens and tokens[-1] in OPENING_MARKS:  # an opening bracket stays with the character after it
                 tokens[-1] += char
             else:
                 tokens.append(char)
