@@ -327,13 +327,14 @@ class PlayScene(Scene):
     # -- drawing --------------------------------------------------------------------------------
     def _draw_cast_names(self, surface: pygame.Surface) -> None:
         """The named characters carry their name under their figure, on a plate so it reads over the crowd;
-        a name that would cover a fixture's name, another character's name or figure goes to the nearest
-        free spot, with a thin line to its figure."""
+        a name that would cover a fixture's name, another character's name or figure, or a board, goes to
+        the nearest free spot, with a thin line to its figure."""
         fonts, run = self.app.fonts, self.session.run
         fixtures = self._labels_layer()[1]
         figures = {cast_id: self.crowd.position(cid) for cast_id, cid in sorted(run.cast_ids.items())}
         figures = {cast_id: (int(pos[0]), int(pos[1])) for cast_id, pos in figures.items() if pos is not None}
         taken = list(fixtures) + [pygame.Rect(x - FIGURE_R, y - FIGURE_R, 2 * FIGURE_R, 2 * FIGURE_R) for x, y in figures.values()]
+        taken += [self.view.rect(board.rect) for board in self.layout_spec.boards]
         names = []
         for cast_id, figure in figures.items():
             name = self.app.local(run.cast_members[cast_id].name).split("(")[0].split("（")[0].strip()

@@ -1,18 +1,20 @@
 """Where the venue's labels go: the fixtures' names and the named characters', so that none covers another.
 
 Greedy placement: labels are placed one after the other, each at its preferred spot when that is free,
-else at the nearest free spot of a few nudges (down and up a line at a time first, then sideways), kept
+else at the nearest free spot (by distance, over a grid of small nudges up to a few lines away), kept
 inside the venue. The fixtures' names are placed once per layout, language and text size; the named
 characters', which follow their figures, every frame around them.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pygame
 
 PLATE_PAD = (6, 2)  # the plate round a label's text, wider and taller than the text by this much
-NUDGE_RINGS = 8  # how many steps away from the preferred spot a label may be moved
+NUDGE_STEP_X = 8  # pixels between two sideways nudges
+NUDGE_REACH_LINES = 4  # how far a label may be moved, in its own heights
 GAP = 2  # pixels kept free between two labels' plates, so two names never read as one
 
 
@@ -21,14 +23,20 @@ def plate_of(text: pygame.Surface, **anchor) -> pygame.Rect:
     return text.get_rect(**anchor).inflate(*PLATE_PAD)
 
 
-def nudges(preferred: pygame.Rect, rings: int = NUDGE_RINGS) -> Iterator[pygame.Rect]:
-    """``preferred``, then copies moved by whole label heights (down first, then up), then by half its width
-    sideways, then both, ring by ring outwards: the spots a label is tried at, nearest first."""
-    step_x, step_y = max(8, preferred.width // 2), preferred.height + 1
-    yield preferred
-    for ring in range(1, rings + 1):
-        for dx, dy in ((0, ring), (0, -ring), (ring, 0), (-ring, 0), (ring, ring), (-ring, ring), (ring, -ring), (-ring, -ring)):
-            yield preferred.move(dx * step_x, dy * step_y)
+def nudges(preferred: pygame.Rect) -> Iterator[pygame.Rect]:
+    """``preferred`` and copies of it moved by small steps (8 pixels sideways, half its height up or down) up
+    to :data:`NUDGE_REACH_LINES` of its heights away, nearest first: the spots a label is tried at."""
+    for dx, dy in _offsets(preferred.height):
+        yield preferred.move(dx, dy)
+
+
+@lru_cache(maxsize=64)
+def _offsets(height: int) -> tuple[tuple[int, int], ...]:
+    step_y = max(4, height // 2)
+    reach = NUDGE_REACH_LINES * max(height, 1)
+    across, up = reach // NUDGE_STEP_X, reach // step_y
+    grid = [(i * NUDGE_STEP_X, j * step_y) for i in range(-across, across + 1) for j in range(-up, up + 1)]
+    return tuple(sorted(grid, key=lambda o: (o[0] ** 2 + o[1] ** 2, o[1] < 0, o[0] < 0)))  # ties: down, right first
 
 
 def place(preferred: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect) -> pygame.Rect:
