@@ -14,7 +14,8 @@ import pygame
 
 PLATE_PAD = (6, 2)  # the plate round a label's text, wider and taller than the text by this much
 NUDGE_STEP_X = 8  # pixels between two sideways nudges
-NUDGE_REACH_LINES = 4  # how far a label may be moved, in its own heights
+NUDGE_REACH_LINES = 4  # how far a label may be moved, in its own heights...
+NUDGE_REACH_PX = 200  # ...and in pixels at most (a speech bubble moved further would leave its speaker)
 GAP = 2  # pixels kept free between two labels' plates, so two names never read as one
 
 
@@ -25,7 +26,8 @@ def plate_of(text: pygame.Surface, **anchor) -> pygame.Rect:
 
 def nudges(preferred: pygame.Rect) -> Iterator[pygame.Rect]:
     """``preferred`` and copies of it moved by small steps (8 pixels sideways, half its height up or down) up
-    to :data:`NUDGE_REACH_LINES` of its heights away, nearest first: the spots a label is tried at."""
+    to :data:`NUDGE_REACH_LINES` of its heights (:data:`NUDGE_REACH_PX` at most) away, nearest first: the
+    spots a label is tried at."""
     for dx, dy in _offsets(preferred.height):
         yield preferred.move(dx, dy)
 
@@ -33,7 +35,7 @@ def nudges(preferred: pygame.Rect) -> Iterator[pygame.Rect]:
 @lru_cache(maxsize=64)
 def _offsets(height: int) -> tuple[tuple[int, int], ...]:
     step_y = max(4, height // 2)
-    reach = NUDGE_REACH_LINES * max(height, 1)
+    reach = min(NUDGE_REACH_LINES * max(height, 1), NUDGE_REACH_PX)
     across, up = reach // NUDGE_STEP_X, reach // step_y
     grid = [(i * NUDGE_STEP_X, j * step_y) for i in range(-across, across + 1) for j in range(-up, up + 1)]
     return tuple(sorted(grid, key=lambda o: (o[0] ** 2 + o[1] ** 2, o[1] < 0, o[0] < 0)))  # ties: down, right first

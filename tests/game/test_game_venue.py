@@ -90,7 +90,8 @@ def _playable(paths):
 @pytest.mark.parametrize("path", _playable(sorted(SCENARIOS.glob("*.yaml"))), ids=lambda p: p.stem)
 def test_names_on_the_venue_never_cover_each_other_and_stay_on_screen(make_app, path, lang, size):
     """Every frame of a whole exercise: the fixtures' names and the named characters' (the delayed flight's
-    Mr Zhang and Mr Chen sit side by side) are all inside the venue, and no two plates touch."""
+    Mr Zhang and Mr Chen sit side by side) are all inside the venue, no two plates touch, and a speech
+    bubble covers none of them."""
     from itertools import combinations
 
     from sim import load_scenario
@@ -112,6 +113,8 @@ def test_names_on_the_venue_never_cover_each_other_and_stay_on_screen(make_app, 
         plates = play.drawn_labels
         assert all(VENUE_RECT.contains(plate) for plate in plates), plates
         assert not [(a, b) for a, b in combinations(plates, 2) if a.colliderect(b)]
+        bubble = play.drawn_speech  # a customer answering back: the bubble hides no name either
+        assert bubble is None or (VENUE_RECT.contains(bubble) and not any(bubble.colliderect(plate) for plate in plates))
         named |= {cast_id for cast_id, cid in session.run.cast_ids.items() if play.crowd.position(cid) is not None}
         checked += 1
     assert checked >= 50 and named  # the exercise was played with its named characters on the venue
