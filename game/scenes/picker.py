@@ -56,7 +56,7 @@ class PickerScene(Scene):
             return
         if event.type == pygame.KEYDOWN and event.key in PAGE_KEYS:
             direction, to_the_end = PAGE_KEYS[event.key]
-            self.scroll(direction * (len(self.entries) if to_the_end else VISIBLE))
+            self.scroll(direction * (len(self.entries or ()) if to_the_end else VISIBLE))
             return
         super().handle(event)
 
