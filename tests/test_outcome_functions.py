@@ -202,6 +202,9 @@ def test_recovery_cost_follows_the_curve_between_its_anchors():
     free_on_the_spot = CostCurve(on_the_spot=0.0, next_day=10.0)
     assert recovery_cost_factor(0.5, free_on_the_spot) == pytest.approx(10.0 * 0.5 / 1440)
     assert recovery_cost_factor(720, free_on_the_spot) == pytest.approx(5.0)
+    # and down to a free anchor; between two anchors below 1 the curve is still log-linear
+    assert recovery_cost_factor(720, CostCurve(next_day=0.0, later=0.0)) == pytest.approx(0.5)
+    assert recovery_cost_factor(720, CostCurve(on_the_spot=0.5, next_day=1.0)) == pytest.approx(math.sqrt(0.5))
 
 
 def test_stories_spread_over_generations_bad_twice_as_far_as_good():
