@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from sim.exercise.runtime import ChoiceRecord, Step
 from trainer import RecordsBusy, RecordsError, Trainee, TrainerRecords, Turn
+from trainer.models import SCRIPTED
 
 from .scoring import SCORE_MAX, SCORE_MIN, Score, feedback_key, is_mistake, recorded_kpis, scored_kpis
 from .strings import LANGS
@@ -61,7 +62,7 @@ class TurnRecorder:
         mistaken for a trainee's own play."""
         turn = plan.records.start_turn(plan.trainee.id, plan.scenario_id, seed=session.seed)
         recorder = cls.attach(plan.records, turn, plan.trainee, session)
-        extra = {"scripted": scripted} if scripted is not None else {}
+        extra = {SCRIPTED: scripted} if scripted is not None else {}
         recorder.note(START, session.now, policy=session.policy, **extra)
         return recorder
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sim import Scenario, UserError
 from sim.scenario.exercise import HESITATED
 from trainer import Decision, TrainerRecords, TurnRecord
+from trainer.models import SCRIPTED
 
 from .recording import ACTION, RESUME, START, TurnRecorder
 from .scoring import timed_out
@@ -76,7 +77,7 @@ def resume_turn(records: TrainerRecords, scenario: Scenario, turn_id: int, scrip
                         f"give that scenario's file.")
     session = restore(scenario, record, scripted, speed)
     recorder = TurnRecorder.attach(records, record.turn, record.trainee, session)
-    extra = {"scripted": scripted} if scripted is not None else {}
+    extra = {SCRIPTED: scripted} if scripted is not None else {}
     recorder.note(RESUME, session.now, answers=len(session.run.records), actions=len(session.run.steps), **extra)
     return session
 

@@ -62,10 +62,13 @@ def _draw_scores(axes, figure, board: Scoreboard, lang: str | None) -> None:
 
 
 def _cell_text(cell) -> str:
+    scripted = f"\n(+{cell.scripted} scripted)" if cell.scripted else ""
     if cell.best is not None:
         turns = cell.finished + cell.in_progress
-        return f"{cell.best.score:g}/{cell.best.score_max:g}" + (f"\n({turns} turns)" if turns > 1 else "")
-    return "in progress" if cell.in_progress else "–"
+        return f"{cell.best.score:g}/{cell.best.score_max:g}" + (f"\n({turns} turns)" if turns > 1 else "") + scripted
+    if not cell.in_progress and cell.scripted:
+        return "scripted only"
+    return ("in progress" if cell.in_progress else "–") + scripted
 
 
 def _draw_mistakes(axes, board: Scoreboard, mistakes, lang: str | None) -> None:

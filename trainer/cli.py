@@ -226,11 +226,13 @@ def _turns(args: argparse.Namespace, out: Console) -> None:
     with _open(args) as records:
         session = records.find_session(args.session)
         names = {t.id: t.name for t in records.trainees(session.id)}
+        scripted = {record.turn.id: record.scripted for record in records.session_records(session.id)}
         table = Table("Turn", "Trainee", "Scenario", "Attempt", "Status", "Score", "Started", title=Text(session.name))
         for turn in records.turns(session.id, unfinished_only=args.unfinished):
             score = f"{turn.score:g} / {turn.score_max:g}" if turn.finished else ""
+            status = turn.status.replace("_", " ") + (f", scripted ({scripted[turn.id]})" if scripted.get(turn.id) else "")
             table.add_row(str(turn.id), Text(names[turn.trainee_id]), Text(turn.scenario_id), str(turn.attempt),
-                          turn.status.replace("_", " "), score, turn.started_at)
+                          status, score, turn.started_at)
         out.print(table if table.row_count else "No turns.")
 
 
@@ -261,11 +263,12 @@ def _print_scoreboard(board, lang: str | None, out: Console) -> None:
         cells = []
         for scenario in scenarios:
             cell = board.cell(trainee.id, scenario.id)
+            scripted = f"\n+{cell.scripted} scripted (not counted)" if cell.scripted else ""
             if cell.best is None:
-                cells.append("in progress" if cell.in_progress else "-")
+                cells.append(("in progress" if cell.in_progress else "-") + scripted)
             else:
                 kpis = ", ".join(f"{k} {v:g}" for k, v in sorted((cell.best.kpis or {}).items()))
-                cells.append(Text(f"{cell.best.score:g} / {cell.best.score_max:g}\n{kpis}"))
+                cells.append(Text(f"{cell.best.score:g} / {cell.best.score_max:g}\n{kpis}{scripted}"))
         table.add_row(Text(trainee.name), *cells)
     out.print(table)
     if board.mistakes:
@@ -283,6 +286,8 @@ def _debrief(args: argparse.Namespace, out: Console) -> None:
     turn = record.turn
     status = f"score {turn.score:g} / {turn.score_max:g}" if turn.finished else "in progress"
     out.print(Text(f"{record.trainee.name} - {record.scenario.label(args.lang)}, attempt {turn.attempt}: {status}"))
+    if record.scripted:
+        out.print(Text(f"Scripted: played by the rule --answers {record.scripted}, not by the trainee (not counted on the scoreboard)"))
     table = Table("Sim. minute", "Decision point", "Choice", "Feedback", "Mistake")
     for d in record.decisions:
         mistake = {True: "yes", False: "", None: "?"}[d.is_mistake]

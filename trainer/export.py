@@ -22,6 +22,7 @@ from .xapi import DEFAULT_IRI_BASE, session_statements
 TURN_COLUMNS = (
     "session", "session_date", "trainee", "scenario_id", "attempt", "status", "seed", "started_at",
     "finished_at", "score", "score_min", "score_max", "scaled_score", "decisions", "mistakes", "last_sim_minute",
+    "scripted",  # the answer rule that played the turn (srl-game --answers); empty for the trainee's own play
 )
 DECISION_COLUMNS = (
     "session", "trainee", "scenario_id", "attempt", "seq", "sim_minute", "decision_point_id", "choice_id",
@@ -46,6 +47,7 @@ def turns_table(records: Sequence[TurnRecord]) -> tuple[list[str], list[list[Any
             record.session.name, record.session.date.isoformat(), record.trainee.name, turn.scenario_id,
             turn.attempt, turn.status, turn.seed, turn.started_at, turn.finished_at, turn.score, turn.score_min,
             turn.score_max, turn.scaled_score, len(record.decisions), len(record.mistakes), record.last_sim_minute,
+            record.scripted,
         ] + [kpis.get(name) for name in kpi_names])
     return header, rows
 

@@ -10,6 +10,7 @@ from .text import BilingualText, localize
 
 IN_PROGRESS = "in_progress"
 FINISHED = "finished"
+SCRIPTED = "scripted"  # the key of a start or resume outcome naming the answer rule that played the turn
 
 
 @dataclass(frozen=True)
@@ -137,3 +138,10 @@ class TurnRecord:
     @property
     def mistakes(self) -> tuple[Decision, ...]:
         return tuple(d for d in self.decisions if d.is_mistake)
+
+    @property
+    def scripted(self) -> str | None:
+        """The answer rule that played this turn (``srl-game --answers expert|worst|first|random``), or None
+        for a trainee's own play. The game notes the rule in the turn's start (or in the resume a rule
+        finished), so a scripted turn is never taken for what the trainee did."""
+        return next((str(o.data[SCRIPTED]) for o in self.outcomes if o.data.get(SCRIPTED)), None)

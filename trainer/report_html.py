@@ -19,6 +19,7 @@ th { background: #f2f2f2; }
 .kpis { color: #555; font-size: 0.85em; margin: 0.2rem 0 0; padding-left: 1rem; }
 .mistake { color: #b52b27; }
 .muted { color: #888; }
+.scripted { color: #a05a00; font-style: italic; }
 img { max-width: 100%; }
 details { margin: 0.4rem 0; }
 """
@@ -34,7 +35,8 @@ def scoreboard_html(board: Scoreboard, lang: str | None = None, png: bytes | Non
         f"<title>{escape(title)} - Service Recovery Lab</title><style>{_STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p class=\"muted\">{len(board.trainees)} trainees, {len(board.records)} turns. "
-        "Each cell shows the trainee's best finished turn and the KPIs behind its score.</p>",
+        "Each cell shows the trainee's best finished turn and the KPIs behind its score; turns played by an answer "
+        "rule (scripted) are marked and not counted.</p>",
         "<h2>Scoreboard</h2>",
         _scores_table(board, lang),
     ]
@@ -60,13 +62,15 @@ def _scores_table(board: Scoreboard, lang: str | None) -> str:
 
 
 def _score_cell(cell: ScoreCell) -> str:
+    scripted = f' <span class="scripted">({cell.scripted} scripted, not counted)</span>' if cell.scripted else ""
     if cell.best is None:
-        return '<span class="muted">in progress</span>' if cell.in_progress else '<span class="muted">–</span>'
+        state = "in progress" if cell.in_progress else "–"
+        return f'<span class="muted">{state}</span>{scripted}'
     turn = cell.best
     kpis = "".join(f"<li>{escape(name)}: {value:g}</li>" for name, value in sorted((turn.kpis or {}).items()))
     turns = cell.finished + cell.in_progress
     note = f' <span class="muted">({turns} turns)</span>' if turns > 1 else ""
-    return f'<span class="score">{turn.score:g} / {turn.score_max:g}</span>{note}<ul class="kpis">{kpis}</ul>'
+    return f'<span class="score">{turn.score:g} / {turn.score_max:g}</span>{note}{scripted}<ul class="kpis">{kpis}</ul>'
 
 
 def _mistakes_table(board: Scoreboard, lang: str | None) -> str:
@@ -100,6 +104,8 @@ def _turn_debrief(record: TurnRecord, lang: str | None) -> str:
     turn = record.turn
     status = f"score {turn.score:g} / {turn.score_max:g}" if turn.finished else "in progress"
     summary = f"{escape(record.scenario.label(lang))}, attempt {turn.attempt}: {status}"
+    if record.scripted:
+        summary += f' <span class="scripted">scripted: --answers {escape(record.scripted)}, not counted</span>'
     rows = "".join(
         f"<tr><td>{d.sim_minute:.1f}</td><td>{escape(d.decision_point_id)}</td>"
         f"<td{_MISTAKE_CLASS if d.is_mistake else ''}>{escape(d.label(lang))}</td>"

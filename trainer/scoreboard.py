@@ -1,5 +1,9 @@
 """The session scoreboard (trainees x scenarios, with the KPIs behind each score) and the group's
 common mistakes (the bad choices made most often), built from the stored turns.
+
+Turns played by an answer rule (``srl-game --answers``, see :attr:`TurnRecord.scripted`) are the
+trainer's tests or demonstrations, not what a trainee did: they are counted apart in each cell and left
+out of the best score and of the common mistakes.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ from .text import BilingualText, localize
 class ScoreCell:
     """One trainee's results at one scenario: the best finished turn and how many turns were played.
 
-    The best turn is the one with the highest score as a share of its range (the latest one on a tie).
+    The best turn is the one with the highest score as a share of its range (the latest one on a tie),
+    among the trainee's own turns; ``scripted`` counts the turns an answer rule played, which never count.
     """
 
     best: Turn | None
     finished: int
     in_progress: int
+    scripted: int = 0
 
     @property
     def played(self) -> bool:
-        return self.finished + self.in_progress > 0
+        return self.finished + self.in_progress + self.scripted > 0
 
 
 @dataclass(frozen=True)
@@ -70,27 +76,30 @@ def build_scoreboard(records: TrainerRecords, session_id: int) -> Scoreboard:
 
 def summarise(session: Session, trainees: Sequence[Trainee], turn_records: Sequence[TurnRecord]) -> Scoreboard:
     """Summarise a session's turn records into a scoreboard."""
-    grouped: dict[tuple[int, str], list[Turn]] = defaultdict(list)
+    grouped: dict[tuple[int, str], list[TurnRecord]] = defaultdict(list)
     for record in turn_records:
-        grouped[(record.trainee.id, record.turn.scenario_id)].append(record.turn)
-    cells = {key: _cell(turns) for key, turns in grouped.items()}
+        grouped[(record.trainee.id, record.turn.scenario_id)].append(record)
+    cells = {key: _cell(records) for key, records in grouped.items()}
     kpi_names = sorted({name for cell in cells.values() if cell.best for name in (cell.best.kpis or {})})
     return Scoreboard(session, tuple(trainees), cells, tuple(kpi_names), tuple(common_mistakes(turn_records)),
                       tuple(turn_records))
 
 
-def _cell(turns: Sequence[Turn]) -> ScoreCell:
+def _cell(records: Sequence[TurnRecord]) -> ScoreCell:
+    turns = [record.turn for record in records if record.scripted is None]
     finished = [turn for turn in turns if turn.finished]
     best = max(finished, key=lambda turn: (turn.scaled_score, turn.id), default=None)
-    return ScoreCell(best, len(finished), len(turns) - len(finished))
+    return ScoreCell(best, len(finished), len(turns) - len(finished), len(records) - len(turns))
 
 
 def common_mistakes(turn_records: Sequence[TurnRecord], limit: int | None = None) -> list[MistakeCount]:
-    """Bad choices ranked by how often they were made (then by how many trainees made them)."""
+    """Bad choices ranked by how often trainees made them (then by how many made them); scripted turns are left out."""
     times: Counter = Counter()
     who: dict[tuple, set[int]] = defaultdict(set)
     labels: dict[tuple, BilingualText | None] = {}
     for record in turn_records:
+        if record.scripted is not None:
+            continue
         for decision in record.mistakes:
             key = (record.turn.scenario_id, decision.decision_point_id, decision.choice_id)
             times[key] += 1

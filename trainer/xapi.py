@@ -72,6 +72,8 @@ class _StatementBuilder:
             },
             "extensions": {self.extension("attempt"): turn.attempt},
         }
+        if record.scripted:  # played by an answer rule, not by the trainee: a reader of the LRS must be able to tell
+            self.context["extensions"][self.extension("scripted")] = record.scripted
 
     def extension(self, name: str) -> str:
         return f"{self.base}/extensions/{name}"

@@ -19,10 +19,19 @@ BUTTON_H = 48
 
 
 def cell_text(t, cell) -> str:
-    """A scoreboard cell in a few words: the best score, or in progress, or not played."""
+    """A scoreboard cell in a few words: the best score, or in progress, or not played (scripted turns apart)."""
     if cell.best is not None:
-        return t("trainer.score", score=f"{cell.best.score:g}", max=f"{cell.best.score_max:g}")
-    return t("trainer.in_progress" if cell.in_progress else "trainer.not_played")
+        text = t("trainer.score", score=f"{cell.best.score:g}", max=f"{cell.best.score_max:g}")
+    elif cell.in_progress or not cell.scripted:
+        text = t("trainer.in_progress" if cell.in_progress else "trainer.not_played")
+    else:
+        return t("trainer.scripted_only")
+    return f"{text} · {t('trainer.scripted_count', count=cell.scripted)}" if cell.scripted else text
+
+
+def scripted_tag(t, rule: str | None) -> str:
+    """The tag of a turn an answer rule played (``srl-game --answers``), in the screen's language; '' for a trainee's own."""
+    return t("trainer.scripted", rule=t(f"rule.{rule}")) if rule else ""
 
 
 class TrainerScene(Scene):

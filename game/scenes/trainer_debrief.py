@@ -14,7 +14,7 @@ from ..resume import restore
 from ..session import clock_text
 from ..widgets import draw_chips, draw_panel, draw_text, draw_wrapped
 from .registry import make_scene
-from .trainer_base import TrainerScene
+from .trainer_base import TrainerScene, scripted_tag
 
 LEFT = pygame.Rect(48, 130, 740, 446)
 RIGHT = pygame.Rect(812, 130, 420, 446)
@@ -80,7 +80,10 @@ class RecordDebriefScene(TrainerScene):
                              date=(turn.finished_at or "")[:16].replace("T", " "))
         else:
             summary = self.t("trainer.debrief_open", count=len(record.decisions))
-        draw_text(surface, fonts, summary, (48, 96), theme.BODY, theme.GOOD if turn.finished else theme.WARN, bold=True)
+        if record.scripted:
+            summary = f"{summary} · {self.t('trainer.scripted_note', rule=record.scripted)}"
+        colour = theme.WARN if record.scripted or not turn.finished else theme.GOOD
+        draw_wrapped(surface, fonts, summary, pygame.Rect(48, 96, 1184, 28), theme.BODY, colour, bold=True, max_lines=1)
         draw_panel(surface, LEFT)
         draw_panel(surface, RIGHT)
         draw_text(surface, fonts, self.t("trainer.answers"), (LEFT.left + 20, LEFT.top + 14), theme.H2, theme.ACCENT, bold=True)

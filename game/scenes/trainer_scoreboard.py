@@ -11,7 +11,7 @@ from ..debrief.kpi_table import KPI_ROWS
 from ..exports import default_export_dir, export_scoreboard
 from ..scoring import SCORED_KPIS, scored_kpis
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
-from .trainer_base import TrainerScene
+from .trainer_base import TrainerScene, cell_text
 
 GRID = pygame.Rect(48, 128, 1184, 272)
 MISTAKES = pygame.Rect(48, 410, 1184, 156)
@@ -118,16 +118,17 @@ class ScoreboardScene(TrainerScene):
         """The best score as a coloured chip, the number of turns, and the KPIs the score is made of."""
         fonts = self.app.fonts
         if cell.best is None:
-            text = self.t("trainer.in_progress" if cell.in_progress else "trainer.not_played")
-            draw_text(surface, fonts, text, (rect.left, rect.top + 10), theme.BODY, theme.TEXT_DIM)
+            draw_text(surface, fonts, cell_text(self.t, cell), (rect.left, rect.top + 10), theme.BODY, theme.TEXT_DIM)
             return
         turn = cell.best
         share = turn.scaled_score or 0.0
         chip = draw_chip(surface, fonts, f"{turn.score:g} / {turn.score_max:g}", rect.topleft, theme.mood_colour(2 * share - 1))
         turns = cell.finished + cell.in_progress
-        if turns > 1:
-            draw_text(surface, fonts, self.t("trainer.turn_count", count=turns), (chip.right + 10, chip.top + 2), theme.SMALL,
-                      theme.TEXT_DIM)
+        notes = ([self.t("trainer.turn_count", count=turns)] if turns > 1 else []) + (
+            [self.t("trainer.scripted_count", count=cell.scripted)] if cell.scripted else [])
+        if notes:
+            draw_wrapped(surface, fonts, " · ".join(notes), pygame.Rect(chip.right + 10, chip.top + 2, rect.right - chip.right - 10, 22),
+                         theme.SMALL, theme.TEXT_DIM, max_lines=1)
         kpis = turn.kpis or {}
         parts = [f"{self._kpi_label(name)} {KPI_FORMATS.get(name, '{:g}').format(kpis[name])}" for name in scored if name in kpis]
         draw_wrapped(surface, fonts, " · ".join(parts), pygame.Rect(rect.left, chip.bottom + 2, rect.width, 20), theme.TINY,

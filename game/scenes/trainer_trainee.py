@@ -11,7 +11,7 @@ from ..recording import TurnPlan
 from ..resume import resume_turn
 from ..widgets import Button, draw_panel, draw_text
 from .registry import make_scene
-from .trainer_base import TrainerScene, cell_text
+from .trainer_base import TrainerScene, cell_text, scripted_tag
 
 LEFT = pygame.Rect(48, 110, 520, 466)
 RIGHT = pygame.Rect(592, 110, 640, 466)
@@ -30,6 +30,7 @@ class TraineeScene(TrainerScene):
         self.trainee = trainee
         self.turns = []
         self.board = None
+        self.scripted: dict[int, str | None] = {}  # turn id -> the answer rule that played it (None: the trainee)
 
     def reload(self) -> None:
         records = self.attempt(self.app.records)
@@ -37,6 +38,7 @@ class TraineeScene(TrainerScene):
             return
         self.turns = list(reversed(records.turns(self.session.id, trainee_id=self.trainee.id)))
         self.board = build_scoreboard(records, self.session.id)
+        self.scripted = {record.turn.id: record.scripted for record in self.board.trainee_records(self.trainee.id)}
 
     def row_count(self) -> int:
         return len(self.turns)
@@ -70,7 +72,9 @@ class TraineeScene(TrainerScene):
         title = self.scenario_label(ref) if ref else turn.scenario_id
         status = (self.t("trainer.score", score=f"{turn.score:g}", max=f"{turn.score_max:g}") if turn.finished
                   else self.t("trainer.in_progress"))
-        return self.t("trainer.turn_line", title=title, attempt=turn.attempt, status=status)
+        line = self.t("trainer.turn_line", title=title, attempt=turn.attempt, status=status)
+        tag = scripted_tag(self.t, self.scripted.get(turn.id))
+        return f"{line} · {tag}" if tag else line
 
     # -- actions --------------------------------------------------------------------------------
     def play(self, scenario_id: str) -> None:
