@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from sim import Model, load_scenario
-from sim.model.accumulators import BlockTimeAverage, DayBlocks
+from sim.model.accumulators import BinnedQuantiles, BlockTimeAverage, DayBlocks
+from sim.model.outcome_kpis import OutcomeTally
 from sim.model.events import EventKind
 from sim.scenario.variants import scenario_variant
 
@@ -103,6 +105,30 @@ def test_block_time_average_splits_the_area_at_block_edges():
     assert average.area_until(300) == pytest.approx(sum(average.block_areas(300)))
     average.add(280, 3)
     assert average.block_areas(300) == pytest.approx([130, 80, 60 + 3 * 20])  # day 2, block 2 runs from 270
+
+
+def test_tallies_add_up_exactly():
+    # a group's quantiles are those of its customers' waits, however they were split into cells
+    waits = np.random.default_rng(1).exponential(4.0, 3000) * (np.random.default_rng(2).random(3000) > 0.3)
+    whole, parts = BinnedQuantiles(0.01), [BinnedQuantiles(0.01) for _ in range(3)]
+    for k, wait in enumerate(waits):
+        whole.add(wait)
+        parts[k % 3].add(wait)
+    merged = BinnedQuantiles(0.01)
+    for part in parts:
+        merged.absorb(part)
+    assert (merged.total, merged.zeros, merged.counts) == (whole.total, whole.zeros, whole.counts)
+    assert merged.quantile(0.9) == whole.quantile(0.9)
+    # every counter of an outcome tally is added up (a counter left out of absorb() would be lost)
+    assert set(OutcomeTally.COUNTS) | set(OutcomeTally.PER_PATH) | {"visits", "no_failure_retention"} == set(OutcomeTally.__slots__)
+    one, other = OutcomeTally(2.0, 0.9), OutcomeTally(2.0, 0.9)
+    for k, name in enumerate(OutcomeTally.COUNTS):
+        setattr(one, name, k + 1)
+        setattr(other, name, 10 * (k + 1))
+    other.path_count["silent"] = 7
+    one.absorb(other)
+    assert [getattr(one, name) for name in OutcomeTally.COUNTS] == [11 * (k + 1) for k in range(len(OutcomeTally.COUNTS))]
+    assert one.path_count["silent"] == 7
 
 
 OUTCOME_COUNTS = ("failures", "failures_prevented", "dissatisfied", "left_dissatisfied", "complaints", "silent_dissatisfied",

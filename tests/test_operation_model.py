@@ -40,6 +40,20 @@ def test_hourly_profile_inverts_its_cumulative_rate():
     assert profile.time_of(60.0 + 1e-9) >= 120.0
 
 
+def test_next_arrival_is_the_inverse_of_the_cumulative_rate_across_blocks_and_days():
+    # the block of the latest arrival is remembered; the times must be those of the plain inversion
+    profile = hourly_profile([60, 0, 120, 30], 300)  # an empty hour, and an hour with no rate at the day's end
+    draws = np.random.default_rng(3).exponential(size=2000)
+    now = 0.0
+    for draw in draws:
+        expected = profile.time_of(profile.cumulative_at(now) + draw)
+        now_next = profile.next_arrival(now, draw)
+        assert now_next == pytest.approx(expected, abs=1e-9)
+        assert not 60 <= now_next % 300 < 120 and now_next % 300 < 240  # never in an empty hour
+        now = now_next
+    assert now > 5 * 300  # several days were crossed
+
+
 def test_arrivals_follow_the_hourly_profile():
     rates = [30, 90, 10, 60]
     s = scenario(segments__regular__arrivals_per_hour=rates, staff__agent__count=20)

@@ -50,6 +50,14 @@ class BinnedQuantiles:
         index = int(value / self.width)
         self.counts[index] = self.counts.get(index, 0) + 1
 
+    def absorb(self, other: "BinnedQuantiles") -> None:
+        """Add the values counted by ``other`` (of the same bin width)."""
+        self.total += other.total
+        self.zeros += other.zeros
+        counts = self.counts
+        for index, count in other.counts.items():
+            counts[index] = counts.get(index, 0) + count
+
     def quantile(self, q: float) -> float:
         """The ``q`` quantile, interpolated linearly within its bin (NaN when nothing was recorded)."""
         if self.total == 0:

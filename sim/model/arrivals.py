@@ -30,6 +30,7 @@ class BlockProfile:
         self.cumulative = [0.0, *accumulate(masses)]  # L at the start of each block, and at the period's end
         self.period_mass = self.cumulative[-1]
         self.daily_mass = self.period_mass / days_in_period  # expected arrivals on a day, on average
+        self._current = (0.0, -1.0, 0.0)  # (start, end, rate per minute) of the block of the latest arrival
 
     @classmethod
     def over_days(cls, days: list[list[tuple[float, float, float]]], day_length_min: float) -> "BlockProfile":
@@ -65,13 +66,17 @@ class BlockProfile:
 
     def next_arrival(self, now: float, unit_exponential: float) -> float:
         """The next arrival time after ``now`` given a unit exponential draw."""
-        day, into = divmod(now, self.day_length)
-        block = self._block(into)
-        if self.rates[block] > 0 and into < self.ends[block]:
+        lo, hi, rate = self._current
+        if not lo <= now < hi:  # the block the last arrival fell in is over: find the one ``now`` is in
+            day, into = divmod(now, self.day_length)
+            block = self._block(into)
+            offset = day * self.day_length
+            lo, hi, rate = self._current = (offset + self.starts[block], offset + self.ends[block], self.rates[block])
+        if rate > 0 and now < hi:
             # fast path: the next arrival falls within the current block
-            candidate = into + unit_exponential / self.rates[block]
-            if candidate < self.ends[block]:
-                return day * self.day_length + candidate
+            candidate = now + unit_exponential / rate
+            if candidate < hi:
+                return candidate
         return self.time_of(self.cumulative_at(now) + unit_exponential)
 
 

@@ -1,10 +1,10 @@
 """The queue KPIs of one run, for the whole run and split into parts, gathered by streaming counters.
 
-A counted customer (arrived after the warm-up) is booked in the tally of the whole run and in one
-tally per *dimension* it belongs to: its segment and the block of the day it arrived in. Results are
-named ``KPI`` for the whole run and ``DIMENSION.NAME.KPI`` for a part (``segment.vip.mean_wait_min``,
-``block.09:00.service_level``). A further dimension (a station of a journey) plugs in the same way:
-take its tally with :meth:`QueueKpis.part` and book into it. Memory depends on the number of parts,
+A counted customer (arrived after the warm-up) is booked in one cell: its segment and the block of the
+day it arrived in. The whole run, each segment and each block are sums of cells. Results are named
+``KPI`` for the whole run and ``DIMENSION.NAME.KPI`` for a part (``segment.vip.mean_wait_min``,
+``block.09:00.service_level``). A part booked apart (a station of a journey) has a tally of its own:
+take it with :meth:`QueueKpis.part` and book into it. Memory depends on the number of parts,
 never on the number of customers.
 """
 from __future__ import annotations
@@ -95,6 +95,19 @@ class QueueTally:
         self.completed += 1
         self.time_in_system += time_in_system
 
+    def absorb(self, other: "QueueTally") -> None:
+        """Add the counts of ``other`` (a group of other customers) to this tally's."""
+        self.arrived += other.arrived
+        self.balked += other.balked
+        self.served += other.served
+        self.abandoned += other.abandoned
+        self.wait_sum += other.wait_sum
+        self.waited += other.waited
+        self.within_threshold += other.within_threshold
+        self.waits.absorb(other.waits)
+        self.completed += other.completed
+        self.time_in_system += other.time_in_system
+
     def results(self, late_at_end: int, mean_queue: float) -> dict[str, float]:
         """KPIs of the group; ``late_at_end`` of its customers still queue at the end, already past the threshold."""
         finished_waiting = self.served + self.abandoned
@@ -116,7 +129,12 @@ class QueueTally:
 
 
 class QueueKpis:
-    """The tallies of a run: the whole run, each segment, each block of the day, and any added part."""
+    """The tallies of a run: one *cell* per segment and block of the day, and any part booked apart.
+
+    A counted customer is booked in one cell only (its segment, the block of the day it arrived in):
+    the whole run, a segment and a block are sums of cells, made when results are asked for, so the
+    cost per customer does not grow with the number of ways the KPIs are split.
+    """
 
     def __init__(self, measure_from: float, threshold_min: float, blocks: DayBlocks, segments: Iterable[str],
                  bin_width_min: float = 0.01):
@@ -124,29 +142,55 @@ class QueueKpis:
         self.threshold = threshold_min
         self.bin_width = bin_width_min
         self.blocks = blocks
-        self.whole = QueueTally(threshold_min, bin_width_min, BlockTimeAverage(measure_from, blocks))
-        self.parts: dict[str, QueueTally] = {}  # "segment.vip" -> its tally, in order of creation
-        self.segments = {name: self.part(SEGMENT, name) for name in segments}
-        self.by_block = [self.part(BLOCK, label, in_time=False) for label in blocks.labels]
+        self.cells = {name: [self._tally() for _ in blocks.labels] for name in segments}
+        # the number of each segment's customers queueing, over time and per block of the day
+        self.queue_lengths = {name: BlockTimeAverage(measure_from, blocks) for name in self.cells}
+        self.parts: dict[str, QueueTally] = {}  # parts booked apart ("station.desk"), in order of creation
 
-    def part(self, dimension: str, name: str, in_time: bool = True) -> QueueTally:
-        """The tally of part ``name`` of ``dimension``, created on first use.
+    def _tally(self, queue: TimeAverage | None = None) -> QueueTally:
+        return QueueTally(self.threshold, self.bin_width, queue)
 
-        ``in_time``: the part's customers queue in a line of their own whose length is averaged over the
-        run (a segment, a station); a block of the day takes its queue length from the whole run's instead.
-        """
+    def part(self, dimension: str, name: str) -> QueueTally:
+        """The tally of part ``name`` of a ``dimension`` booked apart (a station), created on first use;
+        its customers queue in a line of their own whose length is averaged over the run."""
         key = f"{dimension}.{name}"
         tally = self.parts.get(key)
         if tally is None:
-            queue = TimeAverage(self.measure_from) if in_time else None
-            tally = self.parts[key] = QueueTally(self.threshold, self.bin_width, queue)
+            tally = self.parts[key] = self._tally(TimeAverage(self.measure_from))
         return tally
 
-    def tallies(self, segment: str, arrived_at: float) -> tuple[QueueTally, ...]:
-        """Where a customer of ``segment`` arriving at ``arrived_at`` is booked (nothing during the warm-up)."""
-        if arrived_at < self.measure_from:
-            return ()
-        return self.whole, self.segments[segment], self.by_block[self.blocks.of(arrived_at)]
+    def tallies(self, segment: str, block: int | None) -> tuple[QueueTally, ...]:
+        """Where a customer of ``segment`` who arrived in ``block`` of the day is booked (nothing for None:
+        the warm-up)."""
+        return () if block is None else (self.cells[segment][block],)
+
+    def groups(self) -> dict[str, list[QueueTally]]:
+        """The cells each reported group sums: ``""`` (the whole run), ``segment.NAME``, ``block.HH:MM``."""
+        groups = {"": [cell for row in self.cells.values() for cell in row]}
+        for name, row in self.cells.items():
+            groups[f"{SEGMENT}.{name}"] = row
+        for k, label in enumerate(self.blocks.labels):
+            groups[f"{BLOCK}.{label}"] = [row[k] for row in self.cells.values()]
+        return groups
+
+    def served(self) -> dict[str, int]:
+        """Customers served, by group key (as :meth:`groups`) and by part booked apart."""
+        served = {key: sum(cell.served for cell in cells) for key, cells in self.groups().items()}
+        served.update((key, tally.served) for key, tally in self.parts.items())
+        return served
+
+    @property
+    def whole(self) -> QueueTally:
+        """The whole run's tally (a sum of every cell)."""
+        return self._merged(self.groups()[""])
+
+    def _merged(self, cells: list[QueueTally]) -> QueueTally:
+        if len(cells) == 1:  # nothing to add up
+            return cells[0]
+        total = self._tally()
+        for cell in cells:
+            total.absorb(cell)
+        return total
 
     def results(self, end: float, late: dict[str, int] | None = None) -> dict[str, float]:
         """KPIs at time ``end``: the whole run's, then each part's under ``DIMENSION.NAME.``.
@@ -154,19 +198,23 @@ class QueueKpis:
         ``late`` counts customers still queueing at ``end`` past the threshold, by part key ("" for the whole run).
         """
         late = late or {}
-        whole_queue = self.whole.queue
-        results = self.whole.results(late.get("", 0), whole_queue.mean(end))
-        block_areas = whole_queue.block_areas(end)
+        span = end - self.measure_from
+        segment_queue = {f"{SEGMENT}.{name}": queue.mean(end) for name, queue in self.queue_lengths.items()}
+        # a block of the day reports the queue of everybody present in it, whenever they arrived
+        block_areas = [sum(areas) for areas in zip(*(q.block_areas(end) for q in self.queue_lengths.values()))]
         block_minutes = self.block_minutes(end)
-        block_of = {id(tally): k for k, tally in enumerate(self.by_block)}
+        mean_queue = {"": safe_ratio(sum(q.area_until(end) for q in self.queue_lengths.values()), span)}
+        mean_queue.update(segment_queue)
+        for k, label in enumerate(self.blocks.labels):
+            mean_queue[f"{BLOCK}.{label}"] = safe_ratio(block_areas[k], block_minutes[k])
+        results: dict[str, float] = {}
+        for key, cells in self.groups().items():
+            measured = self._merged(cells).results(late.get(key, 0), mean_queue[key])
+            for name, value in measured.items():
+                results[f"{key}.{name}" if key else name] = value
         for key, tally in self.parts.items():
-            if tally.queue is not None:
-                mean_queue = tally.queue.mean(end)
-            else:  # a block of the day: the whole run's queue within that block
-                k = block_of[id(tally)]
-                mean_queue = safe_ratio(block_areas[k], block_minutes[k])
-            measured = tally.results(late.get(key, 0), mean_queue)
-            for name in STATION_KPIS if key.startswith(f"{STATION}.") else measured:
+            measured = tally.results(late.get(key, 0), tally.queue.mean(end))
+            for name in STATION_KPIS:
                 results[f"{key}.{name}"] = measured[name]
         return results
 

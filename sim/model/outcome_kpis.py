@@ -1,8 +1,9 @@
 """KPIs of what failures did: dissatisfaction, complaints, recovery, retention, word of mouth, money.
 
-Like the queue KPIs (:mod:`sim.model.kpis`), they are kept for the whole run and for each segment and
-each block of the day a customer arrived in (``segment.vip.complaints``, ``block.09:00.retention_rate``),
-by streaming counters: memory depends on the number of parts, never on the number of customers.
+Like the queue KPIs (:mod:`sim.model.kpis`), they are booked in one cell per segment and block of the
+day a customer arrived in, and reported for the whole run, each segment and each block as sums of
+cells (``segment.vip.complaints``, ``block.09:00.retention_rate``), by streaming counters: memory
+depends on the number of parts, never on the number of customers.
 Word of mouth reaches a segment's market, not an hour of the day, so its reach and the revenue it
 loses are reported per segment only.
 """
@@ -26,6 +27,10 @@ class OutcomeTally:
                  "concluded", "dissatisfied", "left_dissatisfied", "complaints", "complainers", "proactive", "recoveries", "paradoxes",
                  "recovery_delay_sum", "recovery_cost", "revenue_lost_leaving", "quality_sum", "stayed",
                  "path_count", "path_stayed", "path_quality")
+    PER_PATH = ("path_count", "path_stayed", "path_quality")  # counters kept per path: what absorb() adds up
+    COUNTS = ("satisfied", "satisfied_value", "failures", "failures_prevented", "concluded", "dissatisfied",
+              "left_dissatisfied", "complaints", "complainers", "proactive", "recoveries", "paradoxes",
+              "recovery_delay_sum", "recovery_cost", "revenue_lost_leaving", "quality_sum", "stayed")  # the others
 
     def __init__(self, visits_per_customer: float, no_failure_retention: float):
         self.visits = visits_per_customer
@@ -73,6 +78,15 @@ class OutcomeTally:
         """Book a visit with no felt failure (the fast path of :meth:`conclude`: perceived quality 1)."""
         self.satisfied += 1
         self.satisfied_value += value
+
+    def absorb(self, other: "OutcomeTally") -> None:
+        """Add the counts of ``other`` (a group of other customers) to this tally's."""
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in self.PER_PATH:
+            mine = getattr(self, name)
+            for path, value in getattr(other, name).items():
+                mine[path] += value
 
     def _merge_satisfied(self) -> None:
         r, n = self.no_failure_retention, self.satisfied
@@ -124,22 +138,31 @@ class OutcomeKpis:
         self.values = values  # revenue of one visit, per segment
         self.blocks = blocks
         self.measure_from = measure_from
-        self.whole = OutcomeTally(visits_per_customer, no_failure_retention)
-        self.segments = {name: OutcomeTally(visits_per_customer, no_failure_retention) for name in values}
-        self.by_block = [OutcomeTally(visits_per_customer, no_failure_retention) for _ in blocks.labels]
+        self.no_failure_retention = no_failure_retention
+        self.cells = {name: [self._tally() for _ in blocks.labels] for name in values}
 
-    def tallies(self, segment: str, arrived_at: float) -> tuple[OutcomeTally, ...]:
-        """Where a customer of ``segment`` arriving at ``arrived_at`` is booked (nothing during the warm-up)."""
-        if arrived_at < self.measure_from:
-            return ()
-        return self.whole, self.segments[segment], self.by_block[self.blocks.of(arrived_at)]
+    def _tally(self) -> OutcomeTally:
+        return OutcomeTally(self.visits, self.no_failure_retention)
+
+    def tallies(self, segment: str, block: int | None) -> tuple[OutcomeTally, ...]:
+        """Where a customer of ``segment`` who arrived in ``block`` of the day is booked (nothing for None:
+        the warm-up)."""
+        return () if block is None else (self.cells[segment][block],)
+
+    def _merged(self, cells: list[OutcomeTally]) -> OutcomeTally:
+        if len(cells) == 1:  # nothing to add up
+            return cells[0]
+        total = self._tally()
+        for cell in cells:
+            total.absorb(cell)
+        return total
 
     def parts(self) -> Iterable[tuple[str, OutcomeTally]]:
-        """``("segment.vip", tally)``, then ``("block.09:00", tally)`` for each block of the day."""
-        for name, tally in self.segments.items():
-            yield f"{SEGMENT}.{name}", tally
-        for label, tally in zip(self.blocks.labels, self.by_block):
-            yield f"{BLOCK}.{label}", tally
+        """``("segment.vip", tally)``, then ``("block.09:00", tally)`` for each block of the day (sums of cells)."""
+        for name, row in self.cells.items():
+            yield f"{SEGMENT}.{name}", self._merged(row)
+        for k, label in enumerate(self.blocks.labels):
+            yield f"{BLOCK}.{label}", self._merged([row[k] for row in self.cells.values()])
 
     def results(self, served: dict[str, float], people: dict[str, int]) -> dict[str, float]:
         """The outcome KPIs of the whole run, then of each part under ``DIMENSION.NAME.``.
@@ -150,7 +173,8 @@ class OutcomeKpis:
         self.ledger.flush()
         ledger = self.ledger
         market = {name: max(m.size, people.get(name, 0) + m.lost + m.won) for name, m in ledger.markets.items()}
-        results = self.whole.results(served.get("", 0.0))
+        whole = self._merged([cell for row in self.cells.values() for cell in row])
+        results = whole.results(served.get("", 0.0))
         results.update({
             "wom_negative_tellers": float(ledger.negative_tellers),
             "wom_reached": float(ledger.total("heard_bad")),
@@ -160,11 +184,13 @@ class OutcomeKpis:
             "customers_won_wom": float(ledger.total("won")),
             "market": float(sum(market.values())),
             "market_value": sum(market[name] * self.values[name] for name in market) * self.visits,
-            "revenue_lost": self.whole.revenue_lost_leaving + self._lost_by_word_of_mouth(ledger.markets),
+            "revenue_lost": whole.revenue_lost_leaving + self._lost_by_word_of_mouth(ledger.markets),
         })
+        leaving = {}  # revenue of the customers who did not come back, per part
         for key, tally in self.parts():
             for kpi, value in tally.results(served.get(key, 0.0)).items():
                 results[f"{key}.{kpi}"] = value
+            leaving[key] = tally.revenue_lost_leaving
         for name, m in ledger.markets.items():
             key = f"{SEGMENT}.{name}"
             results[f"{key}.wom_reached"] = float(m.heard_bad)
@@ -173,7 +199,7 @@ class OutcomeKpis:
             results[f"{key}.customers_won_wom"] = float(m.won)
             results[f"{key}.market"] = float(market[name])
             results[f"{key}.market_value"] = market[name] * self.values[name] * self.visits
-            results[f"{key}.revenue_lost"] = (self.segments[name].revenue_lost_leaving
+            results[f"{key}.revenue_lost"] = (leaving[key]
                                               + self._lost_by_word_of_mouth({name: m}))
         return results
 

@@ -105,7 +105,11 @@ class QueueResource:
 
         SimPy hands a freed server on through a release event, so processes resuming at the same
         instant run first; keeping that order keeps every run identical to one on SimPy's resources.
+        With nobody in line there is nothing to hand on: a request made meanwhile takes the free
+        server at once, so no event is needed.
         """
+        if not self.waiting:
+            return
         event = simpy.Event(self.env)
         event.callbacks.append(self._serve_event)
         event.succeed()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..scenario.behaviour import Quality
 
 # Which SERVQUAL dimension a Bitner failure category damages.
@@ -34,9 +36,11 @@ def failure_loss(category: str, severity: str, quality: Quality) -> float:
     return loss
 
 
-def customer_expectation(mean: float, sd: float, z: float) -> float:
-    """One customer's expectation from a standard normal draw ``z``: normal around ``mean``, cut to 0..1."""
-    return min(1.0, max(0.0, mean + sd * z))
+def customer_expectation(mean: float, sd: float, z):
+    """One customer's expectation from a standard normal draw ``z``: normal around ``mean``, cut to 0..1.
+
+    ``z`` may be an array of draws (one per customer), for many customers at once."""
+    return np.clip(mean + sd * z, 0.0, 1.0)
 
 
 def lognormal_sigma(cv: float) -> float:
@@ -44,9 +48,11 @@ def lognormal_sigma(cv: float) -> float:
     return math.sqrt(math.log1p(cv * cv))
 
 
-def customer_tolerance(median: float, sigma: float, z: float) -> float:
-    """One customer's tolerance for waiting (minutes) from a standard normal draw ``z``: lognormal."""
-    return median * math.exp(sigma * z)
+def customer_tolerance(median: float, sigma: float, z):
+    """One customer's tolerance for waiting (minutes) from a standard normal draw ``z``: lognormal.
+
+    ``z`` may be an array of draws (one per customer), for many customers at once."""
+    return median * np.exp(sigma * z)
 
 
 def wait_loss(wait_min: float, tolerance_min: float, quality: Quality) -> float:

@@ -77,7 +77,7 @@ class Model:
         self.station_kpis = {name: self.queue.part(STATION, name) for name in sorted(used)} if self.multi_station else {}
         self.flows = {name: SegmentFlow(name, scenario, self.streams, self.pools, self.station_kpis) for name in scenario.segments}
         for name, flow in self.flows.items():
-            flow.queue_lengths = (self.queue.whole.queue, self.queue.segments[name].queue)
+            flow.queue_length = self.queue.queue_lengths[name]
         self.present: dict[int, Customer] = {}
         self._next_id = 0
         self.warnings: dict[str, int] = {}  # things that went wrong in the run itself, with how often
@@ -176,14 +176,16 @@ class Model:
     def _arrivals(self, flow: SegmentFlow):
         env = self.env
         profile, draw, horizon, day = flow.profile, flow.interarrival, self.horizon, self.scenario.operation.duration_min
+        demand_may_change = self.failing and self.scenario.operation.days > 1  # by word of mouth, day by day
         while True:
             demand = flow.demand
             at = profile.next_arrival(env.now, draw.exponential() / demand) if demand > 0 else horizon
-            next_day = (env.now // day + 1) * day
-            if self.failing and at >= next_day and next_day < horizon and self.scenario.operation.days > 1:
-                # word of mouth may change tomorrow's demand: start afresh then (arrivals are memoryless)
-                yield env.timeout(next_day - env.now)
-                continue
+            if demand_may_change:
+                next_day = (env.now // day + 1) * day
+                if at >= next_day and next_day < horizon:
+                    # word of mouth may change tomorrow's demand: start afresh then (arrivals are memoryless)
+                    yield env.timeout(next_day - env.now)
+                    continue
             if at >= horizon:
                 return
             yield env.timeout(at - env.now)
@@ -194,11 +196,13 @@ class Model:
         patience = flow.patience() if flow.patience else None
         expectation, tolerance = flow.tastes_of_next()
         customer = Customer(self._next_id, flow.name, self.env.now, flow.service_time(), patience, expectation, tolerance)
-        customer.tallies = self.queue.tallies(flow.name, customer.arrived_at)
+        # the block of the day the customer's KPIs are booked under (none during the warm-up)
+        block = self.blocks.of(customer.arrived_at) if customer.arrived_at >= self.measure_from else None
+        customer.tallies = self.queue.tallies(flow.name, block)
         self._next_id += 1
         if self.failing:
             self.people[flow.name] += 1
-            customer.outcome_tallies = self.outcomes.tallies(flow.name, customer.arrived_at)
+            customer.outcome_tallies = self.outcomes.tallies(flow.name, block)
             for disruption in self.active_disruptions:
                 if disruption.segment in (None, flow.name):
                     self._disrupt(customer, disruption)
@@ -233,8 +237,7 @@ class Model:
             entered = env.now
             request = pool.resource.request(priority=step.priority)
             pool.queueing += 1
-            for length in flow.queue_lengths:
-                length.add(entered, 1)
+            flow.queue_length.add(entered, 1)
             if station is not None:
                 if counted:
                     station.arrived += 1
@@ -248,8 +251,7 @@ class Model:
                         if request not in outcome:
                             request.cancel()
                             pool.queueing -= 1
-                            for length in flow.queue_lengths:
-                                length.add(env.now, -1)
+                            flow.queue_length.add(env.now, -1)
                             if station is not None:
                                 station.queue.add(env.now, -1)
                                 if counted:
@@ -268,8 +270,7 @@ class Model:
                 yield request
             pool.queueing -= 1
             now = env.now
-            for length in flow.queue_lengths:
-                length.add(now, -1)
+            flow.queue_length.add(now, -1)
             wait = now - entered
             waited += wait
             # where the customer goes next is drawn now (it does not depend on the service), so the
@@ -787,9 +788,7 @@ class Model:
             results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
         results.update(self._block_utilisation(end, staff))
         if self.failing:
-            served = {key: tally.served for key, tally in self.queue.parts.items()}
-            served[""] = self.queue.whole.served
-            results.update(self.outcomes.results(served, self.people))
+            results.update(self.outcomes.results(self.queue.served(), self.people))
             results["escalations_passed_on"] = float(self.escalations_passed_on)
             for kind, count in self.failures_by_kind.items():
                 results[f"failures.{kind}"] = float(count)
