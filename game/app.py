@@ -13,13 +13,14 @@ import pygame
 from sim import Scenario, text_in
 
 from . import strings, theme
-from .catalog import default_scenario_dir, scan
+from .catalog import default_scenario_dir, scan_in_background
 from .fonts import FontBook, FontSource
 from .scenes.base import Scene
+from .scenes.registry import import_all
 from .settings import Settings
 from .sound import Sounds
 
-BACKGROUND_THREADS = ("debrief-", "scenario-catalog")  # names of the threads the game starts
+BACKGROUND_THREADS = ("debrief-", "scenario-catalog", "scene-preload")  # names of the threads the game starts
 BACKGROUND_JOIN_S = 10.0  # the longest the game waits for them when it closes
 
 
@@ -81,7 +82,7 @@ class App:
         self._records = records  # the trainer records, opened when first needed
         self._font_notice()
         # read the scenario files while the title is shown, so the picker opens at once (see catalog)
-        threading.Thread(target=scan, args=(self.scenario_dir,), name="scenario-catalog", daemon=True).start()
+        scan_in_background(self.scenario_dir)
 
     def _font_notice(self) -> None:
         """Chinese chosen and no font with Chinese glyphs: say so on screen, not only on stderr."""
@@ -201,6 +202,8 @@ class App:
         top.update(dt)
         self.draw()
         self.frame += 1
+        if self.frame == 1:  # the first screen is up: load the other screens' code meanwhile
+            threading.Thread(target=import_all, name="scene-preload", daemon=True).start()
 
     def draw(self) -> None:
         first = len(self.stack) - 1

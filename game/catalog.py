@@ -1,11 +1,14 @@
 """The scenario picker's list: every file in the scenarios folder, with its problems if it has any.
 
 Each file is read and validated once; it is read again only when it changes (its modification time or
-size), so opening the picker does not freeze the game.
+size). The game reads the folder in a background thread while the title is shown; a screen that lists
+the scenarios asks :func:`scan_ready` first, which answers from what has been read (or None, without
+reading anything), so opening the picker never freezes the game.
 """
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +52,7 @@ class Entry:
 
 
 _LOADED: dict[Path, tuple[tuple[int, int], Entry]] = {}  # file -> (its modification time and size, the entry)
+_READING = threading.Lock()  # one scan reads files at a time; another waits and then finds them read
 
 
 def load_entry(path: Path) -> Entry:
@@ -69,13 +73,45 @@ def load_entry(path: Path) -> Entry:
     return entry
 
 
+def _files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _in_order(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (not e.playable, e.error is not None, e.path.name))
+
+
 def scan(folder: Path) -> list[Entry]:
     """Every ``*.yaml`` / ``*.yml`` file of ``folder``, playable ones first, then by file name."""
     if not folder.is_dir():
         return []
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    entries = [load_entry(path) for path in files]
-    return sorted(entries, key=lambda e: (not e.playable, e.error is not None, e.path.name))
+    with _READING:
+        return _in_order([load_entry(path) for path in _files(folder)])
+
+
+def scan_ready(folder: Path) -> list[Entry] | None:
+    """What :func:`scan` would return, when every file of ``folder`` has been read and is unchanged since;
+    None when one still has to be read (nothing is read here: it only looks at the files' dates and sizes)."""
+    if not folder.is_dir():
+        return []
+    entries = []
+    for path in _files(folder):
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        known = _LOADED.get(path.resolve())
+        if known is None or known[0] != (stat.st_mtime_ns, stat.st_size):
+            return None
+        entries.append(known[1])
+    return _in_order(entries)
+
+
+def scan_in_background(folder: Path) -> threading.Thread:
+    """Read ``folder``'s files in a thread (named so the game waits for it when it closes)."""
+    thread = threading.Thread(target=scan, args=(folder,), name="scenario-catalog", daemon=True)
+    thread.start()
+    return thread
 
 
 def find(folder: Path, scenario_id: str) -> Entry | None:

@@ -82,7 +82,7 @@ class Autopilot:
             self._photograph_dialog(app, scene)
         elif scene.name == "debrief":
             self._photograph_debrief(app, scene)
-        elif scene.age >= DWELL_S:
+        elif scene.age >= DWELL_S and not getattr(scene, "loading", False):  # the picker's list, not its wait
             self._once(app, scene, "screen", scene.name)
 
     # -- navigation -----------------------------------------------------------------------------
@@ -99,6 +99,8 @@ class Autopilot:
         self.done_scenes.add(id(scene))
 
     def _act_picker(self, app, scene) -> None:
+        if scene.loading:  # the scenario files are still being read: wait for the list
+            return
         button = scene.buttons.get(f"scenario:{self.scenario_name}") if self.scenario_name else None
         if button is not None and button.enabled:
             click(button)

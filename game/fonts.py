@@ -7,6 +7,11 @@ falls back to pygame's default font after one clear message: English still reads
 as boxes. Whatever the chosen font, a character it lacks is drawn by the next font of a fallback chain
 (the packaged Chinese face, DejaVu Sans for marks, pygame's default), so one line can mix English,
 Chinese, arrows and ticks.
+
+Each font of the chain is opened once, as one ``pygame.freetype.Font`` drawn at any size: FreeType keeps
+only two faces open at a time (pygame's cache manager uses its defaults), so a Font object per size
+made every change of size or font reopen the 20 MB Chinese collection, about half a millisecond a
+call; a screen full of new text then took a hundred milliseconds to draw.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ KNOWN_FONTS: tuple[tuple[str, int], ...] = (
     ("C:/Windows/Fonts/msyh.ttc", 0),
     ("C:/Windows/Fonts/simhei.ttf", 0),
 )
+GLYPH_CACHE_BUCKETS = 8192  # pygame keeps about two rendered glyphs a bucket per font (the default 64 holds ~128)
 FONT_HELP = "reinstall the game (it brings the noto-cjk-sans-otc font package) or pass --font PATH"
 
 
@@ -95,8 +101,7 @@ def resolve_font(path: str | None) -> FontSource:
         file = Path(path)
         if not file.is_file():
             raise UserError(f"--font {path}: no such font file; {FONT_HELP}")
-        if not pygame.freetype.get_init():
-            pygame.freetype.init()
+        init_freetype()
         try:
             pygame.freetype.Font(str(file), 16)
         except (OSError, pygame.error) as exc:
@@ -132,6 +137,12 @@ def fallback_chain(source: FontSource) -> list[FontSource]:
     return chain
 
 
+def init_freetype() -> None:
+    """Start pygame's FreeType module (once), with a glyph cache big enough for a screen of Chinese."""
+    if not pygame.freetype.get_init():
+        pygame.freetype.init(cache_size=GLYPH_CACHE_BUCKETS)
+
+
 def _probe_has_cjk(source: FontSource) -> bool:
     """Whether the font really has Chinese glyphs (a few common characters)."""
     face = pygame.freetype.Font(source.path, 16, font_index=source.index)
@@ -148,12 +159,11 @@ class FontBook:
     MAX_CACHED = 6000
 
     def __init__(self, source: FontSource, scale: float = 1.0, chain: list[FontSource] | None = None):
-        if not pygame.freetype.get_init():
-            pygame.freetype.init()
+        init_freetype()
         self.source = source
         self.scale = scale
         self._chain = chain
-        self._faces: dict[tuple[int, int], pygame.freetype.Font] = {}
+        self._faces: dict[int, pygame.freetype.Font] = {}
         self._font_of: dict[str, int] = {}
         self._has: dict[tuple[int, str], bool] = {}
         self._runs: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
@@ -197,23 +207,22 @@ class FontBook:
         """The pixel size of a nominal text size under the current scale."""
         return max(8, round(size * self.scale))
 
-    def face(self, size: int, which: int = 0) -> pygame.freetype.Font:
-        """The ``which``-th font of the chain at the pixel size of ``size``."""
-        px = self.px(size)
-        face = self._faces.get((which, px))
+    def face(self, which: int = 0) -> pygame.freetype.Font:
+        """The ``which``-th font of the chain, opened once and drawn at any size (``size=`` per call)."""
+        face = self._faces.get(which)
         if face is None:
             source = self.chain[which]
-            face = pygame.freetype.Font(source.path, px, font_index=source.index)
+            face = pygame.freetype.Font(source.path, 16, font_index=source.index)
             face.antialiased = True
             face.pad = True
-            self._faces[(which, px)] = face
+            self._faces[which] = face
         return face
 
     def has_glyph(self, which: int, char: str) -> bool:
         """Whether the ``which``-th font of the chain has a glyph for ``char``."""
         found = self._has.get((which, char))
         if found is None:
-            found = self._has[(which, char)] = self.face(16, which).get_metrics(char)[0] is not None
+            found = self._has[(which, char)] = self.face(which).get_metrics(char)[0] is not None
         return found
 
     def font_for(self, char: str) -> int:
@@ -252,7 +261,8 @@ class FontBook:
             self._cache.move_to_end(key)
             return surface
         style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
-        pieces = [self.face(size, which).render(run, fgcolor=color, style=style) for which, run in self.runs(text or " ")]
+        px = self.px(size)
+        pieces = [self.face(which).render(run, fgcolor=color, style=style, size=px) for which, run in self.runs(text or " ")]
         if len(pieces) == 1:
             surface = pieces[0][0]
         else:  # one baseline: the tallest ascent above it, the deepest descent below
@@ -276,7 +286,8 @@ class FontBook:
         """The step between lines: room for the tallest font of the chain, as a line may mix them."""
         found = self._line_heights.get(size)
         if found is None:
-            found = round(max(self.face(size, which).get_sized_height() for which in range(len(self.chain))) * 1.12)
+            px = self.px(size)
+            found = round(max(self.face(which).get_sized_height(px) for which in range(len(self.chain))) * 1.12)
             self._line_heights[size] = found
         return found
 
@@ -297,10 +308,11 @@ class FontBook:
     def _text_width(self, text: str, size: int, bold: bool) -> int:
         """The width of ``text`` drawn through the chain, measured without drawing it."""
         style = pygame.freetype.STYLE_STRONG if bold else pygame.freetype.STYLE_DEFAULT
-        return sum(self.face(size, which).get_rect(run, style=style).width for which, run in self.runs(text))
+        px = self.px(size)
+        return sum(self.face(which).get_rect(run, style=style, size=px).width for which, run in self.runs(text))
 
     def _token_width(self, token: str, size: int, bold: bool) -> int:
-        key = (token, size, bold)
+        key = (token, self.px(size), bold)  # by pixel size: a change of the text size setting measures anew
         found = self._token_widths.get(key)
         if found is None:
             if len(self._token_widths) > self.MAX_CACHED:
@@ -329,6 +341,9 @@ class FontBook:
         return lines
 
 
+OPENING_MARKS = "（「『“‘《"
+
+
 def _is_cjk(char: str) -> bool:
     code = ord(char)
     return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF or 0x3000 <= code <= 0x303F
@@ -344,6 +359,8 @@ def _tokens(text: str) -> list[str]:
                 tokens.append(word)
                 word = ""
             if tokens and char in "，。、；：！？）」』”’》" and len(tokens[-1]) <= 2:
+                tokens[-1] += char
+            elif tokens and tokens[-1] in OPENING_MARKS:  # an opening bracket stays with the character after it
                 tokens[-1] += char
             else:
                 tokens.append(char)

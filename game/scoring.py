@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
-from scipy import stats
 
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
 CONFIDENCE = 0.95
@@ -126,6 +125,8 @@ def _interval(statistic, n: int, value: float, seed: int) -> tuple[float, float]
     """Percentile bootstrap over the replications, resampled together for the three ways of playing."""
     if n < 2:
         return value, value
+    from scipy import stats  # imported on first use, off the screen's thread: it takes a second or more
+
     result = stats.bootstrap((np.arange(n, dtype=float),), statistic, vectorized=False, n_resamples=BOOTSTRAP_RESAMPLES,
                              confidence_level=CONFIDENCE, method="percentile", rng=np.random.default_rng(seed))
     low, high = result.confidence_interval

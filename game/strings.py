@@ -23,6 +23,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "picker.difficulty": ("Difficulty: {level}", "难度：{level}"),
     "picker.invalid": ("Cannot be played: the file has problems", "无法游玩：文件有问题"),
     "picker.no_exercise": ("For planners only: this scenario has no exercise", "仅供规划使用：此场景没有练习部分"),
+    "picker.loading": ("Reading the scenario files…", "正在读取场景文件…"),
     "picker.empty": ("No scenario files found in {folder}", "在 {folder} 中没有找到场景文件"),
     "picker.back": ("Back", "返回"),
     "picker.more": ("{shown}  ▼ more below: Page Down or the mouse wheel", "{shown}  ▼ 下方还有：按 Page Down 或滚动鼠标滚轮"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
-from ..catalog import Entry, scan
+from ..catalog import Entry, scan_in_background, scan_ready
 from ..widgets import Button, draw_chip, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
@@ -14,18 +14,33 @@ DIFFICULTY_COLOURS = {"easy": theme.GOOD, "medium": theme.WARN, "hard": theme.BA
 
 
 class PickerScene(Scene):
-    """Lists the scenarios folder; playable files open their briefing, broken ones show why."""
+    """Lists the scenarios folder; playable files open their briefing, broken ones show why. Files not read
+    yet (the picker opened while the game was still reading them) are read in the background meanwhile."""
 
     name = "picker"
 
     def __init__(self, app):
         super().__init__(app)
-        self.entries: list[Entry] = scan(app.scenario_dir)
+        self.entries: list[Entry] | None = scan_ready(app.scenario_dir)
+        if self.entries is None:
+            scan_in_background(app.scenario_dir)
         self.first = 0
+
+    @property
+    def loading(self) -> bool:
+        """The scenario files are still being read."""
+        return self.entries is None
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self.entries is None:
+            self.entries = scan_ready(self.app.scenario_dir)
+            if self.entries is not None:
+                self.layout()
 
     def layout(self) -> None:
         self.buttons.clear()
-        for slot, entry in enumerate(self.entries[self.first:self.first + VISIBLE]):
+        for slot, entry in enumerate((self.entries or [])[self.first:self.first + VISIBLE]):
             rect = pygame.Rect(48, CARD_TOP + slot * (CARD_HEIGHT + CARD_GAP), 1184, CARD_HEIGHT)
             self.buttons.add(Button(f"scenario:{entry.path.name}", rect, "", lambda e=entry: self.choose(e), enabled=entry.playable))
         self.buttons.add(Button("back", pygame.Rect(48, 646, 200, 48), self.t("picker.back"), self.app.pop, key=pygame.K_ESCAPE))
@@ -43,7 +58,7 @@ class PickerScene(Scene):
         super().handle(event)
 
     def scroll(self, step: int) -> None:
-        first = max(0, min(self.first + step, max(0, len(self.entries) - VISIBLE)))
+        first = max(0, min(self.first + step, max(0, len(self.entries or ()) - VISIBLE)))
         if first != self.first:
             self.first = first
             self.layout()
@@ -53,6 +68,9 @@ class PickerScene(Scene):
         self.heading(surface, self.t("picker.title"))
         self.buttons.draw(surface, self.app.fonts)
         fonts, lang = self.app.fonts, self.app.settings.lang
+        if self.entries is None:
+            draw_text(surface, fonts, self.t("picker.loading"), (640, 300), theme.BODY, theme.TEXT_DIM, anchor="center")
+            return
         if not self.entries:
             draw_text(surface, fonts, self.t("picker.empty", folder=str(self.app.scenario_dir)), (640, 300), theme.BODY, theme.TEXT_DIM, anchor="center")
         for slot, entry in enumerate(self.entries[self.first:self.first + VISIBLE]):

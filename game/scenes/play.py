@@ -25,6 +25,7 @@ from ..venue.hud import (
     draw_top_bar,
     render_banner,
 )
+from ..venue.labels import place, plate_of
 from ..venue.sprites import SpriteBank
 from ..venue.staff import StaffView
 from ..widgets import Button, draw_panel, draw_text, draw_wrapped
@@ -32,6 +33,7 @@ from .base import Scene
 from .registry import make_scene
 
 BANNER_S = 7.0
+FIGURE_R = 11  # half the side of the square a named character's figure covers (names keep off it)
 REPLY_S = 6.0  # seconds the customer's answer stays over their head
 END_CONFIRM_S = 4.0
 SPEED_KEYS = {pygame.K_0: 0, pygame.K_1: 1, pygame.K_2: 2, pygame.K_3: 4, pygame.K_4: 4}
@@ -81,7 +83,10 @@ class PlayScene(Scene):
         self.events_seen = 0
         self.complaints = 0
         self._background: tuple[tuple, pygame.Surface] | None = None
-        self._labels: tuple[tuple, pygame.Surface] | None = None
+        self._labels: tuple[tuple, pygame.Surface, list[pygame.Rect]] | None = None
+        self.drawn_labels: list[pygame.Rect] = []  # the plates of every name on the venue in the last frame drawn
+        self.drawn_speech: pygame.Rect | None = None  # and the customer's speech bubble, if one was shown
+        self._keep_clear: list[pygame.Rect] = []  # the names' plates and the named characters' figures
         self.reply: tuple[int, str, float] | None = None  # the customer answering back: (id, words, seconds left)
         self.record_error_shown = ""
 
@@ -322,17 +327,34 @@ class PlayScene(Scene):
         return self.app.local(spec.label) if spec is not None and spec.label is not None else (role or "")
 
     # -- drawing --------------------------------------------------------------------------------
-    def _draw_cast_names(self, surface: pygame.Surface) -> None:
-        """The named characters carry their name under their figure, on a plate so it reads over the crowd."""
+    def _place_cast_names(self) -> list[tuple[pygame.Surface, pygame.Rect, tuple[int, int], bool]]:
+        """Where the named characters' names go: under their figure, on a plate so they read over the crowd;
+        a name that would cover a fixture's name, another character's name or figure, or a board, goes to
+        the nearest free spot. Each name as (text, plate, figure, moved aside); the plates of every name on
+        the venue are kept in ``drawn_labels``, and with the figures in ``_keep_clear`` (for the speech bubble)."""
         fonts, run = self.app.fonts, self.session.run
-        for cast_id, cid in run.cast_ids.items():
-            position = self.crowd.position(cid)
-            if position is None:
-                continue
+        fixtures = self._labels_layer()[1]
+        figures = {cast_id: self.crowd.position(cid) for cast_id, cid in sorted(run.cast_ids.items())}
+        figures = {cast_id: (int(pos[0]), int(pos[1])) for cast_id, pos in figures.items() if pos is not None}
+        bodies = [pygame.Rect(x - FIGURE_R, y - FIGURE_R, 2 * FIGURE_R, 2 * FIGURE_R) for x, y in figures.values()]
+        taken = list(fixtures) + bodies + [self.view.rect(board.rect) for board in self.layout_spec.boards]
+        names = []
+        for cast_id, figure in figures.items():
             name = self.app.local(run.cast_members[cast_id].name).split("(")[0].split("（")[0].strip()
             label = fonts.render(name, theme.TINY, theme.TEXT, True)
-            plate = label.get_rect(midtop=(int(position[0]), int(position[1]) + 13)).inflate(8, 2)
-            plate.clamp_ip(VENUE_RECT)
+            wanted = plate_of(label, midtop=(figure[0], figure[1] + 14))
+            plate = place(wanted, taken, VENUE_RECT)
+            names.append((label, plate, figure, plate != wanted))
+        self.drawn_labels = list(fixtures) + [plate for _, plate, _, _ in names]
+        self._keep_clear = self.drawn_labels + bodies
+        return names
+
+    def _draw_cast_names(self, surface: pygame.Surface, names) -> None:
+        """The names placed by :meth:`_place_cast_names`; one moved aside has a thin line to its figure."""
+        for label, plate, figure, moved in names:
+            if moved:
+                end = (min(max(figure[0], plate.left + 4), plate.right - 4), plate.top if plate.top > figure[1] else plate.bottom)
+                pygame.draw.line(surface, theme.TEXT, figure, end, 1)
             pygame.draw.rect(surface, (16, 20, 28), plate, border_radius=4)
             surface.blit(label, label.get_rect(center=plate.center))
 
@@ -358,10 +380,13 @@ class PlayScene(Scene):
         self.staff.draw(surface, self.sprites, self.selected_role)
         if self.queues is not None:
             self.queues.draw(surface, self.app.fonts, model.pools, lambda n: self.t("play.queue", count=n))
-        surface.blit(self._labels_layer(), VENUE_RECT.topleft)
-        self._draw_cast_names(surface)
+        names = self._place_cast_names()
+        self.drawn_speech = None  # the bubble keeps off the names, which are drawn over its tail
         if self.reply is not None and self.crowd.position(self.reply[0]) is not None:
-            draw_speech(surface, self.app.fonts, self.reply[1], self.crowd.position(self.reply[0]), VENUE_RECT)
+            self.drawn_speech = draw_speech(surface, self.app.fonts, self.reply[1], self.crowd.position(self.reply[0]), VENUE_RECT,
+                                            list(self._keep_clear))
+        surface.blit(self._labels_layer()[0], VENUE_RECT.topleft)
+        self._draw_cast_names(surface, names)
         self._draw_sidebar(surface)
         hint = self.t("play.ended") if session.over else (self.t("play.paused") if session.paused else "")
         draw_ticker(surface, self.app.fonts, self.ticker, hint)
@@ -398,11 +423,12 @@ class PlayScene(Scene):
             self._background = (key, render_background(self.layout_spec, self.view, self.app.fonts, self.app.local))
         return self._background[1]
 
-    def _labels_layer(self) -> pygame.Surface:
+    def _labels_layer(self) -> tuple[pygame.Surface, list[pygame.Rect]]:
+        """The fixtures' names (drawn once per language and text size) and their plates on screen."""
         key = (self.app.settings.lang, self.app.fonts.scale)
         if self._labels is None or self._labels[0] != key:
-            self._labels = (key, render_labels(self.layout_spec, self.view, self.app.fonts, self.app.local))
-        return self._labels[1]
+            self._labels = (key, *render_labels(self.layout_spec, self.view, self.app.fonts, self.app.local))
+        return self._labels[1:]
 
     def _policy_label(self) -> str:
         policy = self.session.scenario.policies.get(self.session.autoplay or "")

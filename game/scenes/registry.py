@@ -37,6 +37,13 @@ def scene_class(name: str) -> type:
     return getattr(import_module(f"{__package__}.{module}"), cls)
 
 
+def import_all() -> None:
+    """Import every scene's module (the game does it in the background once the title is shown, so the
+    first opening of a screen does not wait for its code to load)."""
+    for entry in SCENES.values():
+        import_module(f"{__package__}.{entry.split(':')[0]}")
+
+
 def make_scene(name: str, app: Any, *args: Any, **kwargs: Any):
     """A new scene ``name`` for ``app``, built with the scene's own arguments."""
     return scene_class(name)(app, *args, **kwargs)

@@ -8,6 +8,7 @@ from sim.scenario.exercise import Layout
 from .. import theme
 from ..fonts import FontBook
 from .geometry import Viewport, seats_of
+from .labels import place, plate_of
 
 FLOORS = {"cabin": (46, 52, 66), "lounge": (52, 46, 50), "hall": (44, 50, 56)}
 FIXTURE_COLOURS = {
@@ -43,36 +44,41 @@ def render_background(layout: Layout, view: Viewport, fonts: FontBook, local) ->
     return surface
 
 
-def render_labels(layout: Layout, view: Viewport, fonts: FontBook, local) -> pygame.Surface:
-    """The fixtures' names on a transparent layer drawn over the people, so a crowd never hides them."""
+def render_labels(layout: Layout, view: Viewport, fonts: FontBook, local) -> tuple[pygame.Surface, list[pygame.Rect]]:
+    """The fixtures' names on a transparent layer drawn over the people, so a crowd never hides them, and
+    where each name's plate lies on screen (the named characters' names keep clear of them). A name that
+    would cover another one placed before it is moved aside (see :mod:`game.venue.labels`)."""
     area = view.area
     surface = pygame.Surface(area.size, pygame.SRCALPHA)
     offset = (-area.left, -area.top)
+    taken: list[pygame.Rect] = []
     for fixture in layout.fixtures:
         if fixture.label is not None:
             rect = view.rect(fixture.rect).move(offset)
-            _draw_label(surface, fonts, local(fixture.label), rect, fixture.kind in ("seats", "sofa"))
-    return surface
+            plates = _label_plates(fonts, local(fixture.label), rect, fixture.kind in ("seats", "sofa"))
+            block = plates[0][1].unionall([plate for _, plate in plates[1:]])
+            spot = place(block, taken, surface.get_rect())
+            for text, plate in plates:
+                plate = plate.move(spot.left - block.left, spot.top - block.top)
+                pygame.draw.rect(surface, (16, 20, 28, 190), plate, border_radius=4)
+                surface.blit(text, text.get_rect(center=plate.center))
+    return surface, [spot.move(area.topleft) for spot in taken]
 
 
-def _draw_label(surface: pygame.Surface, fonts: FontBook, text: str, rect: pygame.Rect, above: bool) -> None:
-    """A fixture's name: above a block of seats, or inside other fixtures (wrapped to their width)."""
+def _label_plates(fonts: FontBook, text: str, rect: pygame.Rect, above: bool) -> list[tuple[pygame.Surface, pygame.Rect]]:
+    """A fixture's name, line by line with the plate of each: above a block of seats, or inside other
+    fixtures (wrapped to their width)."""
     if above:
         label = fonts.render(text, theme.TINY, theme.TEXT)
-        _plate(surface, label, label.get_rect(bottomleft=(rect.left + 2, rect.top - 1)))
-        return
-    y = rect.top + 3
+        return [(label, plate_of(label, bottomleft=(rect.left + 5, rect.top - 2)))]
+    plates = []
+    y = rect.top + 4
     fit = max(1, (rect.height - 24) // fonts.line_height(theme.TINY))  # leave room for the staff tokens
     for line in fonts.wrap(text, theme.TINY, rect.width - 6)[:fit]:
         label = fonts.render(line, theme.TINY, theme.TEXT)
-        _plate(surface, label, label.get_rect(midtop=(rect.centerx, y)))
+        plates.append((label, plate_of(label, midtop=(rect.centerx, y))))
         y += fonts.line_height(theme.TINY)
-
-
-def _plate(surface: pygame.Surface, label: pygame.Surface, where: pygame.Rect) -> None:
-    """A label on a dark translucent plate, readable over people and seats alike."""
-    pygame.draw.rect(surface, (16, 20, 28, 190), where.inflate(6, 0), border_radius=4)
-    surface.blit(label, where)
+    return plates
 
 
 def _draw_floor(surface: pygame.Surface, kind: str, view: Viewport, layout: Layout, offset) -> None:

@@ -8,6 +8,7 @@ import pygame
 from .. import theme
 from ..fonts import FontBook
 from ..widgets import draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped
+from .labels import place
 
 TOP_BAR = pygame.Rect(0, 0, 1280, 52)
 SIDEBAR = pygame.Rect(968, 56, 306, 540)
@@ -93,22 +94,27 @@ def draw_ticker(surface: pygame.Surface, fonts: FontBook, lines: list[TickerLine
 SPEECH_WIDTH = 280
 
 
-def draw_speech(surface: pygame.Surface, fonts: FontBook, text: str, speaker: tuple[float, float], bounds: pygame.Rect) -> None:
-    """A customer's words in a bubble above them (kept inside ``bounds``), with a tail pointing at the speaker."""
+def draw_speech(surface: pygame.Surface, fonts: FontBook, text: str, speaker: tuple[float, float], bounds: pygame.Rect,
+                taken: list[pygame.Rect] | None = None) -> pygame.Rect:
+    """A customer's words in a bubble above them (kept inside ``bounds``, and off the names in ``taken``, to
+    which it is added), with a tail pointing at the speaker; returns the bubble."""
     lines = fonts.wrap(text, theme.SMALL, SPEECH_WIDTH - 20)[:3]
     step = fonts.line_height(theme.SMALL)
     width = min(SPEECH_WIDTH, max(fonts.width(line, theme.SMALL) for line in lines) + 20)
     bubble = pygame.Rect(0, 0, width, len(lines) * step + 12)
     bubble.midbottom = (round(speaker[0]), round(speaker[1]) - 22)
-    bubble.clamp_ip(bounds)
-    tip = (round(speaker[0]), round(speaker[1]) - 12)
+    bubble = place(bubble, taken if taken is not None else [], bounds)
+    below = bubble.top > speaker[1]  # moved under the speaker: the tail points up
+    tip = (round(speaker[0]), round(speaker[1]) + (12 if below else -12))
     base = min(max(tip[0], bubble.left + 12), bubble.right - 12)
-    pygame.draw.polygon(surface, theme.TEXT, [(base - 7, bubble.bottom - 1), (base + 7, bubble.bottom - 1), tip])
+    edge = bubble.top if below else bubble.bottom - 1
+    pygame.draw.polygon(surface, theme.TEXT, [(base - 7, edge), (base + 7, edge), tip])
     pygame.draw.rect(surface, theme.TEXT, bubble, border_radius=10)
     y = bubble.top + 6
     for line in lines:
         surface.blit(fonts.render(line, theme.SMALL, theme.TEXT_DARK), (bubble.left + 10, y))
         y += step
+    return bubble
 
 
 def render_banner(fonts: FontBook, title: str, cue: str, colour: tuple) -> pygame.Surface:

@@ -10,7 +10,7 @@ never on the number of customers.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from .accumulators import BinnedQuantiles, BlockTimeAverage, DayBlocks, TimeAverage
 
@@ -60,6 +60,17 @@ def whole_run(kpis):
 def safe_ratio(numerator: float, denominator: float) -> float:
     """``numerator / denominator``, or NaN when there is nothing to divide by."""
     return numerator / denominator if denominator else math.nan
+
+
+def sum_of_cells(cells: list, empty: Callable[[], Any]):
+    """The tally of a group booked in ``cells`` (tallies with ``absorb``): the cell itself when it is
+    the only one, else a fresh tally from ``empty()`` that absorbed every cell."""
+    if len(cells) == 1:  # nothing to add up
+        return cells[0]
+    total = empty()
+    for cell in cells:
+        total.absorb(cell)
+    return total
 
 
 class QueueTally:
@@ -182,15 +193,7 @@ class QueueKpis:
     @property
     def whole(self) -> QueueTally:
         """The whole run's tally (a sum of every cell)."""
-        return self._merged(self.groups()[""])
-
-    def _merged(self, cells: list[QueueTally]) -> QueueTally:
-        if len(cells) == 1:  # nothing to add up
-            return cells[0]
-        total = self._tally()
-        for cell in cells:
-            total.absorb(cell)
-        return total
+        return sum_of_cells(self.groups()[""], self._tally)
 
     def results(self, end: float, late: dict[str, int] | None = None) -> dict[str, float]:
         """KPIs at time ``end``: the whole run's, then each part's under ``DIMENSION.NAME.``.
@@ -209,7 +212,7 @@ class QueueKpis:
             mean_queue[f"{BLOCK}.{label}"] = safe_ratio(block_areas[k], block_minutes[k])
         results: dict[str, float] = {}
         for key, cells in self.groups().items():
-            measured = self._merged(cells).results(late.get(key, 0), mean_queue[key])
+            measured = sum_of_cells(cells, self._tally).results(late.get(key, 0), mean_queue[key])
             for name, value in measured.items():
                 results[f"{key}.{name}" if key else name] = value
         for key, tally in self.parts.items():

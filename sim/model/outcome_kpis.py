@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .accumulators import DayBlocks
-from .kpis import BLOCK, SEGMENT, safe_ratio
+from .kpis import BLOCK, SEGMENT, safe_ratio, sum_of_cells
 from .retention import PATHS
 from .word_of_mouth import WordOfMouthLedger
 
@@ -132,12 +132,11 @@ class OutcomeKpis:
     word-of-mouth ledger of every segment's market."""
 
     def __init__(self, ledger: WordOfMouthLedger, visits_per_customer: float, no_failure_retention: float,
-                 values: dict[str, float], blocks: DayBlocks, measure_from: float):
+                 values: dict[str, float], blocks: DayBlocks):
         self.ledger = ledger
         self.visits = visits_per_customer
         self.values = values  # revenue of one visit, per segment
         self.blocks = blocks
-        self.measure_from = measure_from
         self.no_failure_retention = no_failure_retention
         self.cells = {name: [self._tally() for _ in blocks.labels] for name in values}
 
@@ -149,20 +148,12 @@ class OutcomeKpis:
         the warm-up)."""
         return () if block is None else (self.cells[segment][block],)
 
-    def _merged(self, cells: list[OutcomeTally]) -> OutcomeTally:
-        if len(cells) == 1:  # nothing to add up
-            return cells[0]
-        total = self._tally()
-        for cell in cells:
-            total.absorb(cell)
-        return total
-
     def parts(self) -> Iterable[tuple[str, OutcomeTally]]:
         """``("segment.vip", tally)``, then ``("block.09:00", tally)`` for each block of the day (sums of cells)."""
         for name, row in self.cells.items():
-            yield f"{SEGMENT}.{name}", self._merged(row)
+            yield f"{SEGMENT}.{name}", sum_of_cells(row, self._tally)
         for k, label in enumerate(self.blocks.labels):
-            yield f"{BLOCK}.{label}", self._merged([row[k] for row in self.cells.values()])
+            yield f"{BLOCK}.{label}", sum_of_cells([row[k] for row in self.cells.values()], self._tally)
 
     def results(self, served: dict[str, float], people: dict[str, int]) -> dict[str, float]:
         """The outcome KPIs of the whole run, then of each part under ``DIMENSION.NAME.``.
@@ -173,7 +164,7 @@ class OutcomeKpis:
         self.ledger.flush()
         ledger = self.ledger
         market = {name: max(m.size, people.get(name, 0) + m.lost + m.won) for name, m in ledger.markets.items()}
-        whole = self._merged([cell for row in self.cells.values() for cell in row])
+        whole = sum_of_cells([cell for row in self.cells.values() for cell in row], self._tally)
         results = whole.results(served.get("", 0.0))
         results.update({
             "wom_negative_tellers": float(ledger.negative_tellers),

@@ -120,7 +120,7 @@ class Model:
         self.ledger = WordOfMouthLedger(wom, self.streams["word_of_mouth"].generator, self.market_sizes(scenario),
                                         graph_seed=self.seed)
         self.outcomes = OutcomeKpis(self.ledger, wom.visits_per_customer, scenario.behaviour.retention.no_failure,
-                                    {name: flow.value for name, flow in self.flows.items()}, self.blocks, self.measure_from)
+                                    {name: flow.value for name, flow in self.flows.items()}, self.blocks)
         self.people = dict.fromkeys(self.flows, 0)  # customers of each segment who came (part of its market)
         # off-site levels of the escalation chain with a capacity: when each of their case handlers is next free
         self.off_site_free = {level: [0.0] * step.capacity for level, step in enumerate(self.chain)

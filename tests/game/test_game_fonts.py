@@ -48,7 +48,7 @@ def test_the_font_has_a_glyph_for_every_character_the_game_shows(font):
     text += "".join(path.read_text(encoding="utf-8") for path in sorted((root / "scenarios").glob("*.yaml")))
     text += "✓×→▼…"  # marks drawn by the debrief, the dialog and the wrapping
     chars = sorted({char for char in text if ord(char) > 127})
-    face = FontBook(font).face(16)
+    face = FontBook(font).face()
     missing = [char for char, metrics in zip(chars, face.get_metrics("".join(chars))) if metrics is None]
     assert missing == []
 
@@ -145,9 +145,9 @@ def test_every_character_of_a_mixed_line_is_drawn_by_a_font_that_has_it(single_f
     alone = FontBook(primary, chain=[primary])
     book = FontBook(primary)
     for text in MIXED:
-        alone_missing = [c for c, m in zip(text, alone.face(20).get_metrics(text)) if m is None and not c.isspace()]
+        alone_missing = [c for c, m in zip(text, alone.face().get_metrics(text)) if m is None and not c.isspace()]
         for which_font, run in book.runs(text):
-            metrics = book.face(20, which_font).get_metrics(run)
+            metrics = book.face(which_font).get_metrics(run)
             assert all(m is not None for m in metrics), (which, run, book.chain[which_font])
         assert "".join(run for _, run in book.runs(text)) == text
         if alone_missing:  # the chosen font alone would draw boxes: the chain draws them differently

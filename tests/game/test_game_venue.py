@@ -78,3 +78,58 @@ def test_board_text_fits_its_sign_at_the_large_text_size(make_app, path):
             assert not cut, (board.id, lang, size, cut)
             assert all(fit(fonts, title, size, width) == title for title, width in zip(rows[0], widths)), (board.id, lang, rows[0])
     BoardPainter(fonts, view)  # the painter is built with the same fonts
+
+
+def _playable(paths):
+    from sim import load_scenario
+
+    return [path for path in paths if load_scenario(path).exercise is not None]
+
+
+@pytest.mark.parametrize("lang, size", [("en", "normal"), ("zh", "large")])
+@pytest.mark.parametrize("path", _playable(sorted(SCENARIOS.glob("*.yaml"))), ids=lambda p: p.stem)
+def test_names_on_the_venue_never_cover_each_other_and_stay_on_screen(make_app, path, lang, size):
+    """Every frame of a whole exercise: the fixtures' names and the named characters' (the delayed flight's
+    Mr Zhang and Mr Chen sit side by side) are all inside the venue, no two plates touch, and a speech
+    bubble covers none of them."""
+    from itertools import combinations
+
+    from sim import load_scenario
+
+    scenario = load_scenario(path)
+    app = make_app(lang=lang, scenario=scenario)
+    app.set_text_size(size)
+    session = Session(scenario, seed=0, speed=4)
+    play = app.push(make_scene("play", app, session))
+    named, checked = set(), 0
+    for _ in range(2500):
+        app.step(1 / 5)
+        top = app.top
+        if top.name == "dialog":  # answered at once: the venue is what is looked at here
+            top.buttons.get(f"choice:{top.order[0].id}" if top.choice is None else "continue").action()
+            continue
+        if top is not play:
+            break
+        plates = play.drawn_labels
+        assert all(VENUE_RECT.contains(plate) for plate in plates), plates
+        assert not [(a, b) for a, b in combinations(plates, 2) if a.colliderect(b)]
+        bubble = play.drawn_speech  # a customer answering back: the bubble hides no name either
+        assert bubble is None or (VENUE_RECT.contains(bubble) and not any(bubble.colliderect(plate) for plate in plates))
+        named |= {cast_id for cast_id, cid in session.run.cast_ids.items() if play.crowd.position(cid) is not None}
+        checked += 1
+    assert checked >= 50 and named  # the exercise was played with its named characters on the venue
+    fixtures = sum(1 for fixture in scenario.exercise.layout.fixtures if fixture.label is not None)
+    assert len(play._labels_layer()[1]) == fixtures
+
+
+def test_a_label_is_moved_to_the_nearest_free_spot_inside_the_bounds():
+    from game.venue.labels import GAP, place
+
+    bounds, taken = pygame.Rect(0, 0, 400, 300), []
+    first = place(pygame.Rect(100, 100, 80, 20), taken, bounds)
+    second = place(pygame.Rect(110, 105, 80, 20), taken, bounds)  # would cover the first
+    assert first == pygame.Rect(100, 100, 80, 20)
+    assert not second.inflate(2 * GAP, 2 * GAP).colliderect(first) and second.width == 80
+    assert abs(second.centery - 115) <= 2 * 21 and abs(second.centerx - 150) <= 40  # a step or two away, not across the screen
+    corner = place(pygame.Rect(380, 290, 80, 20), taken, bounds)  # off the edge: pulled inside
+    assert bounds.contains(corner) and len(taken) == 3
