@@ -80,11 +80,11 @@ def draw_bar(surface: pygame.Surface, rect: pygame.Rect, share: float, color, ba
         pygame.draw.rect(surface, color, filled, border_radius=rect.height // 2)
 
 
-def fit_text(fonts: FontBook, text: str, size: int, width: int) -> str:
+def fit_text(fonts: FontBook, text: str, size: int, width: int, bold: bool = False) -> str:
     """``text`` as it fits ``width``: whole, or cut with an ellipsis, never clipped mid-letter."""
-    if fonts.width(text, size) <= width:
+    if fonts.width(text, size, bold) <= width:
         return text
-    while text and fonts.width(text + "…", size) > width:
+    while text and fonts.width(text + "…", size, bold) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

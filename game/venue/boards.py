@@ -81,10 +81,10 @@ class BoardPainter:
         widths = [int(nxt - cx - 4) for cx, nxt in zip(xs, [*xs[1:], size[0] - 8])]
         texts = [[local(column.title) for column in board.columns]]
         texts += [[local(cells[c.key]) if cells.get(c.key) is not None else "" for c in board.columns] for _, cells in state.rows]
-        text_size = fitting_size(fonts, texts, widths)
+        text_size = fitting_size(fonts, texts, widths, size[1] - 2 - y)
         for column, cx, width in zip(board.columns, xs, widths):
             surface.blit(fonts.render(fit(fonts, local(column.title), text_size, width), text_size, header_colour), (cx, y))
-        line_h = round(fonts.line_height(text_size) * 0.95)
+        line_h = line_step(fonts, text_size)
         y += line_h
         for row_id, cells in state.rows:
             lines = [cell_lines(fonts, local(cells[c.key]) if cells.get(c.key) is not None else "", text_size, width)
@@ -114,15 +114,30 @@ def cell_lines(fonts, text: str, size: int, width: int, most: int = 2) -> list[s
 SMALLEST = 8  # board text never shrinks below this nominal size (12 px at 1.5x, about the normal size)
 
 
-def fitting_size(fonts, rows: list[list[str]], widths: list[int]) -> int:
+def fitting_size(fonts, rows: list[list[str]], widths: list[int], room: int | None = None) -> int:
     """The largest text size, from the venue's TINY down to SMALLEST, at which the column titles (the first
-    row) fit their columns and every cell fits in two lines (a board is a sign of fixed size: large text
-    grows on it only as far as the sign allows)."""
+    row) fit their columns, every cell fits in two lines and, given the ``room`` below the board's title,
+    every row fits in it (a board is a sign of fixed size: large text grows on it only as far as the sign
+    allows)."""
     def fits(size: int) -> bool:
         titles = all(fonts.width(text, size) <= width for text, width in zip(rows[0], widths))
-        return titles and all(_whole(fonts, text, size, width) for row in rows[1:] for text, width in zip(row, widths) if text)
+        if not titles or not all(_whole(fonts, text, size, width) for row in rows[1:] for text, width in zip(row, widths) if text):
+            return False
+        return room is None or rows_height(fonts, rows, widths, size) <= room
 
     return next((size for size in range(theme.TINY, SMALLEST, -1) if fits(size)), SMALLEST)
+
+
+def line_step(fonts, size: int) -> int:
+    """The step between two lines of board text (a little tighter than running text)."""
+    return round(fonts.line_height(size) * 0.95)
+
+
+def rows_height(fonts, rows: list[list[str]], widths: list[int], size: int) -> int:
+    """The height the column titles and the rows take at ``size`` (a row as tall as its tallest cell)."""
+    step = line_step(fonts, size)
+    return step + sum(step * max(1, *(len(cell_lines(fonts, text, size, width)) for text, width in zip(row, widths)))
+                      for row in rows[1:])
 
 
 def _whole(fonts, text: str, size: int, width: int) -> bool:

@@ -7,7 +7,7 @@ import pygame
 
 from .. import theme
 from ..fonts import FontBook
-from ..widgets import draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped
+from ..widgets import draw_bar, draw_chips, draw_panel, draw_text, draw_wrapped, fit_text
 from .labels import place
 
 TOP_BAR = pygame.Rect(0, 0, 1280, 52)
@@ -38,19 +38,23 @@ class CustomerCard:
     description: str = ""
 
 
-def draw_top_bar(surface: pygame.Surface, fonts: FontBook, title: str, clock: str, stats: list[str], demo: str) -> None:
+def draw_top_bar(surface: pygame.Surface, fonts: FontBook, title: str, clock: str, stats: list[str],
+                 demo: str) -> tuple[pygame.Rect, pygame.Rect]:
+    """The scenario's title, the clock, the counts and the demo's note; returns where the title and the clock went."""
     pygame.draw.rect(surface, theme.PANEL, TOP_BAR)
     pygame.draw.line(surface, theme.PANEL_BORDER, TOP_BAR.bottomleft, TOP_BAR.bottomright)
-    title_surface = fonts.render(title, theme.BODY, theme.TEXT, True)
-    surface.blit(title_surface, (14, 14), pygame.Rect(0, 0, 360, title_surface.get_height()))
     size = next((size for size in (theme.H1, theme.H2, theme.BODY) if fonts.width(clock, size, True) <= 170), theme.SMALL)
-    draw_text(surface, fonts, clock, (470, 26), size, theme.WARN, bold=True, anchor="center")  # fits between title and speeds
+    clock_rect = draw_text(surface, fonts, clock, (470, 26), size, theme.WARN, bold=True, anchor="center")  # between title and speeds
+    room = clock_rect.left - 12 - 14  # the title left of the clock: whole, or cut with an ellipsis
+    title_rect = draw_text(surface, fonts, fit_text(fonts, title, theme.BODY, room, bold=True), (14, 26), theme.BODY, theme.TEXT,
+                           bold=True, anchor="midleft")
     x = 1266
     for stat in reversed(stats):
         rect = draw_text(surface, fonts, stat, (x, 26), theme.SMALL, theme.TEXT_DIM, anchor="midright")
         x = rect.left - 18
     if demo:
         draw_text(surface, fonts, demo, (x, 26), theme.SMALL, theme.ACCENT, bold=True, anchor="midright")
+    return title_rect, clock_rect
 
 
 def draw_sidebar_customer(surface: pygame.Surface, fonts: FontBook, card: CustomerCard, top: int, bottom: int) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from game.scenes.registry import make_scene
 from game.session import Session
-from game.venue.boards import BoardPainter, BoardState, cell_lines, fit, fitting_size
+from game import theme
+from game.venue.boards import BoardPainter, BoardState, cell_lines, fit, fitting_size, rows_height
 from game.venue.geometry import Viewport, VENUE_RECT
 from sim.scenario.base import text_in
 
@@ -56,6 +57,8 @@ def test_the_customer_answers_back_and_a_colleague_walks_over(make_app, flight):
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_board_text_fits_its_sign_at_the_large_text_size(make_app, path):
+    """Every cell whole, every column title whole, and every row on the sign (at large text the delayed
+    flight's only row once fell off its board)."""
     from sim import load_scenario
 
     scenario = load_scenario(path)
@@ -72,7 +75,10 @@ def test_board_text_fits_its_sign_at_the_large_text_size(make_app, path):
             widths = [int((rect.width - 16) * c.width / total - 4) for c in board.columns]
             rows = [[text_in(c.title, lang) for c in board.columns]]
             rows += [[text_in(cells[c.key], lang) if cells.get(c.key) is not None else "" for c in board.columns] for _, cells in state.rows]
-            size = fitting_size(fonts, rows, widths)
+            title = fonts.render(text_in(board.title, lang), theme.SMALL, (0, 0, 0), True)
+            room = rect.height - 4 - title.get_height()  # below the board's title
+            size = fitting_size(fonts, rows, widths, room)
+            assert rows_height(fonts, rows, widths, size) <= room, (board.id, lang, size)  # every row shows
             cut = [text for row in rows[1:] for text, width in zip(row, widths)
                    if text and "".join(cell_lines(fonts, text, size, width)).replace(" ", "") != text.replace(" ", "")]
             assert not cut, (board.id, lang, size, cut)
@@ -133,3 +139,21 @@ def test_a_label_is_moved_to_the_nearest_free_spot_inside_the_bounds():
     assert abs(second.centery - 115) <= 2 * 21 and abs(second.centerx - 150) <= 40  # a step or two away, not across the screen
     corner = place(pygame.Rect(380, 290, 80, 20), taken, bounds)  # off the edge: pulled inside
     assert bounds.contains(corner) and len(taken) == 3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_scenario_title_ends_before_the_clock_at_the_large_text_size(make_app, lang):
+    """A long title once ran under the clock, cut mid-letter; now it ends with an ellipsis where the clock begins."""
+    from sim import load_scenario
+    from game.venue.hud import draw_top_bar
+
+    app = make_app(lang=lang)
+    app.set_text_size("large")
+    for path in _playable(sorted(SCENARIOS.glob("*.yaml"))):
+        scenario = load_scenario(path)
+        title = text_in(scenario.meta.title, lang)
+        for clock in ("14:05", "D62 10:42", "W12 D3 09:15"):
+            title_rect, clock_rect = draw_top_bar(app.screen, app.fonts, title, clock, ["x"], "")
+            assert title_rect.right <= clock_rect.left - 8, (path.stem, clock)
+            if app.fonts.width(title, theme.BODY, True) <= clock_rect.left - 26:
+                assert title_rect.width == app.fonts.width(title, theme.BODY, True)  # whole when it fits
