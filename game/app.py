@@ -1,6 +1,7 @@
 """The application: the window, the scene stack and the main loop."""
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -22,6 +23,9 @@ from .sound import Sounds
 
 BACKGROUND_THREADS = ("debrief-", "scenario-catalog", "scene-preload")  # names of the threads the game starts
 BACKGROUND_JOIN_S = 10.0  # the longest the game waits for them when it closes
+# Background threads share the interpreter with the screen: a thread that wants it back waits up to
+# this long for the running one to hand it over (Python's default is 5 ms, several times a frame).
+SWITCH_INTERVAL_S = 0.001
 
 
 @dataclass
@@ -68,6 +72,7 @@ class App:
 
     def __init__(self, options: Options, screen: pygame.Surface | None = None, records=None):
         self.options = options
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.settings = Settings(lang=options.lang, fullscreen=options.fullscreen, sound=options.sound and not options.headless,
                                  timer=options.timer)
         self.screen = screen if screen is not None else open_display(options)

@@ -30,11 +30,24 @@ class YamlLimitError(yaml.YAMLError):
         return where + self.message
 
 
-class BoundedSafeLoader(yaml.SafeLoader):
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
+
+# Reading, scanning and parsing: libyaml's (in C, several times faster) when PyYAML was built with it.
+# The node tree is always composed here in Python, where the limits below are checked.
+_PARSING = (yaml.cyaml.CParser,) if getattr(yaml, "__with_libyaml__", False) else (yaml.reader.Reader, yaml.scanner.Scanner,
+                                                                             yaml.parser.Parser)
+
+
+class BoundedSafeLoader(yaml.composer.Composer, *_PARSING, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """PyYAML's safe loader that refuses deep nesting and too many aliases while it composes."""
 
     def __init__(self, stream: str):
-        super().__init__(stream)
+        _PARSING[0].__init__(self, stream)
+        for part in _PARSING[1:]:
+            part.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self._depth = 0
         self._aliases = 0
 
@@ -47,8 +60,7 @@ class BoundedSafeLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlLimitError(f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer",
-                                     self.peek_event().start_mark)
+                raise YamlLimitError(TOO_DEEP, self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -92,7 +104,12 @@ def load_bounded(text: str) -> tuple[Any, yaml.Node | None]:
     """
     loader = BoundedSafeLoader(text)
     try:
-        root = loader.get_single_node()
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" in str(exc.problem):  # libyaml's own limit, far above ours: the same message
+                raise YamlLimitError(TOO_DEEP, exc.problem_mark) from None
+            raise
         if root is None:
             return None, None
         size = expanded_size(root)
