@@ -81,24 +81,21 @@ def newly_reached(rng: np.random.Generator, unreached: int, market: int, contact
 class MarketSegment:
     """The people of one segment's market: who has heard bad or good news, who is lost or won."""
 
-    __slots__ = ("size", "heard_bad", "heard_good", "lost", "won", "contacts_bad", "contacts_good")
+    __slots__ = ("size", "heard_bad", "heard_good", "lost", "won")
 
     def __init__(self, size: int):
         self.size = size
         self.heard_bad = self.heard_good = 0
         self.lost = self.won = 0
-        self.contacts_bad = self.contacts_good = 0
 
     def spread(self, rng: np.random.Generator, contacts: int, negative: bool, wom: WordOfMouth) -> None:
         """Land ``contacts`` story contacts on the market; convert first hearers (each person once)."""
         undecided = self.size - self.lost - self.won
         if negative:
-            self.contacts_bad += contacts
             new = newly_reached(rng, self.size - self.heard_bad, self.size, contacts)
             self.heard_bad += new
             self.lost += min(int(rng.binomial(new, wom.conversion)), undecided)
         else:
-            self.contacts_good += contacts
             new = newly_reached(rng, self.size - self.heard_good, self.size, contacts)
             self.heard_good += new
             self.won += min(int(rng.binomial(new, wom.positive_conversion)), undecided)
