@@ -26,6 +26,7 @@ BACKGROUND_JOIN_S = 10.0  # the longest the game waits for them when it closes
 # Background threads share the interpreter with the screen: a thread that wants it back waits up to
 # this long for the running one to hand it over (Python's default is 5 ms, several times a frame).
 SWITCH_INTERVAL_S = 0.001
+QUIET_AFTER_CHANGE_S = 0.25  # background loading of screens' code keeps off a screen this long after it opens
 
 
 @dataclass
@@ -81,6 +82,7 @@ class App:
         self.scenario_dir = options.scenario_dir or default_scenario_dir()
         self.stack: list[Scene] = []
         self.running = True
+        self._changed_at = 0.0  # when a scene last opened or closed (time.perf_counter)
         self.frame = 0
         self.clock = pygame.time.Clock()
         self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
@@ -150,11 +152,13 @@ class App:
         return self.stack[-1] if self.stack else None
 
     def push(self, scene: Scene) -> Scene:
+        self._changed_at = time.perf_counter()
         self.stack.append(scene)
         scene.enter()
         return scene
 
     def pop(self) -> None:
+        self._changed_at = time.perf_counter()
         if self.stack:
             self.stack.pop().removed()
         if self.stack:
@@ -208,7 +212,12 @@ class App:
         self.draw()
         self.frame += 1
         if self.frame == 1:  # the first screen is up: load the other screens' code meanwhile
-            threading.Thread(target=import_all, name="scene-preload", daemon=True).start()
+            threading.Thread(target=import_all, args=(self._wait_for_quiet,), name="scene-preload", daemon=True).start()
+
+    def _wait_for_quiet(self) -> None:
+        """Return once no scene has opened or closed for :data:`QUIET_AFTER_CHANGE_S` (or the game is closing)."""
+        while self.running and (pause := self._changed_at + QUIET_AFTER_CHANGE_S - time.perf_counter()) > 0:
+            time.sleep(pause)
 
     def draw(self) -> None:
         first = len(self.stack) - 1

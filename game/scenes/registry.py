@@ -6,7 +6,7 @@ its scene is first shown. A new scene is one line here.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import Any, Callable
 
 SCENES = {
     "title": "title:TitleScene",
@@ -37,11 +37,19 @@ def scene_class(name: str) -> type:
     return getattr(import_module(f"{__package__}.{module}"), cls)
 
 
-def import_all() -> None:
+TRAINEE_PATH = ("title", "picker", "briefing", "play", "dialog", "debrief")  # the screens a trainee opens first
+
+
+def import_all(wait_for_quiet: Callable[[], None] = lambda: None) -> None:
     """Import every scene's module (the game does it in the background once the title is shown, so the
-    first opening of a screen does not wait for its code to load)."""
-    for entry in SCENES.values():
-        import_module(f"{__package__}.{entry.split(':')[0]}")
+    first opening of a screen does not wait for its code to load): the trainee's screens at once, then
+    each other one after ``wait_for_quiet`` returns (when the screen is not busy opening a scene)."""
+    for name in TRAINEE_PATH:
+        import_module(f"{__package__}.{SCENES[name].split(':')[0]}")
+    for name, entry in SCENES.items():
+        if name not in TRAINEE_PATH:
+            wait_for_quiet()
+            import_module(f"{__package__}.{entry.split(':')[0]}")
 
 
 def make_scene(name: str, app: Any, *args: Any, **kwargs: Any):

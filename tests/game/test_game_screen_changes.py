@@ -108,3 +108,38 @@ def test_the_picker_opened_again_reads_nothing(make_app, tmp_path, monkeypatch):
     app = make_app(scenario_dir=folder)
     picker = app.push(make_scene("picker", app))
     assert not picker.loading and [entry.path.name for entry in picker.entries] == ["delayed_flight.yaml"]
+
+
+def test_screens_code_loads_the_trainees_screens_first_and_the_rest_only_when_the_screen_is_quiet(monkeypatch):
+    """The other screens' code (the classroom's brings a network stack: a tenth of a second of importing)
+    waits while a screen opens, so it does not slow the opening; the trainee's next screens never wait."""
+    from game.scenes import registry
+
+    steps = []
+    monkeypatch.setattr(registry, "import_module", lambda name: steps.append(name.rsplit(".", 1)[1]))
+    registry.import_all(lambda: steps.append("wait"))
+    trainee = [registry.SCENES[name].split(":")[0] for name in registry.TRAINEE_PATH]
+    assert steps[:len(trainee)] == trainee  # at once, in the order a trainee opens them
+    rest = steps[len(trainee):]
+    others = [entry.split(":")[0] for name, entry in registry.SCENES.items() if name not in registry.TRAINEE_PATH]
+    assert rest == [step for module in others for step in ("wait", module)]  # each after a wait for quiet
+
+
+def test_background_loading_waits_while_a_screen_opens(make_app):
+    app = make_app()
+    app.push(app_scene := _title(app))
+    start = time.perf_counter()
+    app._wait_for_quiet()
+    from game.app import QUIET_AFTER_CHANGE_S
+
+    assert time.perf_counter() - start >= QUIET_AFTER_CHANGE_S * 0.9
+    assert app_scene is app.top
+    start = time.perf_counter()
+    app._wait_for_quiet()  # quiet now: no wait
+    assert time.perf_counter() - start < QUIET_AFTER_CHANGE_S / 2
+
+
+def _title(app):
+    from game.scenes.registry import make_scene
+
+    return make_scene("title", app)
