@@ -104,16 +104,17 @@ def read_progress_until(command: subprocess.Popen, done: int) -> str:
 def test_a_stopped_sweep_writes_the_points_it_finished_marked_incomplete(tmp_path):
     """SIGTERM mid-sweep: the finished points are written (exactly what an uninterrupted sweep gives for
     them), the files say they are incomplete, stderr says so, and the exit code is the signal's."""
-    scenario = write_scenario(tmp_path, lounge_data(rates_per_hour=(50,) * 6))
+    # long enough (2.4 M customers) that a progress line, printed every LOG_EVERY_S, comes mid-sweep on any machine
+    scenario = write_scenario(tmp_path, lounge_data(rates_per_hour=(50,) * 12))
     out = {name: tmp_path / name for name in ("sweep.json", "sweep.csv", "report")}
     command = subprocess.Popen(
         [sys.executable, str(ROOT / "run_sim.py"), "sweep", str(scenario), "--param", "staff.agent.count=3:12",
-         "-r", "100", "--workers", "2", "--json", str(out["sweep.json"]), "--csv", str(out["sweep.csv"]),
+         "-r", "400", "--workers", "2", "--json", str(out["sweep.json"]), "--csv", str(out["sweep.csv"]),
          "--report", str(out["report"])],
         cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        read_progress_until(command, 300)  # three points' worth: the first two have surely finished
+        read_progress_until(command, 1200)  # three points' worth: the first two have surely finished
         command.send_signal(signal.SIGTERM)
         _, err = command.communicate(timeout=180)  # writing the outputs on a busy machine
         assert command.returncode == 128 + signal.SIGTERM, err
@@ -122,11 +123,11 @@ def test_a_stopped_sweep_writes_the_points_it_finished_marked_incomplete(tmp_pat
         finished = saved["points"]
         assert saved["complete"] is False and saved["planned_points"] == 10 and 2 <= len(finished) < 10
         assert [p["settings"]["staff.agent.count"] for p in finished] == list(range(3, 3 + len(finished)))
-        assert all(p["replications"] == 100 for p in finished)
+        assert all(p["replications"] == 400 for p in finished)
         lines = out["sweep.csv"].read_text().splitlines()
         assert lines[0].startswith("# INCOMPLETE") and len(lines) == 2 + len(finished)
         assert "INCOMPLETE" in (out["report"] / "index.html").read_text()
-        first = sim.replicate(sim.load_scenario(scenario, {"staff.agent.count": 3}), 100, 0, workers=1)
+        first = sim.replicate(sim.load_scenario(scenario, {"staff.agent.count": 3}), 400, 0, workers=1)
         assert finished[0]["kpis"]["mean_wait_min"]["mean"] == pytest.approx(first.kpis["mean_wait_min"]["mean"], rel=1e-12)
         assert wait_until_gone(command.pid, 5) == []
     finally:
