@@ -215,9 +215,9 @@ class Runner:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context(),
                                              initializer=exit_with_parent, initargs=(os.getpid(),))
-        futures: dict[Future, int] = {self._pool.submit(run_chunk, chunk): i for i, chunk in enumerate(chunks)}
         done = 0
-        try:
+        try:  # a stop may come while the chunks are handed out, too
+            futures: dict[Future, int] = {self._pool.submit(run_chunk, chunk): i for i, chunk in enumerate(chunks)}
             for future in as_completed(futures):
                 index = futures[future]
                 results[index] = future.result()
@@ -273,7 +273,9 @@ class Runner:
     def __enter__(self) -> "Runner":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type, *exc_info: object) -> None:
+        if exc_type is not None:  # an error or a stop between two batches: waiting for the workers is of no use
+            self._stop_pool()
         self.close()
 
 
