@@ -320,3 +320,9 @@ def test_an_invalid_named_entry_does_not_cause_false_cross_reference_errors(writ
     with pytest.raises(ScenarioError) as raised:
         load_scenario(write_scenario(data))
     assert len(raised.value.problems) == 1 and raised.value.problems[0].startswith("staff.agent.count")
+
+
+def test_an_unknown_key_named_like_pydantics_key_marker_is_reported_not_crashed_on():
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text("'[key]': null\n", "odd.yaml")
+    assert "unknown key '[key]'" in raised.value.message

@@ -107,7 +107,8 @@ def describe_validation_error(error: ValidationError, model: type[BaseModel], do
             for parts, message in cross_check_problems(str(item["ctx"]["error"])):
                 problems.setdefault(parts, located(parts, message, doc))
             continue
-        if loc and loc[-1] == "[key]":  # a mapping's key itself is wrong (a day type, a severity...)
+        if loc and loc[-1] == "[key]" and kind != "extra_forbidden":  # a mapping's key itself is wrong (a day type...)
+            # (an unknown key literally named "[key]" is reported as such below)
             loc = loc[:-1]
         path, union, parent = _resolve(model, loc)
         if union is not None:
