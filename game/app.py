@@ -13,7 +13,7 @@ import pygame
 
 from sim import Scenario, text_in
 
-from . import strings, theme
+from . import heap, strings, theme
 from .catalog import default_scenario_dir, scan_in_background
 from .fonts import FontBook, FontSource
 from .scenes.base import Scene
@@ -88,8 +88,7 @@ class App:
         self.notice = ""  # one line shown at the bottom of menus (e.g. full screen unavailable)
         self._records = records  # the trainer records, opened when first needed
         self._font_notice()
-        # read the scenario files while the title is shown, so the picker opens at once (see catalog)
-        scan_in_background(self.scenario_dir)
+        heap.settle_once("launch", collect=True)  # the code and fonts loaded so far stay: later collections skip them
 
     def _font_notice(self) -> None:
         """Chinese chosen and no font with Chinese glyphs: say so on screen, not only on stderr."""
@@ -211,8 +210,14 @@ class App:
         top.update(dt)
         self.draw()
         self.frame += 1
-        if self.frame == 1:  # the first screen is up: load the other screens' code meanwhile
-            threading.Thread(target=import_all, args=(self._wait_for_quiet,), name="scene-preload", daemon=True).start()
+        if self.frame == 1:  # the first screen is up: read the scenario files (so the picker opens with its
+            scan_in_background(self.scenario_dir)  # list, see catalog) and load the other screens' code meanwhile
+            threading.Thread(target=self._preload, name="scene-preload", daemon=True).start()
+
+    def _preload(self) -> None:
+        """In the background: every screen's code (see :func:`import_all`), then keep it out of the collector's full passes."""
+        import_all(self._wait_for_quiet)
+        heap.settle_once("screens")
 
     def _wait_for_quiet(self) -> None:
         """Return once no scene has opened or closed for :data:`QUIET_AFTER_CHANGE_S` (or the game is closing)."""

@@ -8,11 +8,15 @@ reading anything), so opening the picker never freezes the game.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim import Scenario, UserError, load_scenario, text_in
+
+from . import heap
 
 
 def default_scenario_dir() -> Path:
@@ -55,26 +59,57 @@ _LOADED: dict[Path, tuple[tuple[int, int], Entry]] = {}  # file -> (its modifica
 _READING = threading.Lock()  # one scan reads files at a time; another waits and then finds them read
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells that a file has changed: its modification time and size (OSError when it cannot be read)."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _read(path: Path) -> tuple[tuple[int, int] | None, Entry]:
+    """A file's stamp (None: unreadable, so not kept) and its entry, read now."""
+    try:
+        stamp = _stamp(path)
+    except OSError as exc:
+        return None, Entry(path, error=f"{path}: cannot be read ({exc.strerror})")
+    try:
+        return stamp, Entry(path, scenario=load_scenario(path))
+    except UserError as exc:
+        return stamp, Entry(path, error=str(exc))
+
+
+def _read_all(paths: list[Path]) -> list[tuple[Path, tuple[int, int] | None, Entry]]:
+    """:func:`_read` for each file (what the reader process does)."""
+    return [(path, *_read(path)) for path in paths]
+
+
+def _keep(read: list[tuple[Path, tuple[int, int] | None, Entry]]) -> None:
+    for path, stamp, entry in read:
+        if stamp is not None:
+            _LOADED[path.absolute()] = (stamp, entry)
+
+
+def _is_known(path: Path) -> bool:
+    """The file has been read and has not changed since."""
+    known = _LOADED.get(path.absolute())
+    try:
+        return known is not None and known[0] == _stamp(path)
+    except OSError:
+        return False
+
+
 def load_entry(path: Path) -> Entry:
     """Load one file (or reuse it while unchanged), keeping a readable error instead of raising."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        return Entry(path, error=f"{path}: cannot be read ({exc.strerror})")
-    key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
-    known = _LOADED.get(key)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    try:
-        entry = Entry(path, scenario=load_scenario(path))
-    except UserError as exc:
-        entry = Entry(path, error=str(exc))
-    _LOADED[key] = (stamp, entry)
-    return entry
+    if _is_known(path):
+        return _LOADED[path.absolute()][1]
+    read = _read_all([path])
+    _keep(read)
+    return read[0][2]
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    """The folder's scenario files by full path: the folder is resolved once, so looking a file up costs
+    no calls to the system (each lets a background thread take the interpreter from the screen)."""
+    return sorted(path for path in folder.resolve().iterdir() if path.suffix in (".yaml", ".yml"))
 
 
 def _in_order(entries: list[Entry]) -> list[Entry]:
@@ -94,22 +129,45 @@ def scan_ready(folder: Path) -> list[Entry] | None:
     None when one still has to be read (nothing is read here: it only looks at the files' dates and sizes)."""
     if not folder.is_dir():
         return []
-    entries = []
-    for path in _files(folder):
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        known = _LOADED.get(path.resolve())
-        if known is None or known[0] != (stat.st_mtime_ns, stat.st_size):
-            return None
-        entries.append(known[1])
-    return _in_order(entries)
+    files = _files(folder)
+    if not all(_is_known(path) for path in files):
+        return None
+    return _in_order([_LOADED[path][1] for path in files])
+
+
+def ready_or_reading(folder: Path) -> list[Entry] | None:
+    """:func:`scan_ready`; when a file still has to be read, the reading starts in the background. A screen
+    listing the scenarios calls this when it opens, then :func:`scan_ready` each frame until it answers."""
+    entries = scan_ready(folder)
+    if entries is None:
+        scan_in_background(folder)
+    return entries
+
+
+def read_elsewhere(folder: Path) -> None:
+    """Read the files of ``folder`` not read yet (or changed since) in a process of their own, and keep
+    them: validating a scenario is a fifth of a second of work that, in a thread of the game's own
+    process, would share the interpreter with the screen. Read here when no process can be started.
+    The scenarios read first stay for the game's life (see :mod:`game.heap`)."""
+    if folder.is_dir():
+        with _READING:
+            unread = [path for path in _files(folder) if not _is_known(path)]
+            if unread:
+                _keep(_read_in_a_process(unread))
+    heap.settle_once("scenarios")
+
+
+def _read_in_a_process(paths: list[Path]) -> list[tuple[Path, tuple[int, int] | None, Entry]]:
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as reader:
+            return reader.submit(_read_all, paths).result()
+    except Exception:  # noqa: BLE001  (no process to be had, or it died: read the files here instead)
+        return _read_all(paths)
 
 
 def scan_in_background(folder: Path) -> threading.Thread:
-    """Read ``folder``'s files in a thread (named so the game waits for it when it closes)."""
-    thread = threading.Thread(target=scan, args=(folder,), name="scenario-catalog", daemon=True)
+    """Read ``folder``'s files (:func:`read_elsewhere`) from a thread, named so the game waits for it when it closes."""
+    thread = threading.Thread(target=read_elsewhere, args=(folder,), name="scenario-catalog", daemon=True)
     thread.start()
     return thread
 

@@ -17,6 +17,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from .heap import load_for_good
+
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 999
@@ -131,8 +133,7 @@ def _interval(statistic, n: int, value: float, seed: int) -> tuple[float, float]
     """Percentile bootstrap over the replications, resampled together for the three ways of playing."""
     if n < 2:
         return value, value
-    from scipy import stats  # imported on first use, off the screen's thread: it takes a second or more
-
+    stats = load_for_good("scipy.stats")  # imported on first use, off the screen's thread: it takes a second or more
     result = stats.bootstrap((np.arange(n, dtype=float),), statistic, vectorized=False, n_resamples=BOOTSTRAP_RESAMPLES,
                              confidence_level=CONFIDENCE, method="percentile", rng=np.random.default_rng(seed))
     low, high = result.confidence_interval

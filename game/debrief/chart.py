@@ -8,6 +8,7 @@ import numpy as np
 import pygame
 
 from .. import theme
+from ..heap import load_for_good
 from .replay import CHART_KPIS, Series
 
 SERIES_COLOURS = {"you": "#58a6ff", "expert": "#5cc878", "standard": "#f4be50"}
@@ -37,6 +38,7 @@ def render_chart(series: list[Series], labels: dict[str, str], kpi_titles: dict[
                  font=None) -> pygame.Surface:
     """One strip plot per KPI (customers lost by word of mouth, recovery cost, retention): a dot per run, a bar at the median."""
     dpi = 100
+    load_for_good("matplotlib.backends.backend_agg")  # first use: a large library, kept
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

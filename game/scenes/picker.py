@@ -4,7 +4,7 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
-from ..catalog import Entry, scan_in_background, scan_ready
+from ..catalog import Entry, ready_or_reading, scan_ready
 from ..widgets import Button, draw_chip, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
@@ -23,9 +23,7 @@ class PickerScene(Scene):
 
     def __init__(self, app):
         super().__init__(app)
-        self.entries: list[Entry] | None = scan_ready(app.scenario_dir)
-        if self.entries is None:
-            scan_in_background(app.scenario_dir)
+        self.entries: list[Entry] | None = ready_or_reading(app.scenario_dir)
         self.first = 0
 
     @property

@@ -89,6 +89,7 @@ class PlayScene(Scene):
         self._keep_clear: list[pygame.Rect] = []  # the names' plates and the named characters' figures
         self.reply: tuple[int, str, float] | None = None  # the customer answering back: (id, words, seconds left)
         self.record_error_shown = ""
+        self.frames_drawn = 0  # frames this scene has drawn (a decision waits for the venue to be on screen once)
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -216,8 +217,8 @@ class PlayScene(Scene):
             self._say(self.t("play.not_recorded", problem=recorder.error), theme.BAD)
         if self.room is not None:
             self.room.after_update()
-        if self.session.run.pending is not None and self.app.top is self:
-            self._open_dialog()
+        if self.session.run.pending is not None and self.app.top is self and self.frames_drawn:
+            self._open_dialog()  # never in the frame that first draws the venue: the two would make one long frame
         elif self.session.over:
             self.ended_for += dt
             if self.ended_for > 1.5:
@@ -359,6 +360,7 @@ class PlayScene(Scene):
             surface.blit(label, label.get_rect(center=plate.center))
 
     def draw(self, surface: pygame.Surface) -> None:
+        self.frames_drawn += 1
         surface.fill(theme.BACKGROUND)
         session, model = self.session, self.session.model
         lang = self.app.settings.lang

@@ -8,7 +8,7 @@ import pygame
 from trainer import ScenarioRef
 
 from .. import theme
-from ..catalog import Entry, scan
+from ..catalog import Entry, ready_or_reading, scan_ready
 from ..recording import bilingual
 from ..textfield import TextField
 from ..widgets import Button, draw_text
@@ -25,7 +25,7 @@ class NewSessionScene(TrainerScene):
 
     def __init__(self, app, today: dt.date | None = None):
         super().__init__(app)
-        self.entries: list[Entry] = [entry for entry in scan(app.scenario_dir) if entry.playable]
+        self.entries: list[Entry] | None = _playable(ready_or_reading(app.scenario_dir))  # None: still being read
         self.chosen: list[Entry] = []
         self.name_field = TextField("name", pygame.Rect(48, 140, 700, 46), "", on_submit=self.create)
         self.date_field = TextField("date", pygame.Rect(780, 140, 260, 46), "", value=(today or dt.date.today()).isoformat(),
@@ -37,8 +37,20 @@ class NewSessionScene(TrainerScene):
         super().enter()
         self.name_field.focus(True)
 
+    @property
+    def loading(self) -> bool:
+        """The scenario files are still being read (the form is usable meanwhile)."""
+        return self.entries is None
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self.entries is None:
+            self.entries = _playable(scan_ready(self.app.scenario_dir))
+            if self.entries is not None:
+                self.layout()
+
     def row_count(self) -> int:
-        return len(self.entries)
+        return len(self.entries or ())
 
     def layout(self) -> None:
         self.name_field.label = self.t("trainer.session_name")
@@ -81,7 +93,13 @@ class NewSessionScene(TrainerScene):
         self.heading(surface, self.t("trainer.new_session_title"))
         draw_text(surface, fonts, self.t("trainer.pick_scenarios"), (48, SCENARIO_TOP - 58), theme.H2, theme.ACCENT, bold=True)
         draw_text(surface, fonts, self.t("trainer.pick_scenarios_hint"), (48, SCENARIO_TOP - 28), theme.SMALL, theme.TEXT_DIM)
-        if not self.entries:
+        if self.entries is None:
+            draw_text(surface, fonts, self.t("picker.loading"), (48, SCENARIO_TOP + 10), theme.BODY, theme.TEXT_DIM)
+        elif not self.entries:
             draw_text(surface, fonts, self.t("picker.empty", folder=str(self.app.scenario_dir)), (48, SCENARIO_TOP + 10),
                       theme.BODY, theme.WARN)
         self.draw_common(surface)
+
+
+def _playable(entries: list[Entry] | None) -> list[Entry] | None:
+    return None if entries is None else [entry for entry in entries if entry.playable]

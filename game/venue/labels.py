@@ -44,13 +44,19 @@ def _offsets(height: int) -> tuple[tuple[int, int], ...]:
 def place(preferred: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect) -> pygame.Rect:
     """The first spot of :func:`nudges` inside ``bounds`` that covers none of ``taken`` (nor comes within
     :data:`GAP` of one); the spot covering least of them when every one is covered. The spot is added to ``taken``."""
+    kept_clear = [other.inflate(2 * GAP, 2 * GAP) for other in taken]
     best, best_overlap = None, None
+    tried = set()  # spots pushed back inside ``bounds`` often land on one already tried
     for spot in nudges(preferred):
         spot = spot.clamp(bounds)
-        overlap = sum(_area(spot.clip(other.inflate(2 * GAP, 2 * GAP))) for other in taken)
-        if overlap == 0:
+        if (corner := spot.topleft) in tried:
+            continue
+        tried.add(corner)
+        covered = spot.collidelistall(kept_clear)
+        if not covered:
             best = spot
             break
+        overlap = sum(_area(spot.clip(kept_clear[i])) for i in covered)
         if best_overlap is None or overlap < best_overlap:
             best, best_overlap = spot, overlap
     taken.append(best)

@@ -157,3 +157,36 @@ def test_the_scenario_title_ends_before_the_clock_at_the_large_text_size(make_ap
             assert title_rect.right <= clock_rect.left - 8, (path.stem, clock)
             if app.fonts.width(title, theme.BODY, True) <= clock_rect.left - 26:
                 assert title_rect.width == app.fonts.width(title, theme.BODY, True)  # whole when it fits
+
+
+def test_a_label_goes_where_trying_every_nudge_in_turn_would_put_it():
+    """The placement skips spots already tried and tests covering in one call; it must choose as trying
+    every nudge in turn and summing what each covers would (random crowds of plates, crowded or not)."""
+    import random
+
+    from game.venue.labels import GAP, nudges, place
+
+    def by_every_nudge(preferred, taken, bounds):
+        best, best_overlap = None, None
+        for spot in nudges(preferred):
+            spot = spot.clamp(bounds)
+            overlap = sum(max(0, spot.clip(other.inflate(2 * GAP, 2 * GAP)).width * spot.clip(other.inflate(2 * GAP, 2 * GAP)).height)
+                          for other in taken)
+            if overlap == 0:
+                return spot
+            if best_overlap is None or overlap < best_overlap:
+                best, best_overlap = spot, overlap
+        return best
+
+    rng = random.Random(7)
+    bounds = pygame.Rect(0, 0, 420, 260)
+    moved = crowded = 0
+    for _ in range(150):
+        taken = [pygame.Rect(rng.randrange(-20, 420), rng.randrange(-20, 260), rng.randrange(10, 140), rng.randrange(8, 40))
+                 for _ in range(rng.randrange(0, 60))]
+        preferred = pygame.Rect(rng.randrange(-30, 430), rng.randrange(-30, 270), rng.randrange(20, 120), rng.randrange(12, 30))
+        expected = by_every_nudge(preferred, taken, bounds)
+        assert place(preferred, list(taken), bounds) == expected
+        moved += expected != preferred
+        crowded += any(expected.colliderect(other.inflate(2 * GAP, 2 * GAP)) for other in taken)
+    assert moved > 50 and crowded > 10  # both ways out were exercised: a free spot nearby, the least covered one

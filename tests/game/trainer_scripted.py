@@ -75,7 +75,7 @@ class TrainerScript:
             app.quit()
             return
         name, action = self.steps[0]
-        if scene.name == name:
+        if scene.name == name and not getattr(scene, "loading", False):  # as a user, wait for the list to show
             self.steps.pop(0)
             action(app, scene)
 
