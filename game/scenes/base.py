@@ -4,6 +4,7 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
+from ..catalog import ready_or_reading, scan_ready
 from ..widgets import ButtonSet, draw_text
 
 
@@ -52,3 +53,31 @@ class Scene:
     def heading(self, surface: pygame.Surface, text: str) -> None:
         draw_text(surface, self.app.fonts, text, (48, 32), theme.H1, theme.TEXT, bold=True)
         pygame.draw.line(surface, theme.PANEL_BORDER, (48, 84), (theme.SCREEN_SIZE[0] - 48, 84), 1)
+
+
+class ScenarioListing:
+    """Mixed into a screen that lists the scenario files (before :class:`Scene` in its bases): the screen
+    opens at once, and its ``entries`` (None while the files are still being read, see
+    :mod:`game.catalog`) fill in when they are read, with a new layout."""
+
+    entries: list | None
+
+    def list_scenarios(self) -> None:
+        """Called when the screen is built: the list now if the files have been read, else once they are."""
+        self.entries = self.listed(ready_or_reading(self.app.scenario_dir))
+
+    def listed(self, entries: list | None) -> list | None:
+        """The entries this screen shows (all of them; a screen may keep fewer)."""
+        return entries
+
+    @property
+    def loading(self) -> bool:
+        """The scenario files are still being read."""
+        return self.entries is None
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self.entries is None:
+            self.entries = self.listed(scan_ready(self.app.scenario_dir))
+            if self.entries is not None:
+                self.layout()

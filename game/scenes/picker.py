@@ -4,9 +4,9 @@ from __future__ import annotations
 import pygame
 
 from .. import theme
-from ..catalog import Entry, ready_or_reading, scan_ready
+from ..catalog import Entry
 from ..widgets import Button, draw_chip, draw_text, draw_wrapped
-from .base import Scene
+from .base import ScenarioListing, Scene
 from .registry import make_scene
 
 CARD_TOP, CARD_HEIGHT, CARD_GAP, VISIBLE = 100, 122, 12, 4
@@ -15,7 +15,7 @@ PAGE_KEYS = {pygame.K_PAGEDOWN: (1, False), pygame.K_PAGEUP: (-1, False), pygame
 DIFFICULTY_COLOURS = {"easy": theme.GOOD, "medium": theme.WARN, "hard": theme.BAD}
 
 
-class PickerScene(Scene):
+class PickerScene(ScenarioListing, Scene):
     """Lists the scenarios folder; playable files open their briefing, broken ones show why. Files not read
     yet (the picker opened while the game was still reading them) are read in the background meanwhile."""
 
@@ -23,20 +23,9 @@ class PickerScene(Scene):
 
     def __init__(self, app):
         super().__init__(app)
-        self.entries: list[Entry] | None = ready_or_reading(app.scenario_dir)
+        self.entries: list[Entry] | None = None
+        self.list_scenarios()
         self.first = 0
-
-    @property
-    def loading(self) -> bool:
-        """The scenario files are still being read."""
-        return self.entries is None
-
-    def update(self, dt: float) -> None:
-        super().update(dt)
-        if self.entries is None:
-            self.entries = scan_ready(self.app.scenario_dir)
-            if self.entries is not None:
-                self.layout()
 
     def layout(self) -> None:
         self.buttons.clear()

@@ -8,24 +8,26 @@ import pygame
 from trainer import ScenarioRef
 
 from .. import theme
-from ..catalog import Entry, ready_or_reading, scan_ready
+from ..catalog import Entry
 from ..recording import bilingual
 from ..textfield import TextField
 from ..widgets import Button, draw_text
 from .registry import make_scene
+from .base import ScenarioListing
 from .trainer_base import TrainerScene
 
 SCENARIO_TOP, SCENARIO_H, SCENARIO_GAP = 300, 50, 10
 
 
-class NewSessionScene(TrainerScene):
+class NewSessionScene(ScenarioListing, TrainerScene):
     """A form; the scenarios are picked from the playable files of the catalog, in the order clicked."""
 
     name = "trainer_new_session"
 
     def __init__(self, app, today: dt.date | None = None):
         super().__init__(app)
-        self.entries: list[Entry] | None = _playable(ready_or_reading(app.scenario_dir))  # None: still being read
+        self.entries: list[Entry] | None = None
+        self.list_scenarios()
         self.chosen: list[Entry] = []
         self.name_field = TextField("name", pygame.Rect(48, 140, 700, 46), "", on_submit=self.create)
         self.date_field = TextField("date", pygame.Rect(780, 140, 260, 46), "", value=(today or dt.date.today()).isoformat(),
@@ -37,17 +39,9 @@ class NewSessionScene(TrainerScene):
         super().enter()
         self.name_field.focus(True)
 
-    @property
-    def loading(self) -> bool:
-        """The scenario files are still being read (the form is usable meanwhile)."""
-        return self.entries is None
-
-    def update(self, dt: float) -> None:
-        super().update(dt)
-        if self.entries is None:
-            self.entries = _playable(scan_ready(self.app.scenario_dir))
-            if self.entries is not None:
-                self.layout()
+    def listed(self, entries: list[Entry] | None) -> list[Entry] | None:
+        """Only the playable scenarios can be put in a session (the form is usable while they are read)."""
+        return None if entries is None else [entry for entry in entries if entry.playable]
 
     def row_count(self) -> int:
         return len(self.entries or ())
@@ -100,6 +94,3 @@ class NewSessionScene(TrainerScene):
                       theme.BODY, theme.WARN)
         self.draw_common(surface)
 
-
-def _playable(entries: list[Entry] | None) -> list[Entry] | None:
-    return None if entries is None else [entry for entry in entries if entry.playable]
