@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "bank_branch.yaml"
+STOP_GRACE_S = 20.0  # a run stopped by a signal ends within this, even if a thread it leaves still waits
 
 
 class CliError(Exception):
@@ -708,6 +709,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def end_within(seconds: float, code: int) -> None:
+    """After a stop signal: should the process still be waiting ``seconds`` from now (the interpreter's
+    exit waits for every thread, and a worker pool's thread stopped mid-hand-over may wait for ever),
+    end it then with ``code``. Everything the run writes is written before this is armed."""
+    import os
+    import threading
+
+    def end() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from sim import UserError
     from sim.interrupts import Incomplete, Interrupted, signals_as_interrupts
@@ -724,6 +742,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cause = stop.cause if isinstance(stop, Incomplete) else stop  # work stopped with nothing written
         if isinstance(cause, Interrupted):
             print(f"stopped by {cause}", file=sys.stderr)
+            end_within(STOP_GRACE_S, 128 + cause.signum)
             return 128 + cause.signum
         print("interrupted", file=sys.stderr)
         return 130
