@@ -2,9 +2,11 @@
 
 The interval is Student's t over independent replications, cut to the values the KPI can take (a
 share stays in [0, 1], a count at 0 or above; the true mean lies in that range, so the cut costs no
-coverage). When every replication gives a share the same bound (all 1 or all 0), Wilson's score
-interval over the replications replaces a zero-width claim of certainty: for values in [0, 1] the
-variance is at most p (1 - p), so Wilson's interval is valid for their mean.
+coverage). When every replication gives a share the same bound (all 1 or all 0: no customer abandoned,
+every customer waited), Wilson's score interval replaces a zero-width claim of certainty: over the
+customers the share was taken of, all replications together, where the runs say how many they were
+(none of 785 customers abandoned: below 0.5 %), else over the replications (for values in [0, 1] the
+variance is at most p (1 - p), so Wilson's interval is valid for their mean).
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from ..model.kpis import kpi_range
+from ..model.kpis import dimension_of, kpi_range
+from ..model.outcome_kpis import RECOVERED
+from ..model.retention import PATHS
 
 Z95 = 1.959963984540054
 
@@ -41,15 +45,43 @@ def wilson_interval(share: float, n: int, z: float = Z95) -> tuple[float, float]
     return low, high
 
 
-def kpi_interval(name: str, values: Iterable[float], level: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high) of KPI ``name`` over replications, the interval kept inside the KPI's range."""
+TRIALS = {  # a share of customers: the counts (of the same run) it is a share of
+    "abandon_rate": ("served", "abandoned"),
+    "prob_wait": ("served",),
+    "service_level": ("served", "abandoned"),  # and those still queueing past the threshold: fewer trials, a wider interval
+    "complaint_rate": ("dissatisfied",),
+    "retention_rate": tuple(f"customers.{path}" for path in PATHS),
+    "recovered_retention_rate": tuple(f"customers.{path}" for path in RECOVERED),
+    "paradox_share": tuple(f"customers.{path}" for path in RECOVERED),
+    **{f"retention.{path}": (f"customers.{path}",) for path in PATHS},
+}
+
+
+def share_trials(name: str, runs: Iterable[Mapping[str, float]]) -> float | None:
+    """How many customers share KPI ``name`` was taken of, over all ``runs``; None when the runs do not say."""
+    prefix, base = "", name
+    if dimension_of(name):
+        dimension, part, base = name.split(".", 2)
+        prefix = f"{dimension}.{part}."
+    counts = TRIALS.get(base)
+    if counts is None:
+        return None
+    try:
+        return sum(run[prefix + count] for run in runs for count in counts)
+    except KeyError:
+        return None
+
+
+def kpi_interval(name: str, values: Iterable[float], level: float = 0.95, trials: float | None = None) -> tuple[float, float, float]:
+    """(mean, low, high) of KPI ``name`` over replications, the interval kept inside the KPI's range;
+    ``trials``: how many customers a share was taken of, all replications together (see the module)."""
     data = [v for v in values if not math.isnan(v)]
     mean, low, high = confidence_interval(data, level)
     if math.isnan(low):
         return mean, low, high
     lowest, highest = kpi_range(name)
     if (lowest, highest) == (0.0, 1.0) and low == high and mean in (0.0, 1.0) and level == 0.95:
-        return (mean, *wilson_interval(mean, len(data)))
+        return (mean, *wilson_interval(mean, max(len(data), round(trials or 0))))
     return mean, min(max(low, lowest), mean), max(min(high, highest), mean)
 
 
@@ -69,7 +101,7 @@ def summarise(runs: list[Mapping[str, float]], level: float = 0.95) -> dict[str,
     """``{kpi: {"mean": m, "ci95": [lo, hi]}}`` over the replications in ``runs`` (keys in first-run order)."""
     summary: dict[str, dict[str, object]] = {}
     for name in runs[0] if runs else []:
-        mean, low, high = kpi_interval(name, (run[name] for run in runs), level)
+        mean, low, high = kpi_interval(name, (run[name] for run in runs), level, share_trials(name, runs))
         summary[name] = {"mean": mean, "ci95": [low, high]}
     return summary
 

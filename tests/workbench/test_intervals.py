@@ -40,3 +40,27 @@ def test_a_share_every_replication_puts_at_one_gets_wilsons_interval_not_certain
 def test_one_replication_says_why_there_is_no_interval(capsys):
     assert run_sim.main(["run", "-r", "1", "--workers", "1", "--no-failures"]) == 0
     assert "no interval from one replication" in capsys.readouterr().out
+
+
+def test_a_share_no_customer_moved_is_bounded_by_the_customers_not_the_runs():
+    """Nobody of 5 x 150 customers abandoned: the rate is below half a per cent, not "0 .. 43 %" (the
+    bound five replications alone would give). Without counts to go by (utilisation), the runs decide."""
+    from sim.experiments.statistics import summarise
+
+    runs = [{"abandon_rate": 0.0, "served": 150.0, "abandoned": 0.0, "prob_wait": 1.0, "utilization.crew": 0.0,
+             "segment.vip.served": 3.0, "segment.vip.abandoned": 0.0, "segment.vip.abandon_rate": 0.0,
+             "customers.resolved_quickly": 4.0, "customers.resolved_slowly": 0.0, "customers.unresolved": 1.0,
+             "paradox_share": 0.0}] * 5
+    summary = summarise(runs)
+    assert summary["abandon_rate"]["ci95"] == pytest.approx(list(wilson_interval(0.0, 750)))
+    assert summary["abandon_rate"]["ci95"][1] < 0.006
+    assert summary["prob_wait"]["ci95"] == pytest.approx(list(wilson_interval(1.0, 750)))  # of the 750 served
+    assert summary["segment.vip.abandon_rate"]["ci95"] == pytest.approx(list(wilson_interval(0.0, 15)))  # the segment's own
+    assert summary["paradox_share"]["ci95"] == pytest.approx(list(wilson_interval(0.0, 25)))  # of those recovery was tried on
+    assert summary["utilization.crew"]["ci95"] == pytest.approx(list(wilson_interval(0.0, 5)))
+
+
+def test_a_run_without_abandonment_says_so_with_a_narrow_bound():
+    result = replicate(load_scenario("scenarios/delayed_flight.yaml"), 3, seed=2, workers=1)
+    entry = result.kpis["abandon_rate"]
+    assert entry["mean"] == 0.0 and entry["ci95"][0] == 0.0 and 0 < entry["ci95"][1] < 3.9 / (3 * 100)  # rule of three
