@@ -187,6 +187,46 @@ def without_nan(value: Any) -> Any:
     return value
 
 
+# (command, attribute, flag) of every file a command reads, and of every file or folder it writes
+INPUT_FILES = [(None, "scenario", "the scenario file"), ("fit", "queue_log", "the queue log"),
+               ("fit", "complaints", "the complaint log")]
+OUTPUT_FILES = [(None, "json", "--json"), (None, "csv", "--csv"), (None, "events", "--events"), (None, "out", "--out"),
+                ("run", "queue_log", "--queue-log"), (None, "report", "--report")]
+
+
+def _same_file(first: str | Path, second: str | Path) -> bool:
+    """Whether two paths name one file (through links, relative paths or another spelling)."""
+    try:
+        return Path(first).resolve() == Path(second).resolve() or Path(first).samefile(second)
+    except (OSError, RuntimeError):  # one of them does not exist (or is a link loop): not the same file
+        return False
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output that would replace one of the command's inputs or another output.
+
+    Every file is written whole or not at all, but writing the results over the scenario (or the log)
+    being read would still destroy it, and two outputs on one path would keep only the last.
+    """
+    def named(table: list[tuple[str | None, str, str]]) -> list[tuple[str, str]]:
+        return [(getattr(args, attribute), label) for command, attribute, label in table
+                if command in (None, args.command) and getattr(args, attribute, None)]
+
+    inputs = named(INPUT_FILES)
+    if args.command in {"run", "sweep", "staff", "compare"} and not getattr(args, "scenario", None):
+        inputs.append((str(DEFAULT_SCENARIO), "the scenario file"))
+    outputs = named(OUTPUT_FILES)
+    for index, (path, flag) in enumerate(outputs):
+        for source, what in inputs:
+            if _same_file(path, source):
+                raise CliError(f"{flag} {path}: that is {what} this command reads; writing there would replace it. "
+                               "Give another file name")
+        for other, other_flag in outputs[index + 1:]:
+            if _same_file(path, other):
+                raise CliError(f"{flag} and {other_flag} both name {path}; one would replace the other. "
+                               "Give each its own file name")
+
+
 def scenario_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The key-path settings of the command line: ``--set`` flags, then the shortcuts for common ones."""
     settings = parse_assignments(args.set, "--set")
@@ -418,9 +458,6 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
     scenario = load(args)
     if args.out:
-        from sim.outputs.scenario_file import check_not_the_source
-
-        check_not_the_source(args.out, args.scenario or DEFAULT_SCENARIO)
         if Path(args.out).exists() and not args.force:
             raise CliError(f"--out {args.out}: the file exists; choose another name, or add --force to replace it")
     with Runner(args.workers, args.dask) as runner:
@@ -734,6 +771,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(), signals_as_interrupts():
             warnings.showwarning = show_note
+            check_outputs(args)
             return args.handler(args)
     except (UserError, CliError) as exc:
         print(str(exc), file=sys.stderr)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pygame
 
+from sim import UserError
+from sim.scenario import read_scenario_text
+
 from trainer.classroom.protocol import scenario_digest
 
 from .. import theme
@@ -95,7 +98,13 @@ class ClassroomJoinScene(TrainerScene):
             self.say(self.t("classroom.no_scenario", scenario=scenario_id, folder=self.app.scenario_dir), theme.BAD)
             self._close_link()
             return
-        if scenario_digest(entry.path.read_text(encoding="utf-8")) != welcome.get("digest"):
+        try:
+            text = read_scenario_text(entry.path)
+        except UserError as exc:  # the file went, or changed for the worse, since the list was read
+            self.say(str(exc), theme.BAD)
+            self._close_link()
+            return
+        if scenario_digest(text) != welcome.get("digest"):
             self.say(self.t("classroom.other_version", scenario=scenario_id), theme.BAD)
             self._close_link()
             return

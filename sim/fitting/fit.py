@@ -71,9 +71,11 @@ def read_queue_log(path: str | Path, options: FitOptions) -> CleanLog:
     log = clean_log(table, columns, Path(path).name, options.timezone, options.dayfirst,
                     first_row=2 if Path(path).suffix.lower() not in (".parquet", ".pq") else 1)
     if len(log.customers) < MIN_CUSTOMERS:
+        defects = "; ".join(f"{d.count} {d.message}" for d in log.defects[:4])
         raise UserError(f"{path}: only {len(log.customers)} usable customers of {log.rows_read} rows; at least "
-                        f"{MIN_CUSTOMERS} are needed. Check the column mapping (--columns) and the defects: "
-                        + "; ".join(f"{d.count} {d.message}" for d in log.defects[:4]))
+                        f"{MIN_CUSTOMERS} are needed. "
+                        + (f"Check the column mapping (--columns) and the defects: {defects}" if defects
+                           else "Give a log with one row per customer under its header line"))
     return log
 
 

@@ -7,6 +7,7 @@ with their row numbers instead of being silently turned into blanks.
 """
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Mapping
@@ -77,6 +78,21 @@ def parse_column_spec(spec: str | None, fields: Mapping[str, tuple[str, ...]] = 
     return mapping
 
 
+DELIMITERS = ",;\t|"  # what exports separate columns with; anything else is read as one column
+
+
+def csv_delimiter(path: Path) -> str:
+    """The delimiter of a CSV file, judged from its first lines among :data:`DELIMITERS`; a comma when no
+    line shows one (a file of one column, or an empty one). Letters are never taken for delimiters, which
+    pandas' own guess does with a single column ("arrival" split at its r's)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as stream:
+        sample = stream.read(64 * 1024)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
 def read_table(path: str | Path, what: str = "queue log") -> pd.DataFrame:
     """Every cell of a CSV, Excel or Parquet file as text (blank cells as empty strings)."""
     path = Path(path)
@@ -89,7 +105,8 @@ def read_table(path: str | Path, what: str = "queue log") -> pd.DataFrame:
         elif suffix in (".parquet", ".pq"):
             table = pd.read_parquet(path).astype(str).replace({"None": "", "NaT": "", "nan": ""})
         else:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, sep=None, engine="python")
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, sep=csv_delimiter(path),
+                                engine="python")
     except ImportError as exc:
         raise UserError(f"{path}: reading this file type needs an extra package ({exc}); install it with pip, "
                         "or save the file as CSV") from None

@@ -3,6 +3,7 @@ from .base import LocalizedText, Text, text_in
 from .distributions import distribution_mean
 from .loading import apply_overrides, deep_merge, load_scenario, load_scenario_text, parse_override_value
 from .root import Scenario
+from .yaml_source import read_text as read_scenario_text
 
 
 def scenario_json_schema() -> dict:
@@ -27,6 +28,7 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "parse_override_value",
+    "read_scenario_text",
     "scenario_json_schema",
     "text_in",
 ]

@@ -110,11 +110,11 @@ def _read_document(path: Path) -> YamlDocument:
 
 def _resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], YamlDocument]:
     """The file's data merged over the chain of files it ``extends:`` (relative to the file)."""
+    doc = _read_document(path)  # first: a path that cannot be read (a link to itself, say) is named as such
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise ScenarioError(str(path), [f"extends: the files extend each other in a loop ({chain}); break the loop"])
-    doc = _read_document(path)
     data = dict(doc.data)
     parent = data.pop(EXTENDS_KEY, None)
     if parent is None:

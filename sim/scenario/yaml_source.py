@@ -6,6 +6,7 @@ plain message, before anything walks the expanded tree.
 """
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,24 +194,50 @@ def parse_yaml(text: str, source: str) -> tuple[YamlDocument | None, list[str]]:
     if data is None:
         return None, ["the file is empty; a scenario needs at least meta, segments and staff"]
     if not isinstance(data, dict):
-        return None, [f"the top level is a {type(data).__name__}, but a scenario must be a mapping of keys"]
+        kind = "list" if isinstance(data, list) else "single value"
+        return None, [f"the top level is a {kind} ({str(data)[:40]!r}), but a scenario must be a mapping of keys "
+                      "(meta:, segments:, staff: ...)"]
     if any(not isinstance(key, str) for key in data):
         return None, ["every top-level key must be text (for example meta, segments, staff)"]
     problems = _duplicate_keys(root) if root is not None else []
     return YamlDocument(data, root, source), problems
 
 
+MAX_FILE_BYTES = 100 * 2**20  # a scenario is a few kilobytes; this bounds what a wrong path (a disk image, /dev/zero) costs
+# Byte-order marks YAML allows, longest first (UTF-32's little-endian mark begins with UTF-16's)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def encoding_of(raw: bytes) -> str:
+    """UTF-8, or UTF-16/32 when a byte-order mark says so (as the YAML standard reads files that Windows
+    editors save "as Unicode")."""
+    return next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+
+
 def read_text(path: Path) -> str:
-    """Read a scenario file as UTF-8, turning file-system problems into plain explanations."""
+    """Read a scenario file (in the encoding :func:`encoding_of` finds), turning file-system problems into plain explanations."""
     from ..errors import ScenarioError
 
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(str(path), [f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, far more than a scenario "
+                                            "(a few kilobytes) holds; check the path"])
+        encoding = encoding_of(raw)
+        if encoding.startswith("utf-8") and b"\x00" in raw:
+            raise ScenarioError(str(path), ["the file holds NUL characters: it is binary, or UTF-16 saved without a "
+                                            "byte-order mark; save it as UTF-8"])
+        text = raw.decode(encoding)
     except FileNotFoundError:
         raise ScenarioError(str(path), ["no such file; check the path (scenarios live in scenarios/)"]) from None
     except IsADirectoryError:
         raise ScenarioError(str(path), ["this is a folder; give a .yaml scenario file inside it"]) from None
     except UnicodeDecodeError:
-        raise ScenarioError(str(path), ["the file is not UTF-8 text; save it as UTF-8"]) from None
+        raise ScenarioError(str(path), ["the file is not text in UTF-8 (nor UTF-16 with a byte-order mark); "
+                                        "save it as UTF-8"]) from None
     except OSError as exc:
-        raise ScenarioError(str(path), [f"cannot be read ({exc.strerror})"]) from None
+        raise ScenarioError(str(path), [f"cannot be read ({exc.strerror}); check the path, its links and your permission "
+                                        "to read it"]) from None
+    return text

@@ -113,3 +113,27 @@ def test_excel_and_parquet_logs_read_like_the_csv(queue_log, tmp_path):
         # rows numbered as the file shows them: a spreadsheet's header is row 1, a Parquet file has none
         assert (got["row"] + 1 - header_rows).tolist() == expected["row"].tolist(), path.suffix
         pd.testing.assert_frame_equal(got.drop(columns="row"), expected.drop(columns="row"), check_exact=False, atol=1e-6)
+
+
+@pytest.mark.parametrize("text,columns", [
+    ("arrival\n2024-01-01 09:00\n2024-01-01 09:02\n", ["arrival"]),  # one column: never split at a letter
+    ("arrival;service_start\n2024-01-01 09:00;2024-01-01 09:01\n", ["arrival", "service_start"]),
+    ("arrival\tservice_start\n2024-01-01 09:00\t2024-01-01 09:01\n", ["arrival", "service_start"]),
+    ("\ufeffarrival,service_start\n2024-01-01 09:00,2024-01-01 09:01\n", ["arrival", "service_start"]),
+])
+def test_the_delimiter_is_found_among_those_exports_use(tmp_path, text, columns):
+    from sim.fitting.reading import read_table
+
+    path = tmp_path / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    assert list(read_table(path).columns) == columns
+
+
+@pytest.mark.parametrize("text,message", [("", "No columns to parse"),
+                                          ("arrival,service_start\n", "Give a log with one row per customer")])
+def test_an_empty_log_gets_one_clear_message(tmp_path, capsys, text, message):
+    path = tmp_path / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    assert run_sim.main(["fit", str(path), "--out", str(tmp_path / "f.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and "the defects: \n" not in err + "\n"

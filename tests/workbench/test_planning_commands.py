@@ -108,5 +108,5 @@ def test_staff_writes_the_schedule_as_a_scenario_file_that_runs_to_the_same_resu
     assert "--force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == text
     assert run_sim.main(["staff", str(lounge_file), "--target", "service_level>=0.75", "-r", "5", "--workers", "1",
                          "--out", str(lounge_file), "--force"]) == 2
-    assert "the scenario file the schedule was found for" in capsys.readouterr().err
+    assert "the scenario file this command reads" in capsys.readouterr().err
     assert sim.load_scenario(lounge_file).staff["agent"].count == lounge.staff["agent"].count

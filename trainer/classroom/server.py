@@ -443,8 +443,9 @@ def _response(status: int, body: str, content_type: str) -> Response:
 def load_facts(scenario_path: Path):
     """The scenario a classroom plays, read from its file, and the facts the server checks against."""
     from sim import load_scenario
+    from sim.scenario import read_scenario_text
 
     scenario = load_scenario(scenario_path)
     if getattr(scenario, "exercise", None) is None:
         raise RecordsError(f"{scenario_path}: this scenario has no exercise section, so a classroom cannot play it.")
-    return scenario, ScenarioFacts.of(scenario, Path(scenario_path).read_text(encoding="utf-8"))
+    return scenario, ScenarioFacts.of(scenario, read_scenario_text(Path(scenario_path)))
