@@ -81,30 +81,48 @@ class Score:
     kpis: tuple[str, ...]  # the scored KPIs on which the expert and the standard process differ
     positions: dict[str, float]  # each of those KPIs: the trainee's position, 0 (standard) .. 100 (expert)
 
+    @property
+    def separates(self) -> bool:
+        """Whether the expert and the standard process differ on a scored KPI, so the score places the trainee
+        between them; otherwise it is the perceived quality of the trainee's runs (see :func:`score`)."""
+        return bool(self.kpis)
+
     def as_dict(self) -> dict:
         return {"score": self.value, "ci95": [self.low, self.high], "replications": self.replications,
-                "positions": {name: self.positions[name] for name in self.kpis}}
+                "positions": {name: self.positions[name] for name in self.kpis},
+                "basis": "positions" if self.separates else "perceived_quality"}
+
+
+def kpi_directions(scenario) -> dict[str, bool]:
+    """The scored KPIs and whether higher is better (from the scenario's key KPIs when it names them)."""
+    named = {k.kpi: k.better == "higher" for k in getattr(scenario.meta, "key_kpis", ()) or ()}
+    return {kpi: named.get(kpi, HIGHER_IS_BETTER.get(kpi, True)) for kpi in scored_kpis(scenario)}
 
 
 def score(you: Sequence[Kpis], expert: Sequence[Kpis], standard: Sequence[Kpis],
-          kpis: tuple[str, ...] = SCORED_KPIS, seed: int = 0) -> Score:
+          kpis: tuple[str, ...] = SCORED_KPIS, seed: int = 0, directions: Mapping[str, bool] | None = None) -> Score:
     """The score of ``you`` against the two policies, each a list of KPIs over the same replications.
 
     KPIs on which the policies do not differ (or that any run lacks) say nothing about the trainee and
-    are left out; when none is left, the score is the perceived quality as a percentage.
+    are left out; when none is left, the score is the perceived quality as a percentage. With
+    ``directions`` (KPI: higher is better, see :func:`kpi_directions`) a KPI on which the expert does worse
+    than the standard process is left out as well, in the whole sample and in each resample of the
+    interval: there, moving from the standard process towards the expert means doing worse, and a trainee
+    who did worse still than the standard process would be placed at the expert's level.
     """
     n = min(len(you), len(expert), len(standard))
     if n == 0:
         raise ValueError("a score needs at least one replication of each way of playing")
-    used = [name for name in kpis if _separates(name, you[:n], expert[:n], standard[:n])]
+    used = [name for name in kpis if _separates(name, you[:n], expert[:n], standard[:n], _sign(name, directions))]
     if not used:
         return _quality_score(you[:n], kpis)
     table = np.array([[[run[name] for name in used] for run in runs[:n]] for runs in (you, expert, standard)])
+    signs = np.array([_sign(name, directions) for name in used], dtype=float)
 
-    value = _combine(*(table[k].mean(axis=0) for k in range(3)))
+    value = _combine(*(table[k].mean(axis=0) for k in range(3)), signs)
 
     def statistic(rows: np.ndarray) -> float:
-        resampled = _combine(*(table[k][rows.astype(int)].mean(axis=0) for k in range(3)))
+        resampled = _combine(*(table[k][rows.astype(int)].mean(axis=0) for k in range(3)), signs)
         return value if math.isnan(resampled) else resampled  # a resample that tells nothing apart
     positions = _positions(*(table[k].mean(axis=0) for k in range(3)))
     low, high = _interval(statistic, n, value, seed)
@@ -119,13 +137,29 @@ def _positions(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> np.ndarr
     return np.clip(np.nan_to_num(towards, nan=0.0), 0.0, 1.0) + 0.0  # + 0.0: no negative zero
 
 
-def _combine(mine: np.ndarray, best: np.ndarray, base: np.ndarray) -> float:
-    """The mean position (0..100) over the KPIs on which ``best`` and ``base`` differ; NaN when they differ on none.
+def _sign(name: str, directions: Mapping[str, bool] | None) -> float:
+    """+1 when higher is better, -1 when lower is, 0 when the direction is not known (any difference counts)."""
+    if directions is None or name not in directions:
+        return 0.0
+    return 1.0 if directions[name] else -1.0
+
+
+def _apart(best, base, sign):
+    """Whether ``best`` differs from ``base`` (beyond rounding) and, where ``sign`` gives the direction, is better."""
+    gap = best - base
+    differ = np.abs(gap) > 1e-9 * np.maximum(1.0, np.abs(base))
+    return differ & ((sign == 0) | (gap * sign > 0))
+
+
+def _combine(mine: np.ndarray, best: np.ndarray, base: np.ndarray, signs: np.ndarray | None = None) -> float:
+    """The mean position (0..100) over the KPIs on which ``best`` does better than ``base`` (or, without
+    ``signs``, differs from it); NaN when there is none.
 
     A KPI on which the policies tie says nothing about the trainee, in the whole sample (see :func:`score`) as in
     one of the interval's resamples: one that draws only replications where the expert and the standard process
-    tie on a KPI must not count the expert's own answers as the standard process there."""
-    differ = np.abs(best - base) > 1e-9 * np.maximum(1.0, np.abs(base))
+    tie on a KPI must not count the expert's own answers as the standard process there. Nor does a resample in
+    which the expert does worse than the standard process on a KPI: there the position would reward doing worse."""
+    differ = _apart(best, base, np.zeros_like(best) if signs is None else signs)
     return float(SCORE_MAX * _positions(mine, best, base)[differ].mean()) if differ.any() else math.nan
 
 
@@ -142,13 +176,14 @@ def _interval(statistic, n: int, value: float, seed: int) -> tuple[float, float]
     return low, high
 
 
-def _separates(name: str, *series: Sequence[Kpis]) -> bool:
-    """Whether every run has the KPI and the expert's mean differs from the standard process's."""
-    if not all(_finite(run.get(name)) for runs in series for run in runs):
+def _separates(name: str, you: Sequence[Kpis], expert: Sequence[Kpis], standard: Sequence[Kpis], sign: float = 0.0) -> bool:
+    """Whether every run has the KPI and the expert's mean differs from the standard process's (in the
+    better direction, when ``sign`` gives it)."""
+    if not all(_finite(run.get(name)) for runs in (you, expert, standard) for run in runs):
         return False
-    best = float(np.mean([run[name] for run in series[1]]))
-    base = float(np.mean([run[name] for run in series[2]]))
-    return abs(best - base) > 1e-9 * max(1.0, abs(base))
+    best = float(np.mean([run[name] for run in expert]))
+    base = float(np.mean([run[name] for run in standard]))
+    return bool(_apart(np.float64(best), np.float64(base), np.float64(sign)))
 
 
 def _quality_score(you: Sequence[Kpis], kpis: tuple[str, ...]) -> Score:

@@ -84,5 +84,9 @@ def summary(result: dict) -> str:
     if "score" not in result:
         return f"{result['scenario']}: answers {result['answers']}: no score (the scenario lacks an expert or standard policy)"
     low, high = result["ci95"]
-    return (f"{result['scenario']}: answers {result['answers']}, seed {result['seed']}: score {result['score']:g} "
+    line = (f"{result['scenario']}: answers {result['answers']}, seed {result['seed']}: score {result['score']:g} "
             f"(95 % interval {low:g}-{high:g}, {result['replications']} replications)")
+    if result.get("basis") == "perceived_quality":
+        line += ("; the expert and the standard process end alike on every key KPI of the scenario, so the score "
+                 "cannot place these answers between them: it is the perceived quality of their runs (in %)")
+    return line

@@ -159,6 +159,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "与专家相差 {gap} 分，其中 {answers} 分来自你的回答，{settings} 分来自你选择的运营设置。"),
     "debrief.score_scale": ("0 = the standard process, 100 = the expert; the outcomes come from the model (the scenario's key measures).",
                             "0 = 标准流程，100 = 专家；结果来自模型（场景的关键指标）。"),
+    "debrief.no_separation": ("The expert and the standard process end alike on every key measure of this scenario over these replays, so the score cannot place your answers between them: it is the perceived quality of your runs, in %.",
+                              "在这些重放中，专家与标准流程在本场景的每个关键指标上结果相同，因此得分无法把你的回答放在两者之间：这里显示的是你各次运行的感知质量（百分比）。"),
     "debrief.expert_differs": ("What the expert did differently", "专家的不同做法"),
     "debrief.expert_same": ("You answered every decision as the expert did.", "你的每个决定都与专家相同。"),
     "debrief.drawing": ("Drawing the chart...", "正在绘制图表……"),

@@ -206,3 +206,29 @@ def test_a_segment_that_waits_longer_is_less_satisfied():
     regular = sum(k["segment.regular.quality_score"] for k in runs)
     priority = sum(k["segment.priority.quality_score"] for k in runs)
     assert priority > regular
+
+
+LONG_JOBS_AFTER_A_SHIFT = """
+meta: {title: Long jobs after a shift}
+operation: {duration_min: 240, block_min: 60}
+segments:
+  customer:
+    arrivals_per_hour: 30
+    service: {role: clerk, time: {dist: fixed, value: 50}}
+staff:
+  clerk:
+    count: 2
+    shifts: [{start_min: 0, end_min: 60, extra: 2}]
+"""
+
+
+def test_utilisation_counts_the_time_staff_stay_on_to_finish_a_customer():
+    """Two of four clerks go off duty at 10:00 but finish the customer in hand (up to 50 minutes more):
+    that time is time at work, so no block, role or whole run is busier than 100 %, and the block after
+    the shift is fully busy."""
+    from sim import load_scenario_text, run_once
+
+    kpis = run_once(load_scenario_text(LONG_JOBS_AFTER_A_SHIFT), seed=1)
+    shares = {name: value for name, value in kpis.items() if name.endswith(("utilization", "utilization.clerk"))}
+    assert shares and all(0.0 <= value <= 1.0 for value in shares.values()), shares
+    assert kpis["block.10:00.utilization.clerk"] == pytest.approx(1.0)

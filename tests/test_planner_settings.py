@@ -66,3 +66,17 @@ def test_set_reaches_a_default_the_file_leaves_out():
 def test_set_through_a_section_that_is_off_says_how_to_switch_it_on(capsys):
     assert run_sim.main(["run", "--set", "failures=off", "--set", "failures.detection=0.2", "-r", "1"]) == 2
     assert "switch it on first" in capsys.readouterr().err
+
+
+def test_overlapping_extra_shifts_add_up():
+    """A morning team of 12 more and, inside it, a lunch stagger of 6 fewer: 46 on duty at noon, not the
+    34 that letting the last shift win would give; an absolute count sets the base the extras add to."""
+    shifts = [{"start_min": 60, "end_min": 300, "extra": 12}, {"start_min": 240, "end_min": 300, "extra": -6},
+              {"start_min": 300, "end_min": 360, "extra": -8}]
+    bank = load_scenario(BANK, {"staff.teller.count": 40, "staff.teller.shifts": shifts})
+    role = bank.staff["teller"]
+    assert role.schedule(480) == [(0.0, 40), (60.0, 52), (240.0, 46), (300.0, 32), (360.0, 40)]
+    assert role.max_count == 52
+    mixed = load_scenario(BANK, {"staff.teller.count": 5, "staff.teller.shifts": [
+        {"start_min": 0, "end_min": 240, "count": 8}, {"start_min": 120, "end_min": 180, "extra": 2}]})
+    assert [mixed.staff["teller"].count_at(t) for t in (60, 150, 300)] == [8, 10, 5]

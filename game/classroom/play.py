@@ -17,7 +17,7 @@ from sim.exercise import ChoiceRecord, ExerciseRun, Playbook, Step
 
 from ..debrief.replay import build_series, judge, run_all
 from ..recording import bilingual
-from ..scoring import SCORE_MAX, Score, feedback_key, is_mistake, recorded_kpis, score, scored_kpis, timed_out
+from ..scoring import SCORE_MAX, Score, feedback_key, is_mistake, kpi_directions, recorded_kpis, score, scored_kpis, timed_out
 from ..session import Session
 
 PROGRESS_INTERVAL_S = 1.0  # how often the board hears where a trainee is (wall-clock seconds)
@@ -163,9 +163,11 @@ class ClassroomPlay:
         expert, standard = (self.shadows[key].model.kpis() for key in ("expert", "standard"))
         # Many outcomes exist only once customers have left (a flight's passengers leave at the end):
         # until a scored KPI is measured for all three runs, and tells them apart, there is no score yet.
+        # nor while the expert is behind the standard process on it (a score there would reward doing worse)
+        directions = kpi_directions(self.scenario)
         usable = tuple(name for name in scored if all(_measured(kpis.get(name)) for kpis in (mine, expert, standard))
-                       and expert[name] != standard[name])
-        return recorded_kpis(mine, scored), score([mine], [expert], [standard], usable).value if usable else None
+                       and (expert[name] - standard[name]) * (1 if directions[name] else -1) > 0)
+        return recorded_kpis(mine, scored), score([mine], [expert], [standard], usable, directions=directions).value if usable else None
 
     def report_progress(self) -> None:
         self._last_progress = self._clock()
@@ -187,7 +189,8 @@ class ClassroomPlay:
                 run.run_to_end()
                 kpis[key] = run.model.run()
             scored = scored_kpis(self.scenario)
-            final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored).value
+            final = score([you], [kpis.get("expert", you)], [kpis.get("standard", you)], scored,
+                          directions=kpi_directions(self.scenario)).value
             self.finished_score = self.score = final
             self._report("finish", score=min(final, SCORE_MAX), kpis=recorded_kpis(you, scored))
         if judged is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sim.exercise.runtime import Playbook, replay
 
-from ..scoring import Score, score, scored_kpis
+from ..scoring import Score, kpi_directions, score, scored_kpis
 
 CHART_KPIS = ("customers_lost_wom", "recovery_cost", "retention_rate")
 POLICIES = (("expert", "expert"), ("standard", "standard_process"))  # (series key, policy name)
@@ -94,10 +94,10 @@ def judge(scenario, series: list[Series], seed: int = 0) -> Judgement | None:
     runs = {s.key: s.runs for s in series}
     if "expert" not in runs or "standard" not in runs:
         return None
-    kpis = scored_kpis(scenario)
+    kpis, directions = scored_kpis(scenario), kpi_directions(scenario)
     mixed = runs.get(MIXED)
-    return Judgement(score(runs["you"], runs["expert"], runs["standard"], kpis, seed),
-                     score(mixed, runs["expert"], runs["standard"], kpis, seed) if mixed else None)
+    return Judgement(score(runs["you"], runs["expert"], runs["standard"], kpis, seed, directions),
+                     score(mixed, runs["expert"], runs["standard"], kpis, seed, directions) if mixed else None)
 
 
 class Replays:

@@ -13,7 +13,7 @@ from ..debrief.kpi_table import KPI_ROWS
 from ..debrief.lessons import assess
 from ..debrief.replay import CHART_KPIS, Replays, build_series
 from ..debrief.timeline import build_timeline
-from ..scoring import HIGHER_IS_BETTER, scored_kpis
+from ..scoring import kpi_directions
 from ..widgets import Button, draw_chip, draw_panel, draw_text, draw_wrapped
 from .base import Scene
 from .registry import make_scene
@@ -273,11 +273,14 @@ class DebriefScene(Scene):
             y += fonts.line_height(theme.H1) + 2
             interval = self.t("debrief.interval", low=f"{score.low:g}", high=f"{score.high:g}", n=score.replications)
             y = draw_wrapped(surface, fonts, interval, pygame.Rect(x, y, width, 60), theme.BODY, theme.TEXT) + 4
-            if score.value < 100:
+            if score.value < 100 and score.separates:  # without a gap between the policies, no gap to split
                 gap = self.t("debrief.gap", gap=f"{100 - score.value:g}", answers=f"{judgement.from_answers:g}",
                              settings=f"{judgement.from_settings:g}")
                 y = draw_wrapped(surface, fonts, gap, pygame.Rect(x, y, width, 60), theme.BODY, theme.TEXT) + 4
-        y = draw_wrapped(surface, fonts, self.t("debrief.score_scale"), pygame.Rect(x, y, width, 60), theme.SMALL, theme.TEXT_DIM) + 12
+        if judgement is None or judgement.score.separates:
+            y = draw_wrapped(surface, fonts, self.t("debrief.score_scale"), pygame.Rect(x, y, width, 60), theme.SMALL, theme.TEXT_DIM) + 12
+        else:  # the number is no position between the policies: say so as plainly as the score itself
+            y = draw_wrapped(surface, fonts, self.t("debrief.no_separation"), pygame.Rect(x, y, width, 90), theme.BODY, theme.WARN) + 12
         differences = self._differences()
         title = self.t("debrief.expert_differs" if differences else "debrief.expert_same")
         draw_text(surface, fonts, title, (x, y), theme.H2, theme.ACCENT, bold=True)
@@ -315,7 +318,7 @@ class DebriefScene(Scene):
         y += fonts.line_height(theme.BODY) + 10
         currency = self.session.scenario.meta.currency
         mine = self.kpis.get("you_mean")
-        directions = _directions(self.session.scenario)
+        directions = kpi_directions(self.session.scenario)
         for kpi, fmt in KPI_ROWS:
             label = self.t(f"kpi.{kpi}") + (f" ({currency})" if kpi in ("recovery_cost", "revenue_lost") else "")
             draw_text(surface, fonts, label, (xs[0], y), theme.BODY, theme.TEXT)
@@ -390,12 +393,6 @@ def _means(runs: list[dict[str, float]]) -> dict[str, float]:
     """Each KPI's mean over the replays that have it."""
     names = {name for run in runs for name in run}
     return {name: sum(r[name] for r in runs) / len(runs) for name in names if all(name in r for r in runs)}
-
-
-def _directions(scenario) -> dict[str, bool]:
-    """The scored KPIs and whether higher is better (from the scenario's key KPIs when it names them)."""
-    named = {k.kpi: k.better == "higher" for k in getattr(scenario.meta, "key_kpis", ()) or ()}
-    return {kpi: named.get(kpi, HIGHER_IS_BETTER.get(kpi, True)) for kpi in scored_kpis(scenario)}
 
 
 def _compare(you: float, expert: float, higher_better: bool) -> tuple[str, tuple]:

@@ -15,6 +15,7 @@ import pygame
 
 from .. import theme
 from ..fonts import FontBook
+from ..widgets import fit_text
 from .geometry import VENUE_RECT
 
 TOKEN_STEP = 11      # px between two waiting customers' tokens
@@ -53,6 +54,7 @@ class StationQueues:
     def __init__(self, stations: list[str], labels: dict[str, str], fixtures: dict[str, pygame.Rect],
                  area: pygame.Rect = VENUE_RECT):
         self.lanes: list[Lane] = []
+        self._names: dict[tuple[str, float], str] = {}
         loose = [station for station in stations if station not in fixtures]
         panel_height = len(loose) * LANE_HEIGHT + 8
         self.panel = pygame.Rect(area.right - PANEL_WIDTH - 6, area.bottom - panel_height - 6, PANEL_WIDTH, panel_height)
@@ -70,6 +72,13 @@ class StationQueues:
                 self.lanes.append(Lane(station, labels[station], rect, False))
                 row += 1
 
+    def _name(self, fonts: FontBook, lane: Lane) -> str:
+        """The lane's name as it fits a third of the lane: whole, or ending with an ellipsis (measured once per text size)."""
+        key = (lane.station, fonts.scale)
+        if key not in self._names:
+            self._names[key] = fit_text(fonts, lane.label, theme.TINY, lane.rect.width // 3)
+        return self._names[key]
+
     def draw(self, surface: pygame.Surface, fonts: FontBook, pools: dict, count_text: Callable[[int], str]) -> None:
         """One lane per station: ``name  ●●●●  n waiting`` (the name only where no fixture shows it)."""
         if self.shade is not None:
@@ -83,10 +92,9 @@ class StationQueues:
             surface.blit(count, count_rect)
             left = lane.rect.left
             if not lane.in_fixture:
-                name = fonts.render(lane.label, theme.TINY, theme.TEXT)
-                width = min(name.get_width(), lane.rect.width // 3)
-                surface.blit(name, name.get_rect(midleft=(left, lane.rect.centery)), pygame.Rect(0, 0, width, name.get_height()))
-                left += width + 8
+                name = fonts.render(self._name(fonts, lane), theme.TINY, theme.TEXT)
+                surface.blit(name, name.get_rect(midleft=(left, lane.rect.centery)))
+                left += name.get_width() + 8
             room = max(0, (count_rect.left - 6 - left) // TOKEN_STEP)
             shown = min(waiting, room)
             y = lane.rect.centery

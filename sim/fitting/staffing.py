@@ -3,8 +3,12 @@
 With staff ids, a member of staff is on duty from their first service start to their last service end
 of the day; they count in an hour when they are on duty for at least half of it, and their busy and
 idle minutes give the utilisation. Without ids, the most services in progress at once in an hour is a
-lower bound on the staff who were there. Either way the typical day (the median over days) becomes
-the role's ``count`` and ``shifts``.
+lower bound on the staff who were there (with ids, whoever starts a service in an hour is at work in
+it: a quarter of an hour's repair at a quiet desk shows its member of staff, whatever the half-hour rule says). Either way the typical day
+(the median over days) becomes the role's ``count`` and ``shifts``; an hour's median is taken over the
+days on which the log shows something of it (a visit under way, or with ids a member of staff on duty),
+since a day on which nobody came in that hour does not say whether staff were there. A quiet kiosk
+whose first customer comes at 10:40 on most days is open, and staffed, at 10:00.
 """
 from __future__ import annotations
 
@@ -60,17 +64,24 @@ def fit_staffing(customers: pd.DataFrame, hours: OpeningHours, has_staff: bool) 
     fits = {}
     for role, rows in served.groupby("role", sort=True):
         with_ids = has_staff and (rows["staff"] != "").mean() > 0.5
-        per_day, busy_per_day = [], []
+        per_day, seen_per_day, busy_per_day = [], [], []
         for _, day in rows.groupby("day"):
+            start, end = day["start"].to_numpy(), day["end"].to_numpy()
+            visits = [bool((_overlap(day["minute"].to_numpy(), end, lo, hi) > 0).any()) for lo, hi in blocks]
             if with_ids:
                 spans = day[day["staff"] != ""].groupby("staff").agg(first=("start", "min"), last=("end", "max"))
-                on_duty = [int((_overlap(spans["first"].to_numpy(), spans["last"].to_numpy(), lo, hi) >= 30).sum()) for lo, hi in blocks]
-                busy = [float(_overlap(day["start"].to_numpy(), day["end"].to_numpy(), lo, hi).sum()) for lo, hi in blocks]
+                spanned = [int((_overlap(spans["first"].to_numpy(), spans["last"].to_numpy(), lo, hi) >= 30).sum()) for lo, hi in blocks]
+                # whoever starts a service in an hour is at work in it, however short their day's span
+                starting = [day[(start >= lo) & (start < hi) & (day["staff"] != "").to_numpy()]["staff"].nunique() for lo, hi in blocks]
+                on_duty = [max(a, b) for a, b in zip(spanned, starting)]
+                busy = [float(_overlap(start, end, lo, hi).sum()) for lo, hi in blocks]
                 busy_per_day.append([b / (60 * c) if c else np.nan for b, c in zip(busy, on_duty)])
+                seen = [v or c > 0 for v, c in zip(visits, on_duty)]
             else:
-                on_duty = [_most_at_once(day["start"].to_numpy(), day["end"].to_numpy(), lo, hi) for lo, hi in blocks]
+                on_duty, seen = [_most_at_once(start, end, lo, hi) for lo, hi in blocks], visits
             per_day.append(on_duty)
-        counts = np.median(np.array(per_day), axis=0)
+            seen_per_day.append(seen)
+        counts = _median_over_days_seen(np.array(per_day, dtype=float), np.array(seen_per_day, dtype=bool))
         busy_share = [np.nan] * hours.hours
         if busy_per_day:
             busy = np.array(busy_per_day)
@@ -80,6 +91,16 @@ def fit_staffing(customers: pd.DataFrame, hours: OpeningHours, has_staff: bool) 
                                  [int(np.ceil(c - 1e-9)) for c in counts], busy_share,
                                  int(rows["staff"].replace("", np.nan).nunique()))
     return fits
+
+
+def _median_over_days_seen(per_day: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Each hour's median count over the days on which the log shows that hour (0 when it shows it on none)."""
+    shown = np.where(seen, per_day, np.nan)
+    counts = np.zeros(per_day.shape[1])
+    for hour in range(per_day.shape[1]):
+        if seen[:, hour].any():
+            counts[hour] = np.nanmedian(shown[:, hour])
+    return counts
 
 
 def _most_at_once(start: np.ndarray, end: np.ndarray, low: float, high: float) -> int:

@@ -68,9 +68,9 @@ def _recovery_work(model, chosen: list["Customer"], action: Action):
         customer.pending += 1
     with pool.resource.request(priority=RECOVERY_PRIORITY) as job:
         yield job
-        pool.busy.add(model.env.now, 1)
+        pool.work(model.env.now, 1)
         yield model.env.timeout(worked)
-        pool.busy.add(model.env.now, -1)
+        pool.work(model.env.now, -1)
     now = model.env.now
     staff_cost = worked * pool.role.cost_per_hour / 60.0 / len(chosen)
     money = sum(a.cost for a in picked)

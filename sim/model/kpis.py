@@ -62,6 +62,12 @@ def safe_ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
+def busy_share(busy: float, at_work: float) -> float:
+    """Busy staff-minutes over staff-minutes at work (NaN with nobody at work); never above 1, which two
+    areas summed in different orders could pass by a rounding error."""
+    return min(busy / at_work, 1.0) if at_work else math.nan
+
+
 def sum_of_cells(cells: list, empty: Callable[[], Any]):
     """The tally of a group booked in ``cells`` (tallies with ``absorb``): the cell itself when it is
     the only one, else a fresh tally from ``empty()`` that absorbed every cell."""

@@ -34,7 +34,7 @@ from .failures import (
 )
 from .interventions import RECOVERY_PRIORITY, apply_action
 from .justice import interactional_share, paradox_possible, recovery_satisfaction, recovery_value
-from .kpis import STATION, QueueKpis, safe_ratio
+from .kpis import STATION, QueueKpis, busy_share
 from .outcome_kpis import OutcomeKpis
 from .policy import Response, resolve_policy
 from .random_streams import Streams
@@ -286,7 +286,7 @@ class Model:
             customer.state = "in_service"
             if logging:
                 self.log(EventKind.SERVICE_START, customer.id, flow.name, role=pool.name, waited=wait, station=step.name)
-            pool.busy.add(now, 1)
+            pool.work(now, 1)
             failing = self.failing
             if failing:
                 felt = customer.failures
@@ -305,7 +305,7 @@ class Model:
             if failing and customer.failures > felt and not customer.satisfied:
                 on_the_way = self._judge_on_the_way(customer, flow, pool, request, counted)
             if on_the_way is None:
-                pool.busy.add(env.now, -1)
+                pool.work(env.now, -1)
                 pool.resource.release(request)
             else:
                 yield from on_the_way
@@ -331,7 +331,7 @@ class Model:
             else:
                 recovery = self._after_service(customer, flow, pool, request, waited, counted)
         if recovery is None:
-            pool.busy.add(env.now, -1)
+            pool.work(env.now, -1)
             pool.resource.release(request)
         else:
             yield from recovery
@@ -637,13 +637,13 @@ class Model:
         customer.state = "recovering"
         if on_the_spot:
             yield env.timeout(staff_time)
-            pool.busy.add(env.now, -1)
+            pool.work(env.now, -1)
             pool.resource.release(request)
             self.log(EventKind.RECOVERY_ACTION, customer.id, flow.name, actions=list(actions), by=pool.name, escalated=False)
             return True, 0.0, 0, staff_time * front_rate
         chain = self.chain
         yield env.timeout(chain[0].handover_min)  # the front line explains the case before passing it on
-        pool.busy.add(env.now, -1)
+        pool.work(env.now, -1)
         pool.resource.release(request)
         staff_cost = chain[0].handover_min * front_rate
         customer.state = "awaiting_recovery"
@@ -678,11 +678,11 @@ class Model:
             with handler.resource.request(priority=RECOVERY_PRIORITY) as job:
                 yield job
                 customer.state = "recovering"
-                handler.busy.add(env.now, 1)
+                handler.work(env.now, 1)
                 # hearing the case, then acting on it, or explaining it to the next level
                 worked = step.handover_min + (staff_time if settles else chain[level + 1].handover_min)
                 yield env.timeout(worked)
-                handler.busy.add(env.now, -1)
+                handler.work(env.now, -1)
             staff_cost += worked * handler.role.cost_per_hour / 60.0
             if slot is not None:
                 limit.release(slot)
@@ -760,20 +760,26 @@ class Model:
 
     # -- results --------------------------------------------------------------------------------
     def _block_utilisation(self, end: float, staff: list[StaffPool]) -> dict[str, float]:
-        """``block.HH:MM.utilization`` (all staff) and ``.utilization.ROLE``: busy share of on-duty time in each block."""
+        """``block.HH:MM.utilization`` (all staff) and ``.utilization.ROLE``: busy share of the time at work in each block
+        (the schedule plus any time beyond it, see :meth:`_time_at_work`)."""
         blocks = self.blocks
         busy = {pool.name: pool.busy.block_areas(end) for pool in self.pools.values()}
-        on_duty = {name: [0.0] * blocks.per_day for name in self.pools}
+        on_duty = {pool.name: pool.overtime.block_areas(end) for pool in self.pools.values()}
         for k, lo, hi in blocks.spans(self.measure_from, end):
             for name, pool in self.pools.items():
                 on_duty[name][k] += pool.staff_minutes(lo, hi)
         results = {}
         names = [pool.name for pool in staff]
         for k, label in enumerate(blocks.labels):
-            results[f"block.{label}.utilization"] = safe_ratio(sum(busy[n][k] for n in names), sum(on_duty[n][k] for n in names))
+            results[f"block.{label}.utilization"] = busy_share(sum(busy[n][k] for n in names), sum(on_duty[n][k] for n in names))
             for name in self.pools:
-                results[f"block.{label}.utilization.{name}"] = safe_ratio(busy[name][k], on_duty[name][k])
+                results[f"block.{label}.utilization.{name}"] = busy_share(busy[name][k], on_duty[name][k])
         return results
+
+    def _time_at_work(self, pool: StaffPool, end: float) -> float:
+        """Staff-minutes at work from the warm-up's end to ``end``: the schedule, plus the time staff stayed on
+        beyond it (finishing the customer in hand after a shift, or borrowed from another role)."""
+        return pool.staff_minutes(self.measure_from, end) + pool.overtime.area_until(end)
 
     def kpis(self) -> dict[str, float]:
         """KPIs of the run so far, measured from the end of the warm-up."""
@@ -782,10 +788,10 @@ class Model:
         results = self.queue.results(end, self.queue.late_at_end(waiting, end))
         staff = [self.pools[name] for name in self.scenario.staff]
         busy = sum(pool.busy.area_until(end) for pool in staff)
-        on_duty = sum(pool.staff_minutes(self.measure_from, end) for pool in staff)
-        results["utilization"] = safe_ratio(busy, on_duty)
+        on_duty = sum(self._time_at_work(pool, end) for pool in staff)
+        results["utilization"] = busy_share(busy, on_duty)
         for name, pool in self.pools.items():
-            results[f"utilization.{name}"] = safe_ratio(pool.busy.area_until(end), pool.staff_minutes(self.measure_from, end))
+            results[f"utilization.{name}"] = busy_share(pool.busy.area_until(end), self._time_at_work(pool, end))
         results.update(self._block_utilisation(end, staff))
         if self.failing:
             results.update(self.outcomes.results(self.queue.served(), self.people))

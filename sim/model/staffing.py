@@ -28,6 +28,9 @@ class StaffPool:
         self.days = days
         self.resource = QueueResource(env, capacity=0)
         self.busy = BlockTimeAverage(measure_from, blocks)  # staff serving, kept per block for intraday KPIs
+        # staff still at work beyond the schedule: finishing the customer in hand after their shift ended,
+        # or borrowed from another role; utilisation counts their time as time on duty, so it never passes 1
+        self.overtime = BlockTimeAverage(measure_from, blocks)
         self.queueing = 0  # customers (not off-duty holds) waiting for this pool
         self.skill_multiplier = 1.0  # how much more often this role's staff fail (set when failures are on)
         self.scheduled = self.schedule[0][1]
@@ -64,8 +67,18 @@ class StaffPool:
         self.moved += count
         self._set_on_duty(self.scheduled)
 
+    def work(self, now: float, delta: int) -> None:
+        """``delta`` more staff of this role start (or, negative, stop) working at ``now``."""
+        self.busy.add(now, delta)
+        self._book_overtime(now)
+
+    def _book_overtime(self, now: float) -> None:
+        over = self.busy.value - self.scheduled
+        if over > 0 or self.overtime.value:
+            self.overtime.add(now, max(over, 0) - self.overtime.value)
+
     def staff_minutes(self, start: float, end: float) -> float:
-        """Scheduled staff-minutes on duty between ``start`` and ``end`` (the denominator of utilisation)."""
+        """Scheduled staff-minutes on duty between ``start`` and ``end``."""
         total = 0.0
         first = max(int(start // self.day_length), 0)
         last = min(int(math.ceil(end / self.day_length)), self.days)
@@ -81,6 +94,7 @@ class StaffPool:
     def _set_on_duty(self, count: int):
         self.scheduled = count
         self.resource.capacity = count + self.moved - self.out
+        self._book_overtime(self.env.now)
 
     def _follow_shifts(self):
         for day in range(self.days):

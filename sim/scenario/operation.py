@@ -201,12 +201,17 @@ class StaffRole(StrictModel):
     )
 
     def count_at(self, minute_of_day: float) -> int:
-        """Staff on duty at a minute of the day (the last matching shift wins)."""
-        count = self.count
+        """Staff on duty at a minute of the day: the role's count (or the absolute ``count`` of the last
+        such shift covering the minute), plus the ``extra`` of every shift with one covering it. Extras add
+        up, as a planner writes them: a morning team of 12 more and, inside it, a lunch stagger of 6 fewer."""
+        base, extra = self.count, 0
         for shift in self.shifts:
             if shift.start_min <= minute_of_day < shift.end_min:
-                count = shift.staff(self.count)
-        return count
+                if shift.count is not None:
+                    base = shift.count
+                else:
+                    extra += shift.extra
+        return max(base + extra, 0)
 
     def schedule(self, day_length: float) -> list[tuple[float, int]]:
         """Change points of the staff count over one day: ``[(start_minute, count), ...]``."""
@@ -222,7 +227,8 @@ class StaffRole(StrictModel):
 
     @property
     def max_count(self) -> int:
-        return max([self.count, *(s.staff(self.count) for s in self.shifts)])
+        """The most staff on duty at any time of the day."""
+        return max([self.count, *(self.count_at(s.start_min) for s in self.shifts)])
 
     def fixed_shifts(self) -> list[Shift]:
         """Shifts with an absolute count, which a change of the role's count does not reach."""

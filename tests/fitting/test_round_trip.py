@@ -154,3 +154,25 @@ def test_every_family_fit_recovers_its_own_parameters():
             for key, value in truth.items():
                 low, high = fit.interval(key, LEVEL)
                 assert low <= value <= high, f"{family} {key} ({'censored' if observed is not None else 'complete'})"
+
+
+QUIET_KIOSK = {
+    "operation": {"opens_at": "10:00", "duration_min": 420, "days": 20},
+    "meta": {"title": "a quiet one-person kiosk"},
+    "segments": {"walk_in": {"arrivals_per_hour": 1.0,
+                             "service": {"role": "repairer", "time": {"dist": "exponential", "mean": 15.0}}}},
+    "staff": {"repairer": {"count": 1}},
+}
+
+
+def test_a_quiet_desk_is_staffed_in_every_hour_its_customers_came():
+    """One repairer, a customer an hour: on most days the first customer comes after 10:30 and a repair
+    takes a quarter of an hour, so staff seen only from their first to their last service of the day would
+    leave 10:00 (and the last hour) unstaffed, and the fitted kiosk would keep its morning customers waiting
+    for an hour. Each hour is judged on the days that show it, and whoever starts a service is at work."""
+    scenario = load_scenario_text(yaml.safe_dump(QUIET_KIOSK), "kiosk.yaml")
+    table = as_text(simulate_queue_log(scenario, seed=3))
+    log = clean_log(table, map_columns(table, {}, "kiosk"), "kiosk.csv")
+    staffing = fit_log(log, FitOptions(by="none")).staffing["repairer"]
+    assert staffing.method == "staff ids"
+    assert staffing.counts == [1] * 7

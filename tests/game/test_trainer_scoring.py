@@ -112,3 +112,44 @@ def test_feedback_key_and_mistake(flags, mood, was_timed_out, key, mistake):
     assert feedback_key(choice, was_timed_out) == key
     assert is_mistake(choice) is mistake
     assert timed_out(key) is was_timed_out
+
+
+def test_a_kpi_on_which_the_expert_falls_behind_the_standard_process_never_rewards_doing_worse():
+    """The worst answers lose more customers by word of mouth than the standard process. Where the expert
+    clearly keeps more customers but, by chance, loses a few more by word of mouth too, that KPI cannot
+    place anyone between the two: the worst answers score 0, not 50, and so does every resample of the
+    interval in which the expert falls behind on a KPI."""
+    from game.scoring import HIGHER_IS_BETTER
+
+    kpis = ("retention_rate", "customers_lost_wom")
+    standard = {"retention_rate": 0.80, "customers_lost_wom": 100.0}
+    expert = {"retention_rate": 0.90, "customers_lost_wom": 101.0}  # behind on word of mouth, by chance
+    worst = {"retention_rate": 0.70, "customers_lost_wom": 130.0}
+    directed = score(runs(worst), runs(expert), runs(standard), kpis, directions=HIGHER_IS_BETTER)
+    assert directed.value == 0 and directed.kpis == ("retention_rate",)
+    assert score(runs(worst), runs(expert), runs(standard), kpis).value == 50  # without directions: the old reading
+    assert score(runs(expert), runs(expert), runs(standard), kpis, directions=HIGHER_IS_BETTER).value == 100
+
+    # replications in which the expert is sometimes ahead on word of mouth, sometimes behind: a resample drawing
+    # mostly the latter must not lift the worst answers' interval
+    rng = np.random.default_rng(4)
+    noisy = [{"retention_rate": 0.9, "customers_lost_wom": 100.0 + d} for d in rng.normal(0.0, 20.0, 10)]
+    base = [{"retention_rate": 0.8, "customers_lost_wom": 100.0}] * 10
+    bad = [{"retention_rate": 0.7, "customers_lost_wom": 130.0}] * 10
+    result = score(bad, noisy, base, kpis, directions=HIGHER_IS_BETTER)
+    assert result.value == 0 and result.high == 0
+
+
+def test_a_score_that_cannot_separate_the_policies_says_so():
+    """When the expert and the standard process end alike on every key KPI, the number shown is the perceived
+    quality, not a position between them: the result and the terminal line say so, and why."""
+    from game.scripted import summary
+
+    alike = score(runs({"quality_score": 0.734}), runs(STANDARD), runs(STANDARD))
+    assert not alike.separates and alike.as_dict()["basis"] == "perceived_quality"
+    line = summary({"scenario": "kiosk", "answers": "worst", "seed": 0, "replications": 8, **alike.as_dict()})
+    assert "end alike on every key KPI" in line and "perceived quality" in line
+    placed = score(runs(STANDARD), runs(EXPERT), runs(STANDARD))
+    assert placed.separates and placed.as_dict()["basis"] == "positions"
+    assert "perceived quality" not in summary({"scenario": "kiosk", "answers": "worst", "seed": 0, "replications": 8,
+                                                **placed.as_dict()})
