@@ -294,11 +294,17 @@ class Exercise(StrictModel):
     def own_problems(self) -> list[str]:
         """What is inconsistent within the exercise itself, as ``key: message`` lines relative to it."""
         problems = []
-        for kind, items in (("cast", self.cast), ("injects", self.injects), ("decisions", self.decisions), ("verbs", self.verbs)):
-            ids = [item.id for item in items]
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        named = [("cast", self.cast), ("injects", self.injects), ("decisions", self.decisions), ("verbs", self.verbs),
+                 ("layout.fixtures", self.layout.fixtures), ("layout.boards", self.layout.boards),
+                 *((f"layout.boards.{i}.rows", board.rows) for i, board in enumerate(self.layout.boards))]
+        for kind, items in named:  # an id names one thing: what refers to it must not have to guess which
+            duplicates = _used_twice([item.id for item in items])
             if duplicates:
                 problems.append(f"{kind}: ids used twice: {', '.join(duplicates)}")
+        for i, board in enumerate(self.layout.boards):
+            duplicates = _used_twice([column.key for column in board.columns])
+            if duplicates:
+                problems.append(f"layout.boards.{i}.columns: keys used twice: {', '.join(duplicates)}")
         keys = [verb.key.lower() for verb in self.verbs]
         if len(set(keys)) != len(keys):
             problems.append(f"verbs: keyboard keys used twice: {keys}")
@@ -314,6 +320,11 @@ class Exercise(StrictModel):
         checker = _Checker(self, scenario)
         checker.run()
         return checker.problems
+
+
+def _used_twice(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, in order."""
+    return sorted({i for i in ids if ids.count(i) > 1})
 
 
 class _Checker:

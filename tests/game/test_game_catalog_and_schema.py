@@ -128,3 +128,23 @@ def test_the_picker_pages_by_key_and_says_what_is_shown(make_app, monkeypatch, l
         assert expected in hints, (key, hints[-3:])
         names = {b.id for b in picker.buttons.buttons if b.id.startswith("scenario:")}
         assert names == {f"scenario:{e.path.name}" for e in picker.entries[first:first + page]}
+
+
+@pytest.mark.parametrize("where, says", [
+    ("fixtures", "exercise.layout.fixtures"), ("boards", "exercise.layout.boards"),
+    ("rows", "exercise.layout.boards.0.rows"), ("columns", "exercise.layout.boards.0.columns"),
+])
+def test_a_venue_id_used_twice_is_named(where, says):
+    """An inject updating board 'departures' must not have to guess which of two boards of that id it means."""
+    import copy
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "scenarios" / "vip_lounge.yaml").read_text(encoding="utf-8"))
+    layout = data["exercise"]["layout"]
+    items = {"fixtures": layout["fixtures"], "boards": layout["boards"], "rows": layout["boards"][0]["rows"],
+             "columns": layout["boards"][0]["columns"]}[where]
+    items.append(copy.deepcopy(items[0]))
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(yaml.safe_dump(data, allow_unicode=True), "vip_lounge.yaml")
+    assert says in str(raised.value) and "used twice" in str(raised.value)
