@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import warnings
 from contextlib import contextmanager
@@ -194,20 +195,14 @@ OUTPUT_FILES = [(None, "json", "--json"), (None, "csv", "--csv"), (None, "events
                 ("run", "queue_log", "--queue-log"), (None, "report", "--report")]
 
 
-def _same_file(first: str | Path, second: str | Path) -> bool:
-    """Whether two paths name one file (through links, relative paths or another spelling)."""
-    try:
-        return Path(first).resolve() == Path(second).resolve() or Path(first).samefile(second)
-    except (OSError, RuntimeError):  # one of them does not exist (or is a link loop): not the same file
-        return False
-
-
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before any work, an output that would replace one of the command's inputs or another output.
 
     Every file is written whole or not at all, but writing the results over the scenario (or the log)
     being read would still destroy it, and two outputs on one path would keep only the last.
     """
+    from sim.atomic_write import same_file
+
     def named(table: list[tuple[str | None, str, str]]) -> list[tuple[str, str]]:
         return [(getattr(args, attribute), label) for command, attribute, label in table
                 if command in (None, args.command) and getattr(args, attribute, None)]
@@ -218,11 +213,11 @@ def check_outputs(args: argparse.Namespace) -> None:
     outputs = named(OUTPUT_FILES)
     for index, (path, flag) in enumerate(outputs):
         for source, what in inputs:
-            if _same_file(path, source):
+            if same_file(path, source):
                 raise CliError(f"{flag} {path}: that is {what} this command reads; writing there would replace it. "
                                "Give another file name")
         for other, other_flag in outputs[index + 1:]:
-            if _same_file(path, other):
+            if same_file(path, other) or os.path.abspath(path) == os.path.abspath(other):  # (or will be)
                 raise CliError(f"{flag} and {other_flag} both name {path}; one would replace the other. "
                                "Give each its own file name")
 

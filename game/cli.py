@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Sequence
 
 from sim import UserError, load_scenario
+from sim.atomic_write import same_file
+from trainer.database import default_db_path
 
 from .answers import STRATEGIES
 from .classroom.connect import server_url
@@ -68,8 +71,12 @@ def parse(argv: Sequence[str] | None):
                         f"leave it out to play the turn, or give --answers RULE to finish it by a rule (recorded as scripted)")
     if args.json and not (args.answers and args.headless):
         raise UserError("--json needs --answers RULE --headless: it writes the score of a scripted play")
-    if args.json and not Path(args.json).expanduser().resolve().parent.is_dir():
+    if args.json and not Path(os.path.abspath(Path(args.json).expanduser())).parent.is_dir():
         raise UserError(f"--json {args.json}: the folder does not exist; create it or give another path")
+    for source, what in ((args.scenario, "the scenario file"), (args.db or default_db_path(), "the trainer records file")):
+        if args.json and source and same_file(args.json, source):
+            raise UserError(f"--json {args.json}: that is {what}; writing the score there would replace it. "
+                            "Give another file name")
     if args.headless and not (args.autoplay or args.answers):
         raise UserError("--headless needs --autoplay POLICY or --answers RULE: without a window nobody can play")
     if args.screenshots and not args.autoplay:

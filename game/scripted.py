@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import Scenario
+from sim.atomic_write import write_atomic
 
 from .answers import answer_rng, dialog_order, pick
 from .debrief.replay import build_series, judge, run_all
@@ -74,8 +75,8 @@ def report(scenario: Scenario, strategy: str, seed: int = 0, replications: int =
 
 
 def write_json(result: dict, path: Path) -> None:
-    """Write the result; the parent folder must exist (checked by the command line)."""
-    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write the result whole or not at all (a full or read-only disk is a UserError naming the file)."""
+    write_atomic(path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
 def summary(result: dict) -> str:

@@ -29,6 +29,15 @@ _ADVICE = {
 }
 
 
+def same_file(first: str | Path, second: str | Path) -> bool:
+    """Whether two paths name one existing file, however spelt (relative, through links, a hard link):
+    an output must never be written over an input."""
+    try:
+        return Path(first).expanduser().samefile(Path(second).expanduser())
+    except (OSError, RuntimeError):  # one of them does not exist (or is a link loop): not the same file
+        return False
+
+
 def write_error(path: str | Path, error: OSError) -> UserError:
     """One clear message for a failed write: which file, what went wrong, what to do."""
     advice = _ADVICE.get(error.errno, f"{error.strerror or error}; choose a folder you can write to")

@@ -22,8 +22,10 @@ def make_sampler(dist: Exponential | LogNormal | Fixed | Uniform | Gamma | Weibu
         low, span = dist.low, dist.high - dist.low
         return lambda: low + span * stream.uniform()
     if isinstance(dist, LogNormal):
-        # parameters of the underlying normal from the lognormal's own mean and sd
-        sigma2 = math.log1p((dist.sd / dist.mean) ** 2)
+        # parameters of the underlying normal from the lognormal's own mean and sd:
+        # sigma^2 = ln(1 + cv^2), worked out from ln(cv) so that no cv, however large, overflows
+        log_cv2 = 2 * (math.log(dist.sd) - math.log(dist.mean))
+        sigma2 = log_cv2 + math.log1p(math.exp(-log_cv2)) if log_cv2 > 0 else math.log1p(math.exp(log_cv2))
         mu, sigma = math.log(dist.mean) - sigma2 / 2, math.sqrt(sigma2)
         return lambda: math.exp(mu + sigma * stream.normal())
     if isinstance(dist, Weibull):

@@ -57,7 +57,7 @@ class Weibull(StrictModel):
     """A duration with the given shape (k) and scale (minutes); shape below 1 means many short and a few very long."""
 
     dist: Literal["weibull"]
-    shape: Positive
+    shape: Annotated[float, Field(ge=0.1, description="0.1 or more: at 0.1 the mean is already 3.6 million times the scale")]
     scale: Positive
 
 

@@ -54,3 +54,40 @@ def test_headless_demo_saves_a_png_of_every_screen(tmp_path):
         assert any(screen in name for name in names), (screen, names)
     assert all(name.startswith("zh-") for name in names)
     assert sum("play-" in name for name in names) >= 4
+
+
+@pytest.mark.parametrize("target", ["scenario", "records", "records by default"])
+def test_the_score_is_never_written_over_the_scenario_or_the_records(tmp_path, monkeypatch, capsys, target):
+    import game.cli
+    from game.__main__ import main
+
+    scenario = tmp_path / "flight.yaml"
+    scenario.write_bytes(Path(FLIGHT).read_bytes())
+    records = tmp_path / "records.sqlite3"
+    records.write_bytes(b"SQLite format 3\x00 records kept here")
+    monkeypatch.setattr(game.cli, "default_db_path", lambda: records)
+    before = {path: path.read_bytes() for path in (scenario, records)}
+    json_path = scenario if target == "scenario" else records
+    db = ["--db", str(records)] if target == "records" else []
+    assert main(["--scenario", str(scenario), "--headless", "--answers", "expert", "--replays", "1", *db, "--json", str(json_path)]) == 2
+    err = capsys.readouterr().err
+    assert "that is the" in err and "Give another file name" in err and "Traceback" not in err
+    assert {path: path.read_bytes() for path in (scenario, records)} == before
+
+
+def test_a_score_that_cannot_be_written_is_one_message(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from game.__main__ import main
+    from sim import atomic_write
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    out = tmp_path / "score.json"
+    out.write_text('{"score": 55}\n', encoding="utf-8")
+    monkeypatch.setattr(atomic_write.os, "replace", full)
+    assert main(["--scenario", FLIGHT, "--headless", "--answers", "expert", "--replays", "1", "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {out}: the disk is full" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == '{"score": 55}\n' and [p.name for p in tmp_path.iterdir()] == ["score.json"]
