@@ -15,11 +15,19 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if 
 
 
 class Interrupted(KeyboardInterrupt):
-    """A KeyboardInterrupt raised by a stop signal; ``signum`` says which, for the exit code 128 + signum."""
+    """A KeyboardInterrupt raised by a stop signal; ``signum`` says which, for the exit code 128 + signum.
+
+    Its only argument is the signal number, so ``type(e)(*e.args)`` rebuilds it: SimPy re-raises an
+    exception that ends a simulation process that way, and a signal arriving while a model runs in this
+    process lands inside one.
+    """
 
     def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
+        super().__init__(int(signum))
+        self.signum = int(signum)
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name
 
 
 @contextmanager

@@ -127,3 +127,17 @@ def test_the_kiosk_has_one_repairer_and_edge_values():
         assert k["complaint_rate"] == pytest.approx(1.0) or k["dissatisfied"] == 0
         assert k["customers_won_wom"] == 0
         assert k["customers_lost_wom"] == pytest.approx(k["wom_reached"])  # conversion 1: every first hearer lost
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda f: f.stem)
+def test_the_game_separates_the_experts_answers_from_the_worst(path):
+    """Played by rule as a trainee would: the expert's answers score at least 90, the worst at most 20, each
+    within its own interval, and both are scored on the scenario's key KPIs (not the fallback)."""
+    from game.scripted import report
+
+    scenario, cache = load_scenario(path), {}
+    results = {rule: report(scenario, rule, seed=0, replications=4, cache=cache) for rule in ("expert", "worst")}
+    assert results["expert"]["score"] >= 90 and results["worst"]["score"] <= 20, results
+    for result in results.values():
+        low, high = result["ci95"]
+        assert low <= result["score"] <= high and result["basis"] == "positions"

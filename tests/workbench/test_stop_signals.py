@@ -198,3 +198,45 @@ sys.exit(run_sim.main(["run"]))
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 128 + signal.SIGHUP and "stopped by SIGHUP" in result.stderr, result.stderr
     assert time.monotonic() - started < 25  # the grace period (1 s here), not the 30 s sleep nor for ever
+
+
+def test_a_stop_signal_raised_inside_a_simulation_comes_out_as_itself():
+    """SimPy re-raises what ends a process as ``type(e)(*e.args)``: the stop must survive that, signal and all."""
+    import simpy
+
+    from sim.interrupts import Interrupted
+
+    env = simpy.Environment()
+
+    def serving():
+        yield env.timeout(1)
+        raise Interrupted(signal.SIGTERM)
+
+    env.process(serving())
+    with pytest.raises(Interrupted) as caught:
+        env.run()
+    assert caught.value.signum == signal.SIGTERM and str(caught.value) == "SIGTERM"
+
+
+def test_a_run_in_one_process_stopped_mid_simulation_ends_like_any_stopped_run(tmp_path):
+    """With `--workers 1` the model runs in the command's own process, so SIGTERM lands inside a SimPy
+    process: one line, the signal's exit code, no traceback."""
+    script = tmp_path / "stopped.py"
+    script.write_text(f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+import run_sim
+from sim.model.staffing import StaffPool
+
+work = StaffPool.work
+
+def work_then_stop(self, now, delta):
+    os.kill(os.getpid(), signal.SIGTERM)  # handled at the next instruction: inside the model's process
+    work(self, now, delta)
+
+StaffPool.work = work_then_stop
+sys.exit(run_sim.main(["run", "-r", "3", "--workers", "1"]))
+""", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert "stopped by SIGTERM" in result.stderr and "Traceback" not in result.stderr
