@@ -91,3 +91,17 @@ def test_a_top_level_that_is_not_a_mapping_is_described_in_words(tmp_path, text,
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert f"the top level is a {fragment}" in caught.value.message and "meta:, segments:, staff:" in caught.value.message
+
+
+def test_a_classroom_serves_a_file_saved_as_utf16_with_the_same_fingerprint(tmp_path):
+    """The server reads the file it serves as the loader does, so trainees with the UTF-8 copy may join."""
+    from trainer.classroom.server import load_facts
+
+    from .test_scenario_validation import ROOT
+
+    text = (ROOT / "scenarios" / "delayed_flight.yaml").read_text(encoding="utf-8")
+    plain, marked = tmp_path / "plain" / "delayed_flight.yaml", tmp_path / "marked" / "delayed_flight.yaml"
+    for path, raw in ((plain, text.encode("utf-8")), (marked, codecs.BOM_UTF16_LE + text.encode("utf-16-le"))):
+        path.parent.mkdir()
+        path.write_bytes(raw)
+    assert load_facts(marked)[1].digest == load_facts(plain)[1].digest
