@@ -26,6 +26,7 @@ BACKGROUND_JOIN_S = 10.0  # the longest the game waits for them when it closes
 # Background threads share the interpreter with the screen: a thread that wants it back waits up to
 # this long for the running one to hand it over (Python's default is 5 ms, several times a frame).
 SWITCH_INTERVAL_S = 0.001
+LOADING_WAIT_S = 0.01  # a fixed-step run (headless, tests) waits this per frame while its screen's files are read
 QUIET_AFTER_CHANGE_S = 0.25  # background loading of screens' code keeps off a screen this long after it opens
 
 
@@ -186,6 +187,8 @@ class App:
                 break
             for driver in drivers:
                 driver.before_frame(self)
+            if frame_dt is not None and getattr(self.top, "loading", False):
+                time.sleep(LOADING_WAIT_S)  # a fixed-step run waiting for files read elsewhere: no frames spun meanwhile
             dt = frame_dt if frame_dt is not None else min(self.clock.tick(self.FPS) / 1000.0, 0.1)
             self.step(dt)
             for driver in drivers:

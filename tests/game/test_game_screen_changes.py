@@ -267,3 +267,29 @@ def test_a_new_training_session_opens_at_once_while_the_files_are_still_being_re
         time.sleep(0.01)
     assert [entry.path.name for entry in form.entries] == ["vip_lounge.yaml"]
     assert form.buttons.get("scenario:vip_lounge") is not None
+
+
+def test_a_fixed_step_run_waits_in_time_not_in_frames_while_the_files_are_read(make_app, tmp_path, monkeypatch):
+    """Headless runs and demos step frames as fast as they can: waiting for the scenario files (read in
+    another process, seconds on a busy machine) they used up their frame budget at the picker."""
+    from game import catalog
+    from game.scenes.registry import make_scene
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(ROOT / "scenarios" / "vip_lounge.yaml", folder / "vip_lounge.yaml")
+    real = catalog._read_all
+    monkeypatch.setattr(catalog, "_read_in_a_process", lambda paths: time.sleep(1.0) or real(paths))
+    app = make_app(scenario_dir=folder)
+    picker = app.push(make_scene("picker", app))
+
+    class QuitOnceListed:
+        def before_frame(self, app):
+            if not picker.loading:
+                app.quit()
+
+        def after_frame(self, app):
+            pass
+
+    app.run((QuitOnceListed(),), frame_dt=1 / 15, max_frames=300)  # the files take a second: ~100 frames of waiting
+    assert not picker.loading and app.frame < 150
