@@ -161,13 +161,12 @@ class ClassroomPlay:
         if not self.shadows:
             return recorded_kpis(mine, scored), None
         expert, standard = (self.shadows[key].model.kpis() for key in ("expert", "standard"))
-        # Many outcomes exist only once customers have left (a flight's passengers leave at the end):
-        # until a scored KPI is measured for all three runs, and tells them apart, there is no score yet.
-        # nor while the expert is behind the standard process on it (a score there would reward doing worse)
-        directions = kpi_directions(self.scenario)
-        usable = tuple(name for name in scored if all(_measured(kpis.get(name)) for kpis in (mine, expert, standard))
-                       and (expert[name] - standard[name]) * (1 if directions[name] else -1) > 0)
-        return recorded_kpis(mine, scored), score([mine], [expert], [standard], usable, directions=directions).value if usable else None
+        # Many outcomes exist only once customers have left (a flight's passengers leave at the end): until a
+        # scored KPI is measured for all three runs, and the expert is ahead of the standard process on it
+        # (the score's own test), there is no score yet.
+        measured = tuple(name for name in scored if all(_measured(kpis.get(name)) for kpis in (mine, expert, standard)))
+        live = score([mine], [expert], [standard], measured, directions=kpi_directions(self.scenario)) if measured else None
+        return recorded_kpis(mine, scored), live.value if live is not None and live.separates else None
 
     def report_progress(self) -> None:
         self._last_progress = self._clock()

@@ -23,7 +23,6 @@ class PickerScene(ScenarioListing, Scene):
 
     def __init__(self, app):
         super().__init__(app)
-        self.entries: list[Entry] | None = None
         self.list_scenarios()
         self.first = 0
 

@@ -26,7 +26,6 @@ class NewSessionScene(ScenarioListing, TrainerScene):
 
     def __init__(self, app, today: dt.date | None = None):
         super().__init__(app)
-        self.entries: list[Entry] | None = None
         self.list_scenarios()
         self.chosen: list[Entry] = []
         self.name_field = TextField("name", pygame.Rect(48, 140, 700, 46), "", on_submit=self.create)

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from ..atomic_write import write_atomic
+from ..atomic_write import same_file, write_atomic
 from ..errors import UserError
 from ..scenario.loading import load_scenario_text, scenario_file_data
 
@@ -27,7 +27,7 @@ def variant_text(source: str | Path, settings: Mapping[str, Any], comments: Sequ
 
 def check_not_the_source(path: str | Path, source: str | Path) -> None:
     """Refuse to write a variant over the file it is a variant of (checked before any long work)."""
-    if Path(path).resolve() == Path(source).resolve():
+    if same_file(path, source):
         raise UserError(f"--out {path}: that is the scenario file the schedule was found for; write it to another file")
 
 

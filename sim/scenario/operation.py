@@ -182,10 +182,6 @@ class Shift(StrictModel):
             raise ValueError("give the shift either `extra` (staff on top of the role's count) or `count` (absolute), not both")
         return self
 
-    def staff(self, role_count: int) -> int:
-        """Staff on duty in this shift when the role's count is ``role_count``."""
-        return self.count if self.count is not None else max(role_count + self.extra, 0)
-
 
 class StaffRole(StrictModel):
     """A pool of interchangeable staff: how many are on duty, when, what they cost and how skilled they are."""
