@@ -261,7 +261,8 @@ def optimise_staffing(
     labels = DayBlocks(block_min, op.duration_min, op.days, op.opens_at_min).labels
     roles = sorted({step.station for segment in scenario.segments.values() for step in segment.steps if step.station in scenario.staff})
     busy = [any(block_load(scenario, r, *blk).arrival_rate > 0 for r in roles) for blk in blocks]
-    targets = asked if whole_day else _per_block(asked, labels, busy)
+    judged_by = [[target] if whole_day else _per_block([target], labels, busy) for target in asked]  # each asked target's
+    targets = [target for judged in judged_by for target in judged]  # own, or one per block with customers
     start = erlang_schedule(scenario, roles, blocks, targets, labels)
     floor = {r: tuple(min_staff if min_staff is not None else 1 if block_load(scenario, r, *blk).arrival_rate > 0 else 0
                       for blk in blocks) for r in roles}
@@ -272,10 +273,14 @@ def optimise_staffing(
         search = _Search(scenario, targets, blocks, evaluator, floor, cap)
         plan, work_seed = start, seed
         summary = evaluator.summaries([plan], work_seed)[0]
-        unmeasured = [str(t) for t in asked if t in targets and math.isnan(summary[t.kpi]["mean"])]
+        def measured(target: Target) -> bool:
+            return not math.isnan(summary[target.kpi]["mean"])
+
+        unmeasured = [str(target) for target, judged in zip(asked, judged_by) if not any(map(measured, judged))]
         if unmeasured:
-            raise UserError(f"--target {', '.join(unmeasured)}: this scenario never measures that KPI (no value in any replication)")
-        targets = [t for t in targets if not math.isnan(summary[t.kpi]["mean"])]  # blocks nobody arrives in
+            raise UserError(f"--target {', '.join(unmeasured)}: this scenario never measures that KPI (no value in any "
+                            "replication, in any block of the day)")
+        targets = [t for t in targets if measured(t)]  # blocks nobody arrives in
         search.targets = targets
         cap_replications = (confirm_replications or replications) * CONFIRM_GROWTH
         for round_ in range(1, rounds + 1):

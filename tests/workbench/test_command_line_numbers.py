@@ -143,3 +143,12 @@ def test_a_large_batch_is_announced_with_its_time_and_memory(small_lounge, monke
     assert code == 0
     note = next(line for line in err.splitlines() if line.startswith("note: 40 replications"))
     assert "on one process" in note and "of results" in note
+
+
+def test_a_staffing_target_no_block_of_the_day_measures_is_one_clear_message(small_lounge):
+    """Found by the search above: a one-minute day has no block with customers, so the per-block target
+    had no block to be judged in and the search ran with no target at all, into a traceback."""
+    code, err = run_bounded(["staff", str(small_lounge), "--seed=1", "--replications=3", "--set", "operation.duration_min=1",
+                             "--target", "service_level>=0"])
+    assert code == 2 and "Traceback" not in err
+    assert "--target service_level >= 0: this scenario never measures that KPI" in err
