@@ -80,3 +80,12 @@ def test_overlapping_extra_shifts_add_up():
     mixed = load_scenario(BANK, {"staff.teller.count": 5, "staff.teller.shifts": [
         {"start_min": 0, "end_min": 240, "count": 8}, {"start_min": 120, "end_min": 180, "extra": 2}]})
     assert [mixed.staff["teller"].count_at(t) for t in (60, 150, 300)] == [8, 10, 5]
+
+
+def test_the_most_staff_on_duty_can_begin_where_a_shift_ends():
+    """A stagger of 2 fewer ends at 100 while a team of 3 more is still on: 8 on duty from 100 to 150, a
+    peak that begins at no shift's start (the resources are sized by this most)."""
+    shifts = [{"start_min": 0, "end_min": 100, "extra": -2}, {"start_min": 50, "end_min": 150, "extra": 3}]
+    role = load_scenario(BANK, {"staff.teller.count": 5, "staff.teller.shifts": shifts}).staff["teller"]
+    assert max(count for _, count in role.schedule(480)) == 8
+    assert role.max_count == 8

@@ -223,8 +223,8 @@ class StaffRole(StrictModel):
 
     @property
     def max_count(self) -> int:
-        """The most staff on duty at any time of the day."""
-        return max([self.count, *(self.count_at(s.start_min) for s in self.shifts)])
+        """The most staff on duty at any time of the day (the count only changes where a shift starts or ends)."""
+        return max([self.count, *(self.count_at(minute) for s in self.shifts for minute in (s.start_min, s.end_min))])
 
     def fixed_shifts(self) -> list[Shift]:
         """Shifts with an absolute count, which a change of the role's count does not reach."""
